@@ -1,0 +1,46 @@
+# 议协 — two commands set everything up: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+export YIXIE_VAR_DIR ?= $(CURDIR)/var
+
+.PHONY: run test test-sqlite test-postgres test-browser install setup lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip==24.3.1 >/dev/null 2>&1 || true
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+setup: install
+	mkdir -p $(YIXIE_VAR_DIR)
+	$(BIN)/yixie migrate --noinput
+	$(BIN)/yixie collectstatic --noinput --verbosity 0
+	$(BIN)/yixie demo --if-empty
+
+run: setup
+	@echo ""
+	@echo "  议协已启动： http://$(HOST):$(PORT)/"
+	@echo "  演示账号（密码均为 yixie-demo-2026）："
+	@echo "    bianban   市委编办管理员       liangban  市政府办公室经办人"
+	@echo "    zuzhibu   市委组织部审核人     fagaiwei  市发展改革委经办人"
+	@echo "    lingdao   市领导查阅           qingzhou  青州市委编办管理员"
+	@echo "    admin     系统管理员"
+	@echo ""
+	$(BIN)/gunicorn yixie.wsgi:application --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - 
+
+# Every test: SQLite, then PostgreSQL, browser tests included in both.
+test: install
+	bash scripts/test-all.sh
+
+lint: install
+	$(BIN)/ruff check src
+
+clean:
+	rm -rf $(VENV) var

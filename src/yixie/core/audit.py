@@ -1,0 +1,63 @@
+"""The one place that writes the audit journal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from .models import AuditEntry
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, models.Model):
+        return str(value)
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """A JSON-able picture of a model instance's concrete fields (FKs by their display text)."""
+    data: dict[str, Any] = {}
+    for f in obj._meta.concrete_fields:
+        if fields is not None and f.name not in fields:
+            continue
+        if f.name in {"created_at", "updated_at", "id"}:
+            continue
+        if f.is_relation:
+            data[f.name] = str(getattr(obj, f.name)) if getattr(obj, f.attname) is not None else None
+        elif f.choices:
+            data[f.name] = getattr(obj, f"get_{f.name}_display")()
+        else:
+            data[f.name] = _jsonable(getattr(obj, f.attname))
+    return data
+
+
+def record(
+    *,
+    actor,
+    action: str,
+    target: models.Model,
+    before: dict | None = None,
+    after: dict | None = None,
+    reason: str = "",
+    body_id: int | None = None,
+) -> AuditEntry:
+    """Journal one write. Call inside the same transaction as the write itself."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEntry.objects.create(
+        actor=user,
+        action=action,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        target_label=str(target)[:300],
+        body_id=body_id,
+        before=_jsonable(before) if before is not None else None,
+        after=_jsonable(after) if after is not None else None,
+        reason=reason[:500],
+    )

@@ -1,0 +1,46 @@
+"""Form fields shared by every app: lenient dates with Chinese messages."""
+
+from __future__ import annotations
+
+from django import forms
+
+from .dates import DateParseError, parse_date
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def format_value(self, value):
+        if hasattr(value, "isoformat"):
+            return value.isoformat()
+        return value
+
+
+class LenientDateField(forms.Field):
+    """Accepts 2019-03-15, 2019/3/15, 2019年3月15日 …; refuses the rest with a message that says why."""
+
+    widget = DateInput
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        try:
+            return parse_date(value)
+        except DateParseError as exc:
+            raise forms.ValidationError(exc.message) from exc
+
+
+class BootstrapFormMixin:
+    """Adds Bootstrap classes so templates can render fields plainly."""
+
+    def _style(self) -> None:
+        for field in self.fields.values():
+            w = field.widget
+            if isinstance(w, (forms.CheckboxInput,)):
+                w.attrs.setdefault("class", "form-check-input")
+            elif isinstance(w, (forms.Select, forms.SelectMultiple)):
+                w.attrs.setdefault("class", "form-select")
+            elif isinstance(w, forms.CheckboxSelectMultiple):
+                pass
+            else:
+                w.attrs.setdefault("class", "form-control")

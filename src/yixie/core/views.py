@@ -1,0 +1,62 @@
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from .access import AUTHENTICATED, PUBLIC, requires
+
+
+class ChineseAuthenticationForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "用户名或密码不正确。连续多次输错将暂时锁定该账号。",
+        "inactive": "该账号已停用，请联系系统管理员。",
+    }
+
+
+class LoginView(auth_views.LoginView):
+    access_rule = PUBLIC
+    template_name = "registration/login.html"
+    authentication_form = ChineseAuthenticationForm
+    redirect_authenticated_user = True
+
+
+@requires(AUTHENTICATED)
+@require_POST
+def logout_view(request):
+    logout(request)
+    messages.info(request, "您已安全退出。")
+    return redirect("login")
+
+
+@requires("ledger.view")
+def home(request):
+    from yixie.ledger.selectors import dashboard_summary
+
+    return render(request, "core/home.html", dashboard_summary(request.user))
+
+
+def permission_denied(request, exception=None):
+    message = str(exception) if exception and str(exception) else "您没有访问该页面的权限。"
+    return render(request, "errors/error.html", {"title": "无权访问", "message": message}, status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "errors/error.html",
+                  {"title": "页面不存在", "message": "您访问的页面不存在，或您无权查看该内容。"}, status=404)
+
+
+def server_error(request):
+    return render(request, "errors/error.html",
+                  {"title": "系统出错", "message": "系统处理时出错，已记录。请稍后重试或联系管理员。"}, status=500)
+
+
+def bad_request(request, exception=None):
+    return render(request, "errors/error.html", {"title": "请求无效", "message": "请求内容无效，请返回重试。"}, status=400)
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "errors/error.html",
+                  {"title": "请求已过期", "message": "表单已过期或来源无法验证（CSRF 校验失败），请刷新页面后重新提交。"},
+                  status=403)

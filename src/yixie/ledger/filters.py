@@ -1,0 +1,89 @@
+"""One filter set for the ledger list, its export and (later) the API."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import django_filters as filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from yixie.org.models import Department, Region
+
+from .choices import BodyCategory, BodyStatus, Sequence
+from .models import LedgerEvent
+
+SORTS = {
+    "name": ("name", "机构名称"),
+    "-established": ("-body__established_on", "设立时间（新→旧）"),
+    "established": ("body__established_on", "设立时间（旧→新）"),
+    "region": ("region__code", "区划"),
+    "ends_on": ("ends_on", "存续期限"),
+}
+
+
+class LedgerFilter(filters.FilterSet):
+    q = filters.CharFilter(label="搜索", method="filter_q",
+                           widget=forms.TextInput(attrs={"placeholder": "名称、简称、别名、职责"}))
+    region = filters.ModelChoiceFilter(label="区划", queryset=Region.objects.none(), empty_label="全部区划")
+    category = filters.ChoiceFilter(label="类别", choices=BodyCategory.choices, empty_label="全部类别")
+    sequence = filters.ChoiceFilter(label="序列", choices=Sequence.choices, empty_label="全部序列")
+    status = filters.ChoiceFilter(label="状态", choices=BodyStatus.choices, empty_label="全部状态",
+                                  method="filter_status")
+    department = filters.ModelChoiceFilter(label="涉及部门", queryset=Department.objects.none(),
+                                           method="filter_department", empty_label="全部部门")
+    temporary = filters.ChoiceFilter(label="存续", choices=[("1", "临时机构"), ("0", "常设机构")], method="filter_temporary",
+                                     empty_label="常设和临时")
+    expiring = filters.NumberFilter(label="N天内到期", method="filter_expiring", min_value=0, max_value=3650)
+    missing_basis = filters.BooleanFilter(label="缺依据文件", method="filter_missing_basis",
+                                          widget=forms.CheckboxInput)
+    sort = filters.ChoiceFilter(label="排序", choices=[(k, v[1]) for k, v in SORTS.items()], method="filter_sort",
+                                empty_label="默认排序")
+
+    class Meta:
+        model = LedgerEvent
+        fields: list[str] = []
+
+    def __init__(self, *args, regions=None, departments=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if regions is not None:
+            self.filters["region"].queryset = regions
+        if departments is not None:
+            self.filters["department"].queryset = departments
+
+    @property
+    def qs(self):
+        qs = super().qs
+        # Active bodies by default; an explicit status filter shows the others.
+        if not self.form.cleaned_data.get("status"):
+            qs = qs.filter(status=BodyStatus.ACTIVE)
+        if not self.form.cleaned_data.get("sort"):
+            qs = qs.order_by("region__code", "category", "name", "id")
+        return qs
+
+    def filter_q(self, qs, name, value):
+        for word in value.split():
+            qs = qs.filter(search_text__icontains=word)
+        return qs
+
+    def filter_status(self, qs, name, value):
+        return qs.filter(status=value)
+
+    def filter_department(self, qs, name, value):
+        return qs.filter(department_keys__contains=f"|{value.pk}|")
+
+    def filter_temporary(self, qs, name, value):
+        return qs.filter(is_temporary=value == "1")
+
+    def filter_expiring(self, qs, name, value):
+        today = timezone.localdate()
+        return qs.filter(is_temporary=True, ends_on__isnull=False, ends_on__lte=today + timedelta(days=int(value)))
+
+    def filter_missing_basis(self, qs, name, value):
+        if value:
+            return qs.filter(Q(body__basis_document__isnull=True))
+        return qs
+
+    def filter_sort(self, qs, name, value):
+        return qs.order_by(SORTS[value][0], "id")

@@ -1,0 +1,304 @@
+"""The ledger: bodies, their documents, and the dated events that make up their history.
+
+`LedgerEvent` is the legal record: each event stores the change it made and the body's complete
+state after it, plus a few denormalised columns so the ledger as of any date is one indexed query
+(see docs/decisions/0002-ledger-events-carry-state.md). `Body` with its seats and memberships is the
+current state, kept in step by `yixie.ledger.services` and nothing else.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+from yixie.core.models import NoDeleteModel, NoDeleteQuerySet, TimeStamped
+from yixie.org.models import Department, Post, Region
+
+from .choices import (
+    BodyCategory,
+    BodyForm,
+    BodyStatus,
+    EventKind,
+    LeaderRole,
+    LegalGround,
+    MemberRole,
+    Sequence,
+    Severity,
+    TaskScope,
+)
+
+
+class Document(NoDeleteModel, TimeStamped):
+    """A basis document (依据文件, 批复, 公布清单) identified by its GB/T 9704 文号."""
+
+    region = models.ForeignKey(Region, verbose_name="区划", on_delete=models.PROTECT, related_name="documents")
+    number = models.CharField("文号", max_length=60, unique=True)
+    issuer = models.CharField("发文机关", max_length=100)
+    issued_on = models.DateField("成文日期")
+    title = models.CharField("标题", max_length=300)
+    note = models.CharField("备注", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "文件"
+        verbose_name_plural = "文件"
+        ordering = ["-issued_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class DocumentFile(NoDeleteModel):
+    """An attached file, stored outside the web root and served only to users who may see it."""
+
+    document = models.ForeignKey(Document, verbose_name="文件", on_delete=models.PROTECT, related_name="files")
+    file = models.FileField("附件", upload_to="documents/%Y/%m/")
+    original_name = models.CharField("原文件名", max_length=255)
+    file_type = models.CharField("类型", max_length=10)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class BodyQuerySet(NoDeleteQuerySet):
+    def visible_to(self, user, action: str = "ledger.view"):
+        """Bodies the user may see: their regions' bodies, or those their department leads, hosts or joins."""
+        from yixie.org.scopes import scope_for
+
+        scope = scope_for(user, action)
+        if scope.everything:
+            return self
+        if scope.empty:
+            return self.none()
+        q = Q(region_id__in=scope.region_ids)
+        if scope.department_ids:
+            ids = scope.department_ids
+            q |= Q(lead_department_id__in=ids) | Q(office_department_id__in=ids)
+            q |= Exists(Membership.objects.filter(body=OuterRef("pk"), department_id__in=ids))
+        return self.filter(q)
+
+
+class Body(NoDeleteModel, TimeStamped):
+    """A coordinating body: one identity for its whole life, its current state in these columns."""
+
+    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="bodies")
+    name = models.CharField("机构名称", max_length=150, db_index=True)
+    short_name = models.CharField("简称", max_length=60, blank=True)
+    aliases = models.TextField("别名", blank=True, help_text="每行一个")
+    former_names = models.TextField("曾用名", blank=True)
+    category = models.CharField("类别", max_length=12, choices=BodyCategory.choices)
+    form = models.CharField("机构形式", max_length=10, choices=BodyForm.choices)
+    sequence = models.CharField("序列", max_length=12, choices=Sequence.choices)
+    legal_ground = models.CharField("设立依据", max_length=12, choices=LegalGround.choices)
+    lead_department = models.ForeignKey(Department, verbose_name="牵头部门", on_delete=models.PROTECT,
+                                        related_name="led_bodies")
+    office_department = models.ForeignKey(Department, verbose_name="办事机构所在部门", on_delete=models.PROTECT,
+                                          related_name="hosted_bodies")
+    duties = models.TextField("主要职责")
+    is_temporary = models.BooleanField("临时机构", default=False)
+    ends_on = models.DateField("存续期限", null=True, blank=True)
+    end_condition = models.CharField("撤销条件", max_length=300, blank=True)
+    upper_counterpart = models.CharField("上级机构设置情况", max_length=300, blank=True)
+    task_scope = models.CharField("工作性质", max_length=14, choices=TaskScope.choices, default=TaskScope.SINGLE)
+    extra_members_approved = models.BooleanField("成员单位超限已经主要领导同意", default=False)
+    status = models.CharField("状态", max_length=14, choices=BodyStatus.choices, default=BodyStatus.ACTIVE,
+                              db_index=True)
+    established_on = models.DateField("设立时间")
+    basis_document = models.ForeignKey(Document, verbose_name="依据文件", null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="established_bodies")
+    ended_on = models.DateField("撤销时间", null=True, blank=True)
+    successor = models.ForeignKey("self", verbose_name="并入机构", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="merged_from")
+    origin = models.ForeignKey("self", verbose_name="分设自", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="split_into")
+    work_rules_due_on = models.DateField("工作规则应报备日期", null=True, blank=True)
+    work_rules_filed_on = models.DateField("工作规则报备日期", null=True, blank=True)
+
+    objects = BodyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "议事协调机构"
+        verbose_name_plural = "议事协调机构"
+        ordering = ["region__code", "category", "name"]
+        indexes = [models.Index(fields=["region", "category", "status"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [a for a in self.aliases.splitlines() if a.strip()]
+
+    @property
+    def former_name_list(self) -> list[str]:
+        return [a for a in self.former_names.splitlines() if a.strip()]
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == BodyStatus.ACTIVE
+
+
+class LeaderSeat(models.Model):
+    """A seat held by a post (current state; the history lives in the events)."""
+
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="leader_seats")
+    role = models.CharField("职位", max_length=10, choices=LeaderRole.choices)
+    post = models.ForeignKey(Post, verbose_name="领导职务", on_delete=models.PROTECT, related_name="seats")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "领导席位"
+        verbose_name_plural = "领导席位"
+        ordering = ["body", "order"]
+
+
+class Membership(models.Model):
+    """A member unit (current state; the history lives in the events)."""
+
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="memberships")
+    department = models.ForeignKey(Department, verbose_name="成员单位", on_delete=models.PROTECT,
+                                   related_name="memberships")
+    role = models.CharField("分工", max_length=10, choices=MemberRole.choices, default=MemberRole.ASSISTING)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "成员单位"
+        verbose_name_plural = "成员单位"
+        ordering = ["body", "order"]
+        constraints = [models.UniqueConstraint(fields=["body", "department"], name="membership_unique")]
+
+
+class LedgerEventQuerySet(NoDeleteQuerySet):
+    def in_force_on(self, on):
+        """The one state row per body in force on `on` (its latest non-void event at or before that date)."""
+        return self.filter(is_void=False, effective_on__lte=on).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gt=on)
+        )
+
+    def visible_to(self, user, action: str = "ledger.view"):
+        from yixie.org.scopes import scope_for
+
+        scope = scope_for(user, action)
+        if scope.everything:
+            return self
+        if scope.empty:
+            return self.none()
+        q = Q(region_id__in=scope.region_ids)
+        for dept_id in scope.department_ids:
+            q |= Q(department_keys__contains=f"|{dept_id}|")
+        return self.filter(q)
+
+
+class LedgerEvent(NoDeleteModel):
+    """One dated change in a body's life (历史沿革), with the body's complete state after it."""
+
+    body = models.ForeignKey(Body, verbose_name="机构", on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField("事项", max_length=14, choices=EventKind.choices)
+    effective_on = models.DateField("生效日期")
+    seq = models.PositiveIntegerField("同日顺序", default=0)
+    document = models.ForeignKey(Document, verbose_name="依据文件", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="events")
+    note = models.CharField("说明", max_length=500, blank=True)
+    changes = models.JSONField("变更内容", default=dict)
+    state = models.JSONField("变更后状态", default=dict)
+    valid_until = models.DateField("被后续事项取代日期", null=True, blank=True)
+    is_void = models.BooleanField("已作废", default=False)
+    void_reason = models.CharField("作废原因", max_length=300, blank=True)
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    # Denormalised from `state` so that the ledger as of a date filters in SQL.
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=150)
+    category = models.CharField(max_length=12, choices=BodyCategory.choices)
+    sequence = models.CharField(max_length=12, choices=Sequence.choices)
+    status = models.CharField(max_length=14, choices=BodyStatus.choices)
+    lead_department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    office_department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    is_temporary = models.BooleanField(default=False)
+    ends_on = models.DateField(null=True, blank=True)
+    search_text = models.TextField(blank=True)
+    department_keys = models.TextField(blank=True, help_text="|id|id| of lead, office host and member units")
+
+    objects = LedgerEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "历史沿革事项"
+        verbose_name_plural = "历史沿革事项"
+        ordering = ["body", "effective_on", "seq", "id"]
+        indexes = [
+            models.Index(fields=["effective_on", "valid_until"]),
+            models.Index(fields=["region", "category", "status"]),
+            models.Index(fields=["body", "effective_on", "seq"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.effective_on} {self.get_kind_display()} {self.name}"
+
+
+class PolicyValue(TimeStamped):
+    """A rule's value for a jurisdiction (region) or the national default (no region).
+
+    The checks in `yixie.ledger.policy` read these rows; a city tunes a rule by adding a row for its
+    region, not by changing code. Each value names the clause it comes from.
+    """
+
+    region = models.ForeignKey(Region, verbose_name="适用区划", null=True, blank=True, on_delete=models.PROTECT,
+                               help_text="空表示全国默认")
+    key = models.CharField("规则", max_length=60)
+    value = models.JSONField("取值")
+    severity = models.CharField("处理方式", max_length=10, choices=Severity.choices, default=Severity.ERROR)
+    source = models.CharField("依据条款", max_length=300)
+
+    class Meta:
+        verbose_name = "管理规则"
+        verbose_name_plural = "管理规则"
+        constraints = [models.UniqueConstraint(fields=["region", "key"], name="policy_unique_key_per_region",
+                                               nulls_distinct=False)]
+
+    def __str__(self) -> str:
+        return f"{self.region or '全国默认'} {self.key}={self.value}"
+
+
+class ImportJob(TimeStamped):
+    """An Excel import run: its file, progress and row-by-row report (all or nothing)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "排队中"
+        RUNNING = "running", "处理中"
+        SUCCEEDED = "succeeded", "已导入"
+        FAILED = "failed", "未导入"
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导入人", on_delete=models.PROTECT,
+                                   related_name="+")
+    region = models.ForeignKey(Region, verbose_name="区划", on_delete=models.PROTECT, related_name="+")
+    file = models.FileField("文件", upload_to="imports/%Y/%m/")
+    original_name = models.CharField("原文件名", max_length=255)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.PENDING)
+    total_rows = models.PositiveIntegerField("总行数", default=0)
+    processed_rows = models.PositiveIntegerField("已处理行数", default=0)
+    created_bodies = models.PositiveIntegerField("新增机构数", default=0)
+    errors = models.JSONField("错误", default=list)
+    message = models.CharField("结果", max_length=500, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "导入任务"
+        verbose_name_plural = "导入任务"
+        ordering = ["-created_at"]
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 0 if self.state in (self.State.PENDING, self.State.RUNNING) else 100
+        return min(100, int(self.processed_rows * 100 / self.total_rows))

@@ -1,0 +1,121 @@
+"""Reads of the ledger. Every user-visible read goes through a user's scope."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db.models import Count
+from django.http import Http404
+from django.utils import timezone
+
+from yixie.core.models import AuditEntry
+
+from . import state as st
+from .choices import COUNTED_CATEGORIES, BodyCategory, BodyStatus, EventKind
+from .models import Body, LedgerEvent
+
+
+def ledger_rows(user, *, on: date | None = None, action: str = "ledger.view"):
+    """The ledger as of `on` (default today): one row (state) per body, visible to the user."""
+    on = on or timezone.localdate()
+    return (
+        LedgerEvent.objects.in_force_on(on)
+        .visible_to(user, action)
+        .select_related("body", "region", "lead_department", "office_department", "document",
+                        "body__basis_document")
+    )
+
+
+def bodies_as_of(*, region, on: date, include_ended: bool = False):
+    """All states of a region's bodies in force on a date (no user scope: for services and tests)."""
+    qs = LedgerEvent.objects.in_force_on(on).filter(region=region)
+    if not include_ended:
+        qs = qs.filter(status=BodyStatus.ACTIVE)
+    return qs
+
+
+def body_for_user(user, pk: int, action: str = "ledger.view") -> Body:
+    """The body, if the user may see it; otherwise 404 (no hint that it exists)."""
+    body = (
+        Body.objects.visible_to(user, action)
+        .select_related("region", "lead_department", "office_department", "basis_document", "successor", "origin")
+        .filter(pk=pk)
+        .first()
+    )
+    if body is None:
+        raise Http404
+    return body
+
+
+def body_timeline(body: Body) -> list[dict]:
+    """The body's history: each event with what it changed, oldest first."""
+    events = list(
+        body.events.select_related("document", "recorded_by").order_by("effective_on", "seq", "id")
+    )
+    previous: dict = {}
+    rows = []
+    for ev in events:
+        if ev.is_void:
+            rows.append({"event": ev, "diff": [], "void": True})
+            continue
+        rows.append({"event": ev, "diff": [] if ev.kind == EventKind.ESTABLISH else st.diff(previous, ev.state),
+                     "void": False})
+        previous = ev.state
+    return rows
+
+
+def body_change_log(body: Body):
+    return AuditEntry.objects.filter(body_id=body.pk).select_related("actor").order_by("-at", "-id")
+
+
+def history_text(events) -> str:
+    """历史沿革 as one line of text, for the Excel template."""
+    from yixie.core.dates import format_date_zh
+
+    parts = []
+    for ev in events:
+        if ev.is_void:
+            continue
+        doc = f"（{ev.document.number}）" if ev.document_id else ""
+        extra = ""
+        if ev.kind == EventKind.RENAME:
+            extra = f"为{ev.state.get('name')}"
+        elif ev.kind == EventKind.MERGE and ev.state.get("successor"):
+            extra = f"入{ev.state['successor']['name']}"
+        parts.append(f"{format_date_zh(ev.effective_on)}{ev.get_kind_display()}{extra}{doc}")
+    return "；".join(parts)
+
+
+def dashboard_summary(user) -> dict:
+    today = timezone.localdate()
+    rows = ledger_rows(user, on=today).filter(status=BodyStatus.ACTIVE)
+    by_category = dict(rows.values_list("category").annotate(n=Count("id")).order_by())
+    categories = [
+        {"value": value, "label": label, "count": by_category.get(value, 0)} for value, label in BodyCategory.choices
+    ]
+    expiring = (
+        rows.filter(is_temporary=True, ends_on__isnull=False, ends_on__lte=today + timedelta(days=90))
+        .order_by("ends_on")[:10]
+    )
+    missing_docs = rows.filter(body__basis_document__isnull=True).count()
+    rules_overdue = (
+        Body.objects.visible_to(user)
+        .filter(status=BodyStatus.ACTIVE, work_rules_filed_on__isnull=True, work_rules_due_on__lt=today)
+        .count()
+    )
+    recent = (
+        LedgerEvent.objects.visible_to(user).filter(is_void=False)
+        .select_related("document", "region").order_by("-effective_on", "-id")[:8]
+    )
+    counted = sum(c["count"] for c in categories if c["value"] in COUNTED_CATEGORIES)
+    return {
+        "today": today,
+        "categories": categories,
+        "counted_total": counted,
+        "expiring": expiring,
+        "missing_docs": missing_docs,
+        "rules_overdue": rules_overdue,
+        "recent_events": recent,
+        "temporary_total": rows.filter(is_temporary=True).count(),
+        "region_total": rows.values("region").distinct().count(),
+    }

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views, views_io
+
+app_name = "ledger"
+
+urlpatterns = [
+    path("", views.body_list, name="body_list"),
+    path("bodies/new/", views.body_create, name="body_create"),
+    path("bodies/<int:pk>/", views.body_detail, name="body_detail"),
+    path("bodies/<int:pk>/events/new/", views.event_create, name="event_create"),
+    path("bodies/<int:pk>/events/<int:event_pk>/void/", views.event_void, name="event_void"),
+    path("bodies/<int:pk>/aliases/", views.body_aliases, name="body_aliases"),
+    path("bodies/<int:pk>/work-rules/", views.body_work_rules, name="body_work_rules"),
+    path("documents/", views.document_list, name="document_list"),
+    path("documents/new/", views.document_create, name="document_create"),
+    path("documents/<int:pk>/", views.document_detail, name="document_detail"),
+    path("documents/<int:pk>/upload/", views.document_upload, name="document_upload"),
+    path("documents/<int:pk>/files/<int:file_pk>/", views.document_file, name="document_file"),
+    path("export/", views_io.export, name="export"),
+    path("import/", views_io.import_start, name="import"),
+    path("import/<int:pk>/", views_io.import_status, name="import_status"),
+]

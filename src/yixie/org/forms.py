@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from django import forms
+
+from yixie.core.forms import BootstrapFormMixin
+
+from .choices import DepartmentKind
+from .models import Region
+from .uscc import UsccError, validate_uscc
+
+
+class DepartmentForm(BootstrapFormMixin, forms.Form):
+    region = forms.ModelChoiceField(label="所属区划", queryset=Region.objects.none())
+    name = forms.CharField(label="部门名称", max_length=100)
+    short_name = forms.CharField(label="简称", max_length=60, required=False)
+    kind = forms.ChoiceField(label="类别", choices=DepartmentKind.choices)
+    order = forms.IntegerField(label="排序（数字小的在前）", min_value=0, max_value=9999, initial=100)
+    uscc = forms.CharField(label="统一社会信用代码", max_length=24, required=False)
+    duties = forms.CharField(label="主要职责（三定规定）", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+        self._style()
+
+    def clean_uscc(self):
+        raw = (self.cleaned_data.get("uscc") or "").strip()
+        if not raw:
+            return ""
+        try:
+            return validate_uscc(raw)
+        except UsccError as exc:
+            raise forms.ValidationError(exc.message) from exc

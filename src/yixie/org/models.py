@@ -1,0 +1,131 @@
+"""Regions (GB/T 2260), departments, posts and who holds them, and role assignments."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from yixie.core.models import NoDeleteModel, TimeStamped
+from yixie.core.roles import DEPARTMENT_ROLES, Role
+
+from .choices import DepartmentKind, RegionLevel
+
+
+class Region(NoDeleteModel):
+    """An administrative division; codes follow GB/T 2260 (6 digits) or 9 digits for townships."""
+
+    code = models.CharField("区划代码", max_length=12, unique=True)
+    name = models.CharField("名称", max_length=60)
+    level = models.CharField("层级", max_length=10, choices=RegionLevel.choices)
+    parent = models.ForeignKey("self", verbose_name="上级区划", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="children")
+
+    class Meta:
+        verbose_name = "行政区划"
+        verbose_name_plural = "行政区划"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def may_hold_bodies(self) -> bool:
+        return self.level != RegionLevel.TOWNSHIP
+
+    def clean(self) -> None:
+        if not self.code.isdigit() or len(self.code) not in (6, 9, 12):
+            raise ValidationError({"code": "区划代码应为6位（县级以上，GB/T 2260）或9位（乡镇）数字。"})
+
+
+class Department(NoDeleteModel, TimeStamped):
+    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="departments")
+    name = models.CharField("部门名称", max_length=100)
+    short_name = models.CharField("简称", max_length=60, blank=True)
+    kind = models.CharField("类别", max_length=12, choices=DepartmentKind.choices)
+    order = models.PositiveIntegerField("排序", default=100)
+    uscc = models.CharField("统一社会信用代码", max_length=18, blank=True)
+    duties = models.TextField("主要职责（三定规定）", blank=True)
+    is_active = models.BooleanField("在用", default=True)
+
+    class Meta:
+        verbose_name = "部门"
+        verbose_name_plural = "部门"
+        ordering = ["region__code", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="department_unique_name_in_region")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+
+class Post(NoDeleteModel, TimeStamped):
+    """A leadership post (市长, 分管副市长 …): bodies seat posts, not people (自然补入)."""
+
+    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="posts")
+    name = models.CharField("职务", max_length=60)
+    order = models.PositiveIntegerField("排序", default=100)
+    is_active = models.BooleanField("在用", default=True)
+
+    class Meta:
+        verbose_name = "领导职务"
+        verbose_name_plural = "领导职务"
+        ordering = ["region__code", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="post_unique_name_in_region")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def holder_on(self, on):
+        for h in self.holdings.all():
+            if h.started_on <= on and (h.ended_on is None or h.ended_on >= on):
+                return h
+        return None
+
+
+class PostHolding(NoDeleteModel, TimeStamped):
+    post = models.ForeignKey(Post, verbose_name="职务", on_delete=models.PROTECT, related_name="holdings")
+    person_name = models.CharField("姓名", max_length=30)
+    started_on = models.DateField("任职日期")
+    ended_on = models.DateField("离任日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "任职"
+        verbose_name_plural = "任职"
+        ordering = ["post", "-started_on"]
+
+    def __str__(self) -> str:
+        return f"{self.post} {self.person_name}"
+
+
+class RoleAssignment(TimeStamped):
+    """A user's role, held for a region (and the regions below it) or for one department."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE,
+                             related_name="role_assignments")
+    role = models.CharField("角色", max_length=20, choices=Role.choices)
+    region = models.ForeignKey(Region, verbose_name="区划", null=True, blank=True, on_delete=models.PROTECT)
+    department = models.ForeignKey(Department, verbose_name="部门", null=True, blank=True, on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name = "角色授权"
+        verbose_name_plural = "角色授权"
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(region__isnull=False, department__isnull=True)
+                           | models.Q(region__isnull=True, department__isnull=False)),
+                name="role_assignment_region_xor_department",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}（{self.department or self.region}）"
+
+    def clean(self) -> None:
+        if self.role in DEPARTMENT_ROLES and not self.department_id:
+            raise ValidationError({"department": "部门经办人须指定所在部门。"})
+        if self.role not in DEPARTMENT_ROLES and not self.region_id:
+            raise ValidationError({"region": "该角色须指定所辖区划。"})

@@ -1,0 +1,70 @@
+"""One function turns a user into the rows they may see or change (deny by default).
+
+Region roles hold for their region and every region below it (市县联动); the department role holds
+for one department. Every user-visible queryset is filtered through `scope_for(user, action)`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from yixie.core.access import user_roles
+from yixie.core.roles import DEPARTMENT_ROLES, ROLE_ACTIONS
+
+from .models import Region
+
+
+@dataclass(frozen=True)
+class Scope:
+    everything: bool = False
+    region_ids: frozenset[int] = field(default_factory=frozenset)
+    department_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.everything or self.region_ids or self.department_ids)
+
+
+def region_subtree_ids(region_ids: set[int]) -> set[int]:
+    """The regions and all their descendants (the tree is shallow: city → county → township)."""
+    result = set(region_ids)
+    frontier = set(region_ids)
+    while frontier:
+        children = set(Region.objects.filter(parent_id__in=frontier).values_list("id", flat=True)) - result
+        result |= children
+        frontier = children
+    return result
+
+
+def scope_for(user, action: str) -> Scope:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Scope()
+    if user.is_superuser:
+        return Scope(everything=True)
+    cache = user.__dict__.setdefault("_yixie_scopes", {})
+    if action in cache:
+        return cache[action]
+    regions: set[int] = set()
+    departments: set[int] = set()
+    for assignment in user_roles(user):
+        if action not in ROLE_ACTIONS.get(assignment.role, set()):
+            continue
+        if assignment.role in DEPARTMENT_ROLES:
+            departments.add(assignment.department_id)
+        else:
+            regions.add(assignment.region_id)
+    scope = Scope(region_ids=frozenset(region_subtree_ids(regions)), department_ids=frozenset(departments))
+    cache[action] = scope
+    return scope
+
+
+def regions_visible_to(user, action: str = "org.view"):
+    scope = scope_for(user, action)
+    if scope.everything:
+        return Region.objects.all()
+    ids = set(scope.region_ids)
+    if scope.department_ids:
+        from .models import Department
+
+        ids |= set(Department.objects.filter(id__in=scope.department_ids).values_list("region_id", flat=True))
+    return Region.objects.filter(id__in=ids)

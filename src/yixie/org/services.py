@@ -1,0 +1,78 @@
+"""Writes to the organisation data (departments, posts, holders), each audited."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+
+from yixie.core import audit
+from yixie.core.audit import snapshot
+
+from .models import Department, Post, PostHolding, Region
+from .uscc import UsccError, validate_uscc
+
+
+class OrgError(Exception):
+    def __init__(self, message: str, field: str | None = None):
+        self.message = message
+        self.field = field
+        super().__init__(message)
+
+
+def _clean_uscc(uscc: str) -> str:
+    if not uscc:
+        return ""
+    try:
+        return validate_uscc(uscc)
+    except UsccError as exc:
+        raise OrgError(exc.message, "uscc") from exc
+
+
+@transaction.atomic
+def department_save(*, actor, region: Region, name: str, kind: str, short_name: str = "", order: int = 100,
+                    uscc: str = "", duties: str = "", department: Department | None = None) -> Department:
+    name = name.strip()
+    if not name:
+        raise OrgError("请填写部门名称。", "name")
+    clash = Department.objects.filter(region=region, name=name)
+    if department is not None:
+        clash = clash.exclude(pk=department.pk)
+    if clash.exists():
+        raise OrgError(f"{region.name}已有名为“{name}”的部门。", "name")
+    uscc = _clean_uscc(uscc)
+    if uscc and Department.objects.filter(uscc=uscc).exclude(pk=getattr(department, "pk", None)).exists():
+        raise OrgError(f"统一社会信用代码{uscc}已被其他部门使用。", "uscc")
+    before = snapshot(department) if department is not None else None
+    dept = department or Department()
+    dept.region, dept.name, dept.kind = region, name, kind
+    dept.short_name, dept.order, dept.uscc, dept.duties = short_name.strip(), order, uscc, duties.strip()
+    dept.save()
+    audit.record(actor=actor, action="修改部门" if before else "新增部门", target=dept, before=before,
+                 after=snapshot(dept))
+    return dept
+
+
+@transaction.atomic
+def post_create(*, actor, region: Region, name: str, order: int = 100) -> Post:
+    if Post.objects.filter(region=region, name=name).exists():
+        raise OrgError(f"{region.name}已有职务“{name}”。", "name")
+    post = Post.objects.create(region=region, name=name, order=order)
+    audit.record(actor=actor, action="新增领导职务", target=post, after=snapshot(post))
+    return post
+
+
+@transaction.atomic
+def post_holder_change(*, actor, post: Post, person_name: str, started_on: date) -> PostHolding:
+    """Turnover (自然补入): the post's seats stay; only who holds the post changes."""
+    current = post.holdings.filter(ended_on__isnull=True).first()
+    if current is not None:
+        if started_on <= current.started_on:
+            raise OrgError("新任职日期须晚于现任人员的任职日期。", "started_on")
+        current.ended_on = date.fromordinal(started_on.toordinal() - 1)
+        current.save(update_fields=["ended_on"])
+    holding = PostHolding.objects.create(post=post, person_name=person_name.strip(), started_on=started_on)
+    audit.record(actor=actor, action="领导职务任职变动", target=post,
+                 before={"holder": current.person_name if current else None},
+                 after={"holder": holding.person_name, "started_on": started_on})
+    return holding
