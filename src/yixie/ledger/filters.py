@@ -51,6 +51,8 @@ class LedgerFilter(filters.FilterSet):
             self.filters["region"].queryset = regions
         if departments is not None:
             self.filters["department"].queryset = departments
+        for name in ("region", "category", "sequence", "status", "department", "temporary", "sort"):
+            self.form.fields[name].widget.attrs["class"] = "form-select form-select-sm"
 
     @property
     def qs(self):

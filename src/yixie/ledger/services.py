@@ -174,9 +174,9 @@ def policy_findings(state: dict, region: Region) -> list[Finding]:
 def body_establish(*, actor, region: Region, state: dict, on: date, document: Document | None = None,
                    note: str = "", origin: Body | None = None) -> tuple[Body, list[Finding]]:
     """Record a body's setup (设立): the body, its first ledger event, and the audit entry."""
-    _validate_state_refs(state, region)
     findings = policy_findings(state, region)
     refuse_on_errors(findings)
+    _validate_state_refs(state, region)
     _check_name_free(region=region, name=state["name"], on=on)
     body = Body(region=region, established_on=on, basis_document=document, origin=origin)
     _project_columns(body, state)
