@@ -57,10 +57,11 @@ class LedgerFilter(filters.FilterSet):
     @property
     def qs(self):
         qs = super().qs
+        cleaned = getattr(self.form, "cleaned_data", {})
         # Active bodies by default; an explicit status filter shows the others.
-        if not self.form.cleaned_data.get("status"):
+        if not cleaned.get("status"):
             qs = qs.filter(status=BodyStatus.ACTIVE)
-        if not self.form.cleaned_data.get("sort"):
+        if not cleaned.get("sort"):
             qs = qs.order_by("region__code", "category", "name", "id")
         return qs
 

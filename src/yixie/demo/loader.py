@@ -1,0 +1,176 @@
+"""Loads the demo city (demo/data.py) through the same services the offices use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from yixie.core.roles import Role
+from yixie.ledger import services
+from yixie.ledger.choices import LED_BY_POSTS, EventKind, LeaderRole
+from yixie.ledger.models import Body, Document
+from yixie.ledger.state import build_state, dept_ref, leader_ref, member_ref
+from yixie.org.models import Department, Post, PostHolding, Region, RoleAssignment
+
+DEMO_PASSWORD = "yixie-demo-2026"
+
+# username, role, region code or None, department name or None, display name
+DEMO_USERS = [
+    ("bianban", Role.ESTABLISHMENT, "370700", None, "市委编办 王敏"),
+    ("liangban", Role.GENERAL_OFFICE, "370700", None, "市政府办公室 刘洋"),
+    ("zuzhibu", Role.ORGANISATION, "370700", None, "市委组织部 陈静"),
+    ("lingdao", Role.LEADER, "370700", None, "市领导 查阅"),
+    ("fagaiwei", Role.DEPARTMENT, "370700", "市发展和改革委员会", "市发展改革委 赵丽"),
+    ("qingzhou", Role.ESTABLISHMENT, "370781", None, "青州市委编办 孙强"),
+]
+
+KIND_MAP = {k.value: k for k in EventKind}
+
+
+def _d(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+class DemoLoader:
+    def __init__(self, data, log: Callable[[str], None] = print):
+        self.data = data
+        self.log = log
+        self.regions: dict[str, Region] = {}
+        self.depts: dict[tuple[str, str], Department] = {}
+        self.posts: dict[tuple[str, str], Post] = {}
+        self.docs: dict[str, Document] = {}
+        self.bodies: dict[str, Body] = {}
+
+    def dept(self, region: str, name: str) -> Department:
+        try:
+            return self.depts[(region, name)]
+        except KeyError:
+            raise KeyError(f"demo data: department {name!r} not found in region {region}") from None
+
+    def post(self, region: str, name: str) -> Post:
+        return self.posts[(region, name)]
+
+    @transaction.atomic
+    def load(self) -> dict[str, int]:
+        d = self.data
+        for spec in d.REGIONS:
+            self.regions[spec.code] = Region.objects.create(
+                code=spec.code, name=spec.name, level=spec.level,
+                parent=self.regions.get(spec.parent) if spec.parent else None)
+        Department.objects.bulk_create(
+            Department(region=self.regions[s.region], name=s.name, short_name=s.short_name, kind=s.kind,
+                       order=s.order, duties=s.duties, uscc=s.uscc) for s in d.DEPARTMENTS)
+        for dept in Department.objects.select_related("region"):
+            self.depts[(dept.region.code, dept.name)] = dept
+        for s in d.POSTS:
+            post = Post.objects.create(region=self.regions[s.region], name=s.name, order=s.order)
+            self.posts[(s.region, s.name)] = post
+            PostHolding.objects.bulk_create(
+                PostHolding(post=post, person_name=n, started_on=_d(a), ended_on=_d(b)) for n, a, b in s.holders)
+        doc_specs = {s.key: s for s in d.DOCUMENTS}
+        self.doc_specs = doc_specs
+        self.log(f"区划 {len(self.regions)} 个，部门 {len(self.depts)} 个，领导职务 {len(self.posts)} 个")
+
+        bodies = sorted(d.BODIES, key=lambda b: (b.established_on, b.key))
+        for i, b in enumerate(bodies, 1):
+            self._establish(b)
+            if i % 100 == 0:
+                self.log(f"已登记机构 {i}/{len(bodies)}")
+        events = sorted(((e.on, b.key, n, e) for b in d.BODIES for n, e in enumerate(b.history)),
+                        key=lambda t: (t[0], t[1], t[2]))
+        for _on, key, _n, e in events:
+            self._event(key, e)
+        self.log(f"已登记机构 {len(bodies)} 个，历史沿革事项 {len(events)} 项")
+        self._users()
+        return {"regions": len(self.regions), "bodies": len(bodies), "events": len(events)}
+
+    def _document(self, key: str | None, region: Region) -> Document | None:
+        if not key:
+            return None
+        if key not in self.docs:
+            s = self.doc_specs[key]
+            self.docs[key] = services.document_create(actor=None, region=region, number=s.number, issuer=s.issuer,
+                                                      issued_on=_d(s.issued_on), title=s.title)
+        return self.docs[key]
+
+    def _establish(self, b) -> None:
+        region = self.regions[b.region]
+        state = build_state(
+            name=b.name, short_name=b.short_name, aliases=b.aliases, category=b.category, form=b.form,
+            sequence=b.sequence, legal_ground=b.legal_ground,
+            lead_department=self.dept(b.region, b.lead), office_department=self.dept(b.region, b.office),
+            duties=b.duties, leader=self.post(b.region, b.leader) if b.leader else None,
+            deputies=[self.post(b.region, p) for p in b.deputies],
+            members=[(self.dept(b.region, n), r) for n, r in b.members],
+            is_temporary=b.temporary, ends_on=_d(b.ends_on), end_condition=b.end_condition,
+            upper_counterpart=b.upper_counterpart, task_scope=b.task_scope,
+            extra_members_approved=len(b.members) > (15 if b.task_scope == "comprehensive" else 10),
+        )
+        doc = self._document(b.established_doc, region)
+        body, _ = services.body_establish(actor=None, region=region, state=state, on=_d(b.established_on),
+                                          document=doc, note="初始台账录入")
+        self.bodies[b.key] = body
+
+    def _event(self, key: str, e) -> None:
+        body = self.bodies[key]
+        code = body.region.code
+        c = e.changes
+        changes: dict = {}
+        if "name" in c:
+            changes["name"] = c["name"]
+        if "short_name" in c:
+            changes["short_name"] = c["short_name"]
+        if "lead" in c:
+            changes["lead_department"] = dept_ref(self.dept(code, c["lead"]))
+        if "office" in c:
+            changes["office_department"] = dept_ref(self.dept(code, c["office"]))
+        if "members" in c:
+            changes["members"] = [member_ref(self.dept(code, n), r) for n, r in c["members"]]
+        if "duties" in c:
+            changes["duties"] = c["duties"]
+        if "leader" in c or "deputies" in c:
+            current = services.state_on(body, _d(e.on))
+            leaders = [s for s in current["leaders"]]
+            if "leader" in c:
+                leaders = [s for s in leaders if s["role"] != LeaderRole.LEADER]
+                leaders.insert(0, leader_ref(LeaderRole.LEADER, self.post(code, c["leader"])))
+            if "deputies" in c:
+                leaders = [s for s in leaders if s["role"] != LeaderRole.DEPUTY]
+                leaders += [leader_ref(LeaderRole.DEPUTY, self.post(code, p)) for p in c["deputies"]]
+            changes["leaders"] = leaders
+        if "category" in c:
+            changes["category"] = c["category"]
+            if c["category"] not in LED_BY_POSTS:
+                changes["leaders"] = []
+        if "form" in c:
+            changes["form"] = c["form"]
+        if "sequence" in c:
+            changes["sequence"] = c["sequence"]
+        doc = self._document(e.doc, body.region)
+        kind = KIND_MAP[e.kind]
+        if kind == EventKind.MERGE:
+            into = self.bodies[c["into"]]
+            services.body_merge(actor=None, bodies=[body], into=into, on=_d(e.on), document=doc, note=e.note)
+        else:
+            services.event_record(actor=None, body=body, kind=kind, on=_d(e.on), document=doc, changes=changes,
+                                  note=e.note)
+
+    def _users(self) -> None:
+        User = get_user_model()
+        admin = User.objects.create_superuser("admin", password=DEMO_PASSWORD)
+        admin.first_name = "系统管理员"
+        admin.save()
+        for username, role, region_code, dept_name, display in DEMO_USERS:
+            user = User.objects.create_user(username, password=DEMO_PASSWORD, first_name=display)
+            if dept_name:
+                RoleAssignment.objects.create(user=user, role=role, department=self.dept(region_code, dept_name))
+            else:
+                RoleAssignment.objects.create(user=user, role=role, region=self.regions[region_code])
+        # Work rules filed for most bodies set up before this year (the seed: 800+ drawn up).
+        for i, body in enumerate(Body.objects.filter(status="active").order_by("id")):
+            if i % 7 != 0:
+                Body.objects.filter(pk=body.pk).update(
+                    work_rules_filed_on=date.fromordinal(body.established_on.toordinal() + 20))

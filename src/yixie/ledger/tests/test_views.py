@@ -1,0 +1,198 @@
+"""Ledger pages through the full Django stack: filters, as-of view, forms, bad input, query counts."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from yixie.ledger import services
+from yixie.ledger.choices import EventKind
+from yixie.ledger.models import Body, DocumentFile, LedgerEvent
+from yixie.testing.factories import establish, make_department
+
+pytestmark = pytest.mark.django_db
+
+
+def test_list_filters_search_and_as_of(client_for, city):
+    body = establish(city.city, name="市爱国卫生运动委员会", lead=city.yjj, on=date(2010, 1, 1), short_name="市爱卫会",
+                     duties="组织开展爱国卫生运动和病媒生物防制。")
+    services.event_record(actor=None, body=body, kind=EventKind.ABOLISH, on=date(2022, 9, 30))
+    establish(city.city, name="市安全生产委员会", lead=city.yjj, on=date(2015, 1, 1), members=[city.gxj],
+              duties="统筹协调全市安全生产工作。")
+    c = client_for(city.bianban)
+    url = reverse("ledger:body_list")
+    today = c.get(url).content.decode()
+    assert "市安全生产委员会" in today and "市爱国卫生运动委员会" not in today
+    past = c.get(url, {"on": "2020-01-01"}).content.decode()
+    assert "市爱国卫生运动委员会" in past and "历史视图" in past
+    assert "市安全生产委员会" in c.get(url, {"q": "安全生产"}).content.decode()
+    assert "市爱国卫生运动委员会" in c.get(url, {"q": "病媒", "on": "2020-01-01"}).content.decode()
+    assert "市爱国卫生运动委员会" in c.get(url, {"q": "爱卫会", "on": "2020-01-01"}).content.decode()
+    abolished = c.get(url, {"status": "abolished"}).content.decode()
+    assert "市爱国卫生运动委员会" in abolished and "市安全生产委员会" not in abolished
+    by_member = c.get(url, {"department": city.gxj.pk}).content.decode()
+    assert "市安全生产委员会" in by_member
+
+
+def test_bad_filter_input_gets_a_chinese_message_not_a_500(client_for, city):
+    c = client_for(city.bianban)
+    r = c.get(reverse("ledger:body_list"), {"on": "2019-13-45", "expiring": "abc", "region": "99999",
+                                            "sort": "drop table"})
+    assert r.status_code == 200
+    text = r.content.decode()
+    assert "查询日期有误" in text and "筛选条件有误" in text
+
+
+def test_expiring_and_missing_basis_filters(client_for, city):
+    soon = timezone.localdate() + timedelta(days=20)
+    establish(city.city, name="市运动会指挥部", lead=city.yjj, is_temporary=True, ends_on=soon)
+    establish(city.city, name="市长期工作领导小组", lead=city.fgw, is_temporary=True,
+              ends_on=timezone.localdate() + timedelta(days=400))
+    c = client_for(city.bianban)
+    text = c.get(reverse("ledger:body_list"), {"expiring": "30"}).content.decode()
+    assert "市运动会指挥部" in text and "市长期工作领导小组" not in text
+    text = c.get(reverse("ledger:body_list"), {"missing_basis": "on"}).content.decode()
+    assert "市运动会指挥部" in text
+
+
+def test_list_query_count_does_not_grow_with_rows(client_for, city):
+    c = client_for(city.bianban)
+    url = reverse("ledger:body_list")
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get(url).status_code == 200
+        return len(ctx)
+
+    for i in range(3):
+        establish(city.city, name=f"市第{i}领导小组", lead=city.fgw, members=[city.gxj, city.nyj])
+    few = count()
+    for i in range(3, 40):
+        establish(city.city, name=f"市第{i}领导小组", lead=city.fgw, members=[city.gxj, city.nyj])
+    assert count() == few
+
+
+def test_detail_shows_seven_indicators_and_timeline(client_for, city):
+    body = establish(city.city, name="市甲领导小组", lead=city.fgw, office=city.nyj, on=date(2019, 3, 15))
+    services.event_record(actor=city.bianban, body=body, kind=EventKind.RENAME, on=date(2021, 5, 1),
+                          changes={"name": "市乙领导小组"})
+    text = client_for(city.bianban).get(reverse("ledger:body_detail", args=[body.pk])).content.decode()
+    for label in ("机构名称", "设立时间", "依据文件", "办事机构所在部门", "存续时间", "历史沿革", "上级机构设置情况"):
+        assert label in text
+    assert "2019年3月15日" in text and "市甲领导小组 → <strong>市乙领导小组</strong>" in text
+    assert "市乙领导小组" in text and "缺依据文件" in text and "操作日志" in text
+
+
+def _create_payload(city, **over):
+    data = {
+        "name": "市预制菜产业发展工作领导小组", "category": "government", "form": "领导小组", "sequence": "government",
+        "legal_ground": "local", "lead_department": city.fgw.pk, "office_department": city.nyj.pk,
+        "leader": city.mayor.pk, "deputies": [city.vice.pk],
+        "members": [city.fgw.pk, city.gxj.pk, city.nyj.pk, city.swj.pk], "principal_members": [city.fgw.pk],
+        "duties": "统筹推进全市预制菜产业发展。", "task_scope": "single", "established_on": "2023年3月20日",
+        "doc_number": "潍政字〔2023〕12号", "doc_issuer": "潍坊市人民政府", "doc_title": "关于成立市预制菜产业发展工作领导小组的通知",
+        "doc_date": "2023/3/20",
+    }
+    data.update(over)
+    return data
+
+
+def test_create_body_through_the_form(client_for, city):
+    c = client_for(city.bianban)
+    r = c.post(reverse("ledger:body_create") + f"?region={city.city.pk}", _create_payload(city))
+    assert r.status_code == 302, r.content.decode()[:3000]
+    body = Body.objects.get(name="市预制菜产业发展工作领导小组")
+    assert body.basis_document.number == "潍政字〔2023〕12号"
+    assert body.established_on == date(2023, 3, 20)
+    assert body.memberships.get(department=city.fgw).role == "principal"
+
+
+@pytest.mark.parametrize("over, message", [
+    ({"established_on": "2023-02-30"}, "日期"),
+    ({"doc_number": "潍政字2023号"}, "文号"),
+    ({"is_temporary": "on"}, "临时机构须写明存续期限或撤销条件"),
+    ({"deputies": []  , "leader": ""}, "组长应为1名"),
+    ({"lead_department": "999999"}, "选择一个有效的选项"),
+    ({"principal_members": [1234567]}, "选择一个有效的选项"),
+    ({"doc_number": "潍政字〔2023〕99号", "doc_title": ""}, "尚未登记"),
+])
+def test_create_body_bad_input_is_refused_with_a_message_and_nothing_written(client_for, city, over, message):
+    c = client_for(city.bianban)
+    r = c.post(reverse("ledger:body_create") + f"?region={city.city.pk}", _create_payload(city, **over))
+    assert r.status_code == 200
+    assert message in r.content.decode()
+    assert not Body.objects.exists() and not LedgerEvent.objects.exists()
+
+
+def test_create_in_township_refused(client_for, city):
+    make_department(city.township, "王府街道党政办", kind="other")
+    c = client_for(city.bianban)
+    dept = city.township.departments.get()
+    r = c.post(reverse("ledger:body_create") + f"?region={city.township.pk}",
+               _create_payload(city, lead_department=dept.pk, office_department=dept.pk, members=[],
+                               principal_members=[], leader="", deputies=[], category="joint", form="联席会议",
+                               region_id=city.township.pk))
+    assert r.status_code == 200
+    assert "不得设立议事协调机构" in r.content.decode()
+    assert not Body.objects.exists()
+
+
+def test_record_rename_event_through_the_form(client_for, city):
+    body = establish(city.city, name="市甲领导小组", lead=city.fgw, on=date(2019, 3, 15))
+    c = client_for(city.bianban)
+    form = c.get(reverse("ledger:event_create", args=[body.pk])).content.decode()
+    assert "市甲领导小组" in form
+    payload = _create_payload(city, name="市乙领导小组", kind="rename", effective_on="2022-09-30",
+                              doc_number="", lead_department=city.fgw.pk, office_department=city.fgw.pk,
+                              deputies=[], members=[], principal_members=[], duties="统筹协调全市有关工作。")
+    r = c.post(reverse("ledger:event_create", args=[body.pk]), payload)
+    assert r.status_code == 302, r.content.decode()[:2000]
+    body.refresh_from_db()
+    assert body.name == "市乙领导小组"
+    assert body.events.get(kind="rename").changes == {"name": "市乙领导小组"}
+
+
+def test_record_event_bad_date_refused(client_for, city):
+    body = establish(city.city, name="市甲领导小组", lead=city.fgw, on=date(2019, 3, 15))
+    c = client_for(city.bianban)
+    r = c.post(reverse("ledger:event_create", args=[body.pk]), {"kind": "abolish", "effective_on": "2018-01-01"})
+    assert r.status_code == 200 and "尚未设立" in r.content.decode()
+    r = c.post(reverse("ledger:event_create", args=[body.pk]), {"kind": "abolish", "effective_on": "去年"})
+    assert r.status_code == 200 and "日期" in r.content.decode()
+    assert body.events.count() == 1
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_upload_checks_type_size_and_content_and_serves_only_to_those_who_may_see(client_for, city, settings,
+                                                                                tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    doc = services.document_create(actor=None, region=city.city, number="潍发〔2019〕1号", issuer="中共潍坊市委",
+                                   issued_on=date(2019, 1, 1), title="通知")
+    body = establish(city.city, name="市甲领导小组", lead=city.fgw, document=doc)
+    c = client_for(city.bianban)
+    url = reverse("ledger:document_upload", args=[doc.pk])
+    r = c.post(url, {"file": SimpleUploadedFile("a.exe", b"MZ...", "application/octet-stream")}, follow=True)
+    assert "类型不受支持" in r.content.decode()
+    r = c.post(url, {"file": SimpleUploadedFile("a.pdf", b"not a pdf at all", "application/pdf")}, follow=True)
+    assert "不是有效的PDF文件" in r.content.decode()
+    settings.YIXIE_UPLOAD_MAX_BYTES = 10
+    r = c.post(url, {"file": SimpleUploadedFile("big.pdf", PDF, "application/pdf")}, follow=True)
+    assert "超过上限" in r.content.decode()
+    settings.YIXIE_UPLOAD_MAX_BYTES = 1024 * 1024
+    assert DocumentFile.objects.count() == 0
+    r = c.post(url, {"file": SimpleUploadedFile("设立通知.pdf", PDF, "application/pdf")}, follow=True)
+    assert "附件已上传" in r.content.decode()
+    f = DocumentFile.objects.get()
+    assert str(tmp_path) in f.file.path
+    download = reverse("ledger:document_file", args=[doc.pk, f.pk])
+    assert b"".join(c.get(download).streaming_content) == PDF
+    # The member department's clerk may see the body's documents; another department's clerk may not.
+    assert body.memberships.count() == 0
+    assert client_for(city.clerk).get(download).status_code == 200
+    assert client_for(city.yj_clerk).get(download).status_code == 404
