@@ -1,20 +1,283 @@
-"""Excel export and import pages (filled in by the Excel io module)."""
+"""Excel export and import pages: thin views over `yixie.ledger.excel`.
 
-from django.http import HttpResponse
+An import runs as an `ImportJob`: the upload is kept, the work runs in a background thread (inline
+when `settings.YIXIE_IMPORT_INLINE` is set, as in tests) and the status page polls the job row, so
+any app server behind the load balancer can answer the polling.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import threading
+import uuid
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import quote
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.db import connections, transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
 
 from yixie.core.access import requires
+from yixie.core.dates import DateParseError, parse_date
+from yixie.core.forms import BootstrapFormMixin
+from yixie.org.models import Department
+from yixie.org.scopes import regions_visible_to, scope_for
 
+from . import excel, selectors
+from .filters import LedgerFilter
+from .models import ImportJob
+
+logger = logging.getLogger(__name__)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+RECENT_JOBS = 10
+#: A job that has not moved for this long was cut off (the server restarted); nothing was written.
+STALE_AFTER = timedelta(hours=2)
+
+
+def _xlsx_response(workbook, filename: str, ascii_name: str) -> FileResponse:
+    """Stream a workbook as an attachment, its Chinese name per RFC 5987 with an ASCII fallback."""
+    tmp = tempfile.TemporaryFile()
+    workbook.save(tmp)
+    tmp.seek(0)
+    response = FileResponse(tmp, content_type=XLSX)
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    )
+    return response
+
+
+def _departments_for(user, action: str):
+    scope = scope_for(user, action)
+    qs = Department.objects.select_related("region").order_by("region__code", "order", "id")
+    if scope.everything:
+        return qs
+    return qs.filter(region_id__in=scope.region_ids) | qs.filter(id__in=scope.department_ids)
+
+
+def _back_to_list(request, drop: str = "on"):
+    query = request.GET.copy()
+    query.pop(drop, None)
+    query.pop("page", None)
+    url = reverse("ledger:body_list")
+    return redirect(f"{url}?{query.urlencode()}" if query else url)
+
+
+# ---------------------------------------------------------------- export
 
 @requires("ledger.export")
+@require_GET
 def export(request):
-    return HttpResponse(status=501)
+    """The ledger list as filtered on the page, as of `on`, in the seven-indicator template."""
+    if request.GET.get("template"):
+        return _xlsx_response(excel.template_workbook(), "议事协调机构台账导入模板.xlsx", "yixie-ledger-template.xlsx")
+    raw = request.GET.get("on", "").strip()
+    on = timezone.localdate()
+    if raw:
+        try:
+            on = parse_date(raw)
+        except DateParseError as exc:
+            messages.error(request, f"导出日期有误：{exc.message}")
+            return _back_to_list(request)
+    rows = selectors.ledger_rows(request.user, on=on, action="ledger.export")
+    regions = regions_visible_to(request.user, "ledger.export").filter(level__in=["city", "county"])
+    flt = LedgerFilter(request.GET or None, queryset=rows, regions=regions,
+                       departments=_departments_for(request.user, "ledger.export"))
+    if flt.is_bound and not flt.is_valid():
+        messages.error(request, "筛选条件有误，未导出：" + "；".join(
+            f"{flt.form.fields[k].label if k in flt.form.fields else k}：{'，'.join(v)}"
+            for k, v in flt.form.errors.items()))
+        return _back_to_list(request, drop="")
+    workbook = excel.export_workbook(flt.qs, on=on)
+    return _xlsx_response(workbook, f"议事协调机构台账_{on.isoformat()}.xlsx", f"yixie-ledger-{on.isoformat()}.xlsx")
+
+
+# ---------------------------------------------------------------- import
+
+class ImportForm(BootstrapFormMixin, forms.Form):
+    file = forms.FileField(label="台账文件（.xlsx）",
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+                           error_messages={"required": "请选择要导入的 Excel 文件。",
+                                           "empty": "上传的文件是空的。",
+                                           "invalid": "上传的文件无效，请重新选择。"})
+    region = forms.ModelChoiceField(label="默认区划", queryset=None, empty_label=None,
+                                    help_text="“所属区划”一栏为空的机构记入此区划。",
+                                    error_messages={"invalid_choice": "请选择您有权登记的区划。",
+                                                    "required": "请选择默认区划。"})
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+        self._style()
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        name = Path(f.name or "").name
+        if Path(name).suffix.lower() != ".xlsx":
+            hint = "请在 Excel 或 WPS 中“另存为”.xlsx 格式后再导入。" if name.lower().endswith((".xls", ".et", ".csv")) else ""
+            raise forms.ValidationError(f"文件“{name}”不是 .xlsx 格式的 Excel 工作簿。{hint}")
+        limit = settings.YIXIE_IMPORT_MAX_BYTES
+        if f.size > limit:
+            raise forms.ValidationError(
+                f"文件“{name}”大小为{f.size / 1048576:.1f} MB，超过上限{limit / 1048576:.0f} MB，请分成几个文件导入。")
+        problem = excel.check_xlsx(f)
+        if problem:
+            raise forms.ValidationError(f"文件“{name}”无法导入：{problem}")
+        return f
+
+
+def _import_regions(user):
+    return regions_visible_to(user, "ledger.edit").exclude(level="township").order_by("code")
 
 
 @requires("ledger.import")
+@require_http_methods(["GET", "POST"])
 def import_start(request):
-    return HttpResponse(status=501)
+    regions = _import_regions(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None, regions=regions)
+    if request.method == "POST" and form.is_valid():
+        uploaded = form.cleaned_data["file"]
+        job = ImportJob(created_by=request.user, region=form.cleaned_data["region"],
+                        original_name=Path(uploaded.name).name[:255], message="排队等待处理……")
+        job.file.save(f"{uuid.uuid4().hex}.xlsx", uploaded, save=False)
+        job.save()
+        start_job(job.pk)
+        return redirect("ledger:import_status", pk=job.pk)
+    jobs = ImportJob.objects.filter(created_by=request.user).select_related("region")[:RECENT_JOBS]
+    return render(request, "ledger/import.html", {
+        "form": form, "jobs": jobs, "max_mb": settings.YIXIE_IMPORT_MAX_BYTES // 1048576,
+        "headers": excel.HEADERS, "seven": excel.SEVEN_INDICATORS,
+    })
+
+
+def _finished(job: ImportJob) -> bool:
+    return job.state in (ImportJob.State.SUCCEEDED, ImportJob.State.FAILED)
 
 
 @requires("ledger.import")
-def import_status(request, pk):
-    return HttpResponse(status=501)
+@require_GET
+def import_status(request, pk: int):
+    job = get_object_or_404(ImportJob.objects.select_related("region", "created_by"), pk=pk)
+    if job.created_by_id != request.user.pk and not request.user.is_superuser:
+        raise Http404
+    if not _finished(job) and job.updated_at < timezone.now() - STALE_AFTER:
+        ImportJob.objects.filter(pk=job.pk, state=job.state).update(
+            state=ImportJob.State.FAILED, finished_at=timezone.now(),
+            message="导入任务已中断（服务器可能重启过），没有导入任何内容，请重新上传。")
+        job.refresh_from_db()
+    errors = [e for e in job.errors if e.get("level", "error") == "error"]
+    notes = [e for e in job.errors if e.get("level") == "warning"]
+    if request.GET.get("download") == "errors" and _finished(job):
+        return _xlsx_response(excel.errors_workbook(errors or notes),
+                              f"导入问题清单_{Path(job.original_name).stem}.xlsx", f"yixie-import-{job.pk}-errors.xlsx")
+    context = {"job": job, "finished": _finished(job), "errors": errors, "notes": notes,
+               "phase": _phase(job)}
+    template = "ledger/_import_progress.html" if request.GET.get("partial") else "ledger/import_status.html"
+    return render(request, template, context)
+
+
+def _phase(job: ImportJob) -> str:
+    if job.state == ImportJob.State.PENDING:
+        return "排队等待处理……"
+    if job.state != ImportJob.State.RUNNING:
+        return job.message
+    if not job.total_rows:
+        return "正在读取文件……"
+    half = job.total_rows // 2
+    if job.processed_rows < half:
+        return f"正在逐行检查：第 {job.processed_rows} 行，共 {half} 行"
+    if job.processed_rows == half:
+        return f"检查通过，正在写入台账（共 {half} 个机构）……"
+    return f"正在写入台账：第 {job.processed_rows - half} 个，共 {half} 个机构"
+
+
+# ---------------------------------------------------------------- running a job
+
+def start_job(job_id: int) -> None:
+    """Run the job inline (tests) or in a background thread once the job row is committed."""
+    if getattr(settings, "YIXIE_IMPORT_INLINE", False):
+        run_import_job(job_id, inline=True)
+        return
+    thread = threading.Thread(target=run_import_job, args=(job_id,), kwargs={"inline": False},
+                              name=f"yixie-import-{job_id}", daemon=True)
+    transaction.on_commit(thread.start)
+
+
+class _Progress:
+    """Writes progress onto the job row where others can see it.
+
+    While the import writes inside its transaction, an update through the same connection would
+    stay invisible until the end; on PostgreSQL a second connection reports instead. SQLite allows
+    one writer, so there the bar waits at the half-way mark until the writing is done.
+    """
+
+    def __init__(self, job_id: int, inline: bool):
+        self.job_id = job_id
+        self.inline = inline
+        self.side = None
+
+    def __call__(self, done: int, total: int) -> None:
+        conn = transaction.get_connection()
+        if self.inline or not conn.in_atomic_block:
+            ImportJob.objects.filter(pk=self.job_id).update(processed_rows=done, total_rows=total,
+                                                            updated_at=timezone.now())
+            return
+        if conn.vendor == "sqlite":
+            return
+        try:
+            if self.side is None:
+                self.side = connections.create_connection("default")
+            table = self.side.ops.quote_name(ImportJob._meta.db_table)
+            with self.side.cursor() as cursor:
+                cursor.execute(f"UPDATE {table} SET processed_rows = %s, total_rows = %s, updated_at = %s "  # noqa: S608
+                               "WHERE id = %s", [done, total, timezone.now(), self.job_id])
+        except Exception:  # progress is a courtesy; never let it break the import
+            logger.warning("import progress could not be reported", exc_info=True)
+
+    def close(self) -> None:
+        if self.side is not None:
+            self.side.close()
+
+
+def run_import_job(job_id: int, *, inline: bool = False) -> None:
+    """Run one import job to its end; every outcome, even a crash, ends as a finished job."""
+    progress = _Progress(job_id, inline)
+    try:
+        job = ImportJob.objects.select_related("region", "created_by").get(pk=job_id)
+        ImportJob.objects.filter(pk=job_id).update(state=ImportJob.State.RUNNING, message="正在读取文件……",
+                                                   updated_at=timezone.now())
+        with job.file.open("rb") as fh:
+            report = excel.import_workbook(fh, actor=job.created_by, default_region=job.region, progress=progress)
+        now = timezone.now()
+        if report.ok:
+            ImportJob.objects.filter(pk=job_id).update(
+                state=ImportJob.State.SUCCEEDED, created_bodies=report.created, total_rows=report.total_rows,
+                processed_rows=report.total_rows, finished_at=now, updated_at=now,
+                errors=[{**w.as_dict(), "level": "warning"} for w in report.warnings],
+                message=f"已导入 {report.created} 个机构。")
+        else:
+            count = len(report.errors)
+            ImportJob.objects.filter(pk=job_id).update(
+                state=ImportJob.State.FAILED, created_bodies=0, total_rows=report.total_rows,
+                processed_rows=report.total_rows, finished_at=now, updated_at=now,
+                errors=[{**e.as_dict(), "level": "error"} for e in report.errors],
+                message=f"发现 {count} 处问题，没有导入任何内容。请按问题清单修改文件后重新上传。")
+    except Exception:
+        logger.exception("import job %s failed", job_id)
+        now = timezone.now()
+        ImportJob.objects.filter(pk=job_id).update(
+            state=ImportJob.State.FAILED, created_bodies=0, finished_at=now, updated_at=now,
+            message="导入时出现意外错误，没有导入任何内容。请稍后重试；如仍出错，请联系系统管理员（错误已记录）。")
+    finally:
+        progress.close()
+        if not inline:
+            connections.close_all()
+
