@@ -382,7 +382,7 @@ def _start_sheet(wb: Workbook, title: str):
     index = {key: i for i, (_h, key) in enumerate(COLUMNS, start=1)}
     for choices, key in ((BodyForm, "form"), (Sequence, "sequence"), (LegalGround, "legal_ground"),
                          (TaskScope, "task_scope")):
-        ws.add_data_validation(_choice_validation(choices, index[key]))
+        ws.data_validations.append(_choice_validation(choices, index[key]))
     header = []
     for i, h in enumerate(HEADERS):
         c = WriteOnlyCell(ws, value=h)
