@@ -7,8 +7,11 @@ from django import forms
 from .dates import DateParseError, parse_date
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
+class DateInput(forms.TextInput):
+    """A plain text box: clerks type 2019-03-15 or 2019年3月15日; old intranet browsers lack date pickers."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"placeholder": "如 2019-03-15", "autocomplete": "off", **(attrs or {})})
 
     def format_value(self, value):
         if hasattr(value, "isoformat"):
@@ -36,11 +39,9 @@ class BootstrapFormMixin:
     def _style(self) -> None:
         for field in self.fields.values():
             w = field.widget
-            if isinstance(w, (forms.CheckboxInput,)):
+            if isinstance(w, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
                 w.attrs.setdefault("class", "form-check-input")
             elif isinstance(w, (forms.Select, forms.SelectMultiple)):
                 w.attrs.setdefault("class", "form-select")
-            elif isinstance(w, forms.CheckboxSelectMultiple):
-                pass
             else:
                 w.attrs.setdefault("class", "form-control")

@@ -313,7 +313,7 @@ _CITY_DEPTS: list[tuple[str, str, str, str, str]] = [
      "承担市信访工作联席会议日常工作。"),
     ("tax", "国家税务总局潍坊市税务局", "市税务局", "other", ""),
     ("pad", "潍坊军分区", "", "other",
-     "负责全市民兵预备役、征兵、国防动员和国防教育工作，承担市国防动员委员会日常工作。"),
+     "负责全市民兵预备役建设、征兵和国防教育工作，组织实施国防动员。承担市国防动员委员会日常工作，协调推进军地需求对接和双拥共建。"),
     ("court", "市中级人民法院", "市中院", "other", ""),
     ("procur", "市人民检察院", "市检察院", "other", ""),
     ("union", "市总工会", "", "other", ""),
@@ -503,11 +503,13 @@ def _post(code: str, key: str) -> str | None:
 # ---------------------------------------------------------------------------------------------
 
 _doc_requests: list[dict] = []
+_doc_counter = [0]
 
 
 def _doc(code: str, kind: str, on: str, title: str, pin: int | None = None) -> str:
     """Request a document; returns a provisional id replaced by the final key at the end."""
-    pid = f"@{len(_doc_requests)}"
+    _doc_counter[0] += 1
+    pid = f"@{_doc_counter[0]}"
     _doc_requests.append({"pid": pid, "region": code, "kind": kind, "on": on, "title": title, "pin": pin})
     return pid
 
@@ -734,7 +736,7 @@ def _topic(name: str, code: str) -> str:
         t = name[len(region):]
         if t.startswith("委"):
             t = t[1:]
-    for suffix, _form_ in _FORM_SUFFIXES:
+    for suffix, _ in _FORM_SUFFIXES:
         if t.endswith(suffix) and len(t) > len(suffix):
             t = t[: -len(suffix)]
             break
@@ -753,8 +755,9 @@ def _duties(name: str, code: str, domain: str, sequence: str, scope: str) -> str
     area, party, gov, lower = _area(code)
     t = _topic(name, code)
     opening = _rng.choice(_OPENINGS).format(area=area, t=t)
-    phrases = _PHRASES[domain]
-    picks = _rng.sample(phrases, min(2 if scope == "comprehensive" else 1, len(phrases)))
+    bigrams = {t[i:i + 2] for i in range(len(t) - 1)}
+    phrases = sorted(_PHRASES[domain], key=lambda p: (-sum(b in p for b in bigrams), _rng.random()))
+    picks = phrases[: min(2 if scope == "comprehensive" else 1, len(phrases))]
     if _rng.random() < 0.5:
         closing = f"督促检查各成员单位任务落实情况，完成{party if sequence == 'party' else gov}交办的其他事项"
     else:
@@ -762,20 +765,23 @@ def _duties(name: str, code: str, domain: str, sequence: str, scope: str) -> str
     return "。".join([opening, *(_localise(p, code) for p in picks), closing]) + "。"
 
 
-def _members(code: str, lead: str, office: str, sector: str, n: int, extra: tuple[str, ...] = ()) -> tuple[tuple[str, str], ...]:
+def _members(
+    code: str, lead: str, office: str, sector: str, n: int, extra: tuple[str, ...] = (), exclude: tuple[str, ...] = ()
+) -> tuple[tuple[str, str], ...]:
     """Member units: lead and office first (主办), a few more 主办, the rest 协办."""
+    excluded = {_dept(code, k) for k in exclude}
     base: list[str] = []
     for key in (lead, office, *extra):
         name = _dept(code, key)
         if name not in base:
             base.append(name)
-    pool = []
-    for key in _SECTORS[sector]:
+    pool: list[tuple[float, str]] = []
+    for i, key in enumerate(_SECTORS[sector]):  # sector lists run from most to least concerned
         name = _dept(code, key)
-        if name not in base and name not in pool:
-            pool.append(name)
-    _rng.shuffle(pool)
-    chosen = base + pool[: max(0, n - len(base))]
+        if name not in base and name not in excluded and name not in [p[1] for p in pool]:
+            pool.append((i + _rng.uniform(0, 5), name))
+    pool.sort()
+    chosen = base + [name for _score, name in pool[: max(0, n - len(base))]]
     n_principal = len(base) + _rng.randint(1, 3)
     return tuple((d, "principal" if i < n_principal else "assisting") for i, d in enumerate(chosen))
 
@@ -810,7 +816,8 @@ def _body(
     code: str, key: str, name: str, *, category: str, sequence: str, domain: str, ground: str, imp: str = "",
     established_on: str, doc: str | None | bool = True, lead: str | None = None, office: str | None = None,
     leader: str | None = None, deputies: tuple[str, ...] | None = None, members: tuple | None = None,
-    n_members: int | None = None, extra_members: tuple[str, ...] = (), duties: str | None = None,
+    n_members: int | None = None, extra_members: tuple[str, ...] = (), exclude_members: tuple[str, ...] = (),
+    duties: str | None = None,
     short_name: str = "", aliases: tuple[str, ...] = (), temporary: bool = False, ends_on: str | None = None,
     end_condition: str = "", scope: str | None = None, upper: str | None = None, sector: str | None = None,
     doc_kind: str | None = None,
@@ -853,7 +860,7 @@ def _body(
     if members is None:
         if n_members is None:
             n_members = _rng.randint(10, 15) if scope == "comprehensive" else _rng.randint(5, 10)
-        members = _members(code, lead, office, sector, n_members, extra_members)
+        members = _members(code, lead, office, sector, n_members, extra_members, exclude_members)
     else:
         members = tuple((_dept(code, k), r) for k, r in members)
     if duties is None:
@@ -963,12 +970,12 @@ _CITY_1995_2018 = """
 市新旧动能转换重大工程推进领导小组|G|econ|C|K|M
 市重点项目建设领导小组|G|econ|L|K|M
 市服务业发展领导小组|G|econ|C|K
-市新型城镇化工作领导小组|G|econ|C|K|M
+市新型城镇化工作领导小组|G|econ|C|K
 市社会信用体系建设领导小组|G|econ|C|K
 市粮食安全责任制考核工作领导小组|G|econ|U|K
-市民营经济发展领导小组|G|ind|C|K|M
+市民营经济发展领导小组|G|ind|C|K
 市对口支援工作领导小组|G|econ|U|K
-市招商引资工作领导小组|G|commerce|L|K|M
+市招商引资工作领导小组|G|commerce|L|K
 市潍坊机场迁建工作领导小组|G|transport|L|K|M
 市铁路建设工作领导小组|G|transport|L|K
 市海洋经济发展领导小组|G|ocean|C|K
@@ -1028,30 +1035,30 @@ _CITY_1995_2018 = """
 市供销合作社综合改革领导小组|G|agri|U|K|lead=supply
 市文化旅游产业发展领导小组|G|culture|L|K
 市文物安全工作领导小组|G|culture|U|K
-市潍坊国际风筝会筹备工作领导小组|G|culture|L|K|M
+市潍坊国际风筝会筹备工作领导小组|G|culture|L|K
 市鲁台经贸洽谈会筹备工作领导小组|G|commerce|L|K
 市深化医药卫生体制改革领导小组|G|health|C|K|M,extra=medins
-市爱国卫生运动委员会|G|health|C|K|M
+市爱国卫生运动委员会|G|health|C|K
 市防治艾滋病工作委员会|G|health|C|K
 市突发公共卫生事件应急指挥部|G|health|E|K
 市无偿献血领导小组|G|health|U|K
 市中医药工作领导小组|G|health|C|K
 市军队转业干部安置工作领导小组|G|veteran|U|K
-市征兵工作领导小组|G|military|E|K|M
+市征兵工作领导小组|G|military|E|K|lead=pad
 市国防动员委员会|G|military|E|K|M
 市边海防委员会|G|military|E|K
 市安全生产委员会|G|emerg|C|K|M
 市抗震救灾指挥部|G|emerg|E|K
 市突发事件应急委员会|G|emerg|E|K|M
 市人工影响天气工作领导小组|G|emerg|U|K|lead=weather
-市食品安全委员会|G|market|C|K|M
+市食品安全委员会|G|market|C|K|M,exclude=customs
 市质量强市工作领导小组|G|market|C|K
 市打击侵犯知识产权和制售假冒伪劣商品工作领导小组|G|market|C|K
 市人口普查领导小组|G|stats|U|K
 市第四次全国经济普查领导小组|G|stats|U|K
 市“放管服”改革工作领导小组|G|approval|C|K|M
 市公共资源交易管理委员会|G|gov|L|K|extra=approval
-市城市管理委员会|G|urban|L|K|M
+市城市管理委员会|G|urban|L|K
 市生活垃圾分类工作领导小组|G|urban|U|K
 市金融工作领导小组|G|finance|L|K
 市防范化解金融风险工作领导小组|G|finance|U|K
@@ -1326,6 +1333,19 @@ _DUTIES: dict[str, str] = {
         "协调处置欠薪突出问题和群体性事件。",
 }
 
+# deputies where the default (市长 and 市委副书记 for a 市委 committee) is not how Weifang staffs it
+_DEPUTIES: dict[str, tuple[str, ...]] = {
+    "市委党建工作领导小组": ("dsec", "org"),
+    "市委农村工作领导小组": ("dsec", "v_agr"),
+    "市委人才工作领导小组": ("dsec", "org"),
+    "市精神文明建设委员会": ("dsec", "prop"),
+    "市委统一战线工作领导小组": ("dsec", "uf"),
+    "市委教育工作领导小组": ("dsec", "v_soc"),
+    "市委网络安全和信息化领导小组": ("dsec", "prop"),
+    "市委平安潍坊建设领导小组": ("law", "v_sec"),
+    "市委全面依法治市委员会": ("mayor", "law"),
+}
+
 _KEYS = {
     "市安全生产委员会": "city-safety", "市食品安全委员会": "city-food-safety", "市食品产业发展领导小组": "city-food-industry",
     "市爱国卫生运动委员会": "city-patriotic-health", "市防汛抗旱指挥部": "city-flood", "市生态环境保护委员会": "city-eco",
@@ -1342,7 +1362,7 @@ def _parse_flags(text: str) -> dict:
             flags["imp"] = part
         else:
             k, v = part.split("=")
-            flags[k] = tuple(v.split("+")) if k == "extra" else v
+            flags[k] = tuple(v.split("+")) if k in ("extra", "exclude") else v
     return flags
 
 
@@ -1367,9 +1387,10 @@ for _line in filter(None, (s.strip() for s in _CITY_1995_2018.splitlines())):
         CITY, _KEYS.get(_name, f"370700-{_n:03d}"), _name, category="party" if _seq == "P" else "government",
         sequence="party" if _seq == "P" else "government", domain=_domain, ground=_ground, imp=_flags["imp"],
         established_on=_est, doc=_name not in _NO_DOC, lead=_flags.get("lead"), office=_flags.get("office"),
-        sector=_flags.get("sector"), extra_members=_flags.get("extra", ()), duties=_DUTIES.get(_name),
+        sector=_flags.get("sector"), extra_members=_flags.get("extra", ()),
+        exclude_members=_flags.get("exclude", ()), duties=_DUTIES.get(_name),
         short_name=_short_name, aliases=_aliases, temporary=bool(_temp), ends_on=_temp[1] if _temp else None,
-        end_condition=_temp[2] if _temp else "",
+        end_condition=_temp[2] if _temp else "", deputies=_DEPUTIES.get(_name),
     )
     _fates[_name] = _fate
 
@@ -1435,11 +1456,13 @@ _CITY_NEW: list[tuple[str, str, str, str, str, str, dict]] = [
     ("市委疫情工作指挥部", "P", "health", "E", "S", "2020-01-24",
      {"temporary": True, "end_condition": "疫情防控转入常态化、经市委批准后撤销", "deputies": ("mayor", "dsec"),
       "scope": "comprehensive", "n_members": 15, "short_name": "",
+      "extra_members": ("pol", "edu", "commerce", "transport", "market", "civil", "emerg", "prop", "fin"),
+      "upper": "省级设有山东省新冠肺炎疫情处置工作领导小组（指挥部）",
       "aliases": ("市新冠肺炎疫情处置工作领导小组（指挥部）",),
       "duties": "统一领导、指挥、协调全市新冠肺炎疫情防控工作。研究部署疫情防控重大措施，统筹推进社区防控、医疗救治、核酸检测、疫苗接种和物资保障。"
                 "协调明确外卖配送人员管理、棋牌室监管等疫情防控中的部门职责分工，督促检查各成员单位落实防控责任。"}),
     ("市健康潍坊行动推进委员会", "G", "health", "C", "", "2020-03-27", {}),
-    ("市国家城乡融合发展试验区建设领导小组", "G", "econ", "U", "M", "2020-04-17", {}),
+    ("市国家城乡融合发展试验区建设领导小组", "G", "econ", "U", "", "2020-04-17", {}),
     ("市跨境电子商务综合试验区建设领导小组", "G", "commerce", "U", "", "2020-05-22", {"extra_members": ("customs",)}),
     ("市安全生产专项整治三年行动领导小组", "G", "emerg", "U", "", "2020-05-15",
      {"temporary": True, "ends_on": "2022-12-31", "end_condition": "三年行动结束后撤销"}),
@@ -1454,7 +1477,7 @@ _CITY_NEW: list[tuple[str, str, str, str, str, str, dict]] = [
      {"temporary": True, "end_condition": "党史学习教育结束后撤销", "deputies": ("dsec", "prop"), "scope": "single"}),
     ("市城乡社区网格化服务管理工作领导小组", "P", "stab", "L", "", "2021-04-16", {}),
     ("市未成年人保护工作领导小组", "G", "civil", "C", "", "2021-06-11", {"extra_members": ("edu", "pol", "youth", "women")}),
-    ("市全面推行林长制工作领导小组", "G", "land", "U", "M", "2021-08-20", {}),
+    ("市全面推行林长制工作领导小组", "G", "land", "U", "", "2021-08-20", {}),
     ("市城市更新工作领导小组", "G", "housing", "L", "", "2021-09-17", {}),
     ("市中小学“双减”工作领导小组", "G", "edu", "U", "", "2021-09-24", {"extra_members": ("market",)}),
     ("市碳达峰碳中和工作领导小组", "P", "econ", "C", "S", "2021-12-17", {"deputies": ("mayor", "exec")}),
@@ -1538,16 +1561,23 @@ def _current_members(raw: dict, on: str) -> list[tuple[str, str]]:
     return members
 
 
-def _add_member(raw: dict, on: str, doc: str, dept_key: str, role: str = "assisting", note: str = "") -> None:
+def _add_member(raw: dict, on: str, doc: str, dept_keys: tuple[str, ...], role: str = "assisting",
+                note: str = "") -> None:
+    """Add the first of the wanted departments that is not yet a member (a members event must change the list)."""
     members = _current_members(raw, on)
-    name = _dept(raw["region"], dept_key)
-    if name not in [m[0] for m in members]:
-        members.append((name, role))
-    _event(raw, on, "members", doc, {"members": members}, note or f"增加{name}为成员单位")
+    present = {m[0] for m in members}
+    name = next(n for n in (_dept(raw["region"], k) for k in dept_keys) if n not in present)
+    text = note.format(name=name) if note else f"增加{name}为成员单位"
+    if len(members) >= (15 if raw["task_scope"] == "comprehensive" else 10):  # at the cap: one unit makes room
+        dropped = next(m for m in reversed(members) if m[1] == "assisting")
+        members.remove(dropped)
+        text += f"，{dropped[0]}不再作为成员单位"
+    members.append((name, role))
+    _event(raw, on, "members", doc, {"members": members}, text)
 
 
 _d = _doc(CITY, "zhengbanzi", "2020-04-08", _title(CITY, "zhengbanzi", "关于调整潍坊市食品安全委员会组成人员的通知"))
-_add_member(_city("市食品安全委员会"), "2020-04-08", _d, "customs", "assisting", "增加潍坊海关为成员单位，负责进口食品安全监管")
+_add_member(_city("市食品安全委员会"), "2020-04-08", _d, ("customs",), "assisting", "增加潍坊海关为成员单位，负责进口食品安全监管")
 _d = _doc(CITY, "zhengbanzi", "2020-07-15", _title(CITY, "zhengbanzi", "关于市社区矫正工作领导小组更名为市社区矫正委员会的通知"))
 _event(_city("市社区矫正工作领导小组"), "2020-07-15", "rename", _d, {"name": "市社区矫正委员会", "short_name": ""},
        "按照《中华人民共和国社区矫正法》要求更名")
@@ -1556,19 +1586,19 @@ _event(_city("市乡村振兴工作领导小组"), "2021-11-10", "adjust", _d,
        {"leader": _post(CITY, "sec"), "deputies": [_post(CITY, "mayor"), _post(CITY, "dsec")]},
        "落实五级书记抓乡村振兴要求，组长调整为市委书记")
 _d = _doc(CITY, "banfa", "2022-03-18", _title(CITY, "banfa", "关于调整中共潍坊市委全面深化改革委员会成员单位的通知"))
-_add_member(_city("市委全面深化改革领导小组"), "2022-03-18", _d, "staffing", "principal")
+_add_member(_city("市委全面深化改革领导小组"), "2022-03-18", _d, ("staffing", "cyber", "discipline", "audit"), "principal")
 _d = _doc(CITY, "banfa", "2023-06-09", _title(CITY, "banfa", "关于调整潍坊市生态环境保护委员会职责的通知"))
 _raw = _city("市生态环境保护委员会")
 _event(_raw, "2023-06-09", "adjust", _d,
        {"duties": _DUTIES["市生态环境保护委员会"] + "统筹推进减污降碳协同增效，协调推进“无废城市”建设和美丽潍坊建设。"},
        "增加减污降碳协同增效职责")
 _d = _doc(CITY, "zhengbanzi", "2023-08-25", _title(CITY, "zhengbanzi", "关于调整潍坊市养老服务体系建设领导小组成员单位的通知"))
-_add_member(_city("市养老服务体系建设领导小组"), "2023-08-25", _d, "medins")
+_add_member(_city("市养老服务体系建设领导小组"), "2023-08-25", _d, ("medins", "health", "housing"))
 _d = _doc(CITY, "banfa", "2024-04-12", _title(CITY, "banfa", "关于调整市碳达峰碳中和工作领导小组组成人员的通知"))
 _event(_city("市碳达峰碳中和工作领导小组"), "2024-04-12", "adjust", _d,
        {"deputies": [_post(CITY, "mayor"), _post(CITY, "v_urb")]}, "副组长调整为分管城市建设和生态环境的副市长")
 _d = _doc(CITY, "zhengbanzi", "2026-03-20", _title(CITY, "zhengbanzi", "关于调整潍坊市国防动员委员会成员单位的通知"))
-_add_member(_city("市国防动员委员会"), "2026-03-20", _d, "data")
+_add_member(_city("市国防动员委员会"), "2026-03-20", _d, ("data", "emerg", "weather"))
 
 # ---- 2022-09-30: the review campaign's 24 adjustments (9 abolished, 8 renamed, 7 re-affiliated) ----
 _CAMPAIGN_2022 = "2022-09-30"
@@ -1664,9 +1694,9 @@ for _i, (_name, _seq, _domain, _ground, _est, _kw) in enumerate(_CITY_JOINT, 1):
           domain=_domain, ground=_ground, established_on=_est, **_kw)
 
 _d = _doc(CITY, "zhengbanzi", "2021-09-10", _title(CITY, "zhengbanzi", "关于调整潍坊市社会救助工作联席会议成员单位的通知"))
-_add_member(_city("市社会救助工作联席会议"), "2021-09-10", _d, "medins")
+_add_member(_city("市社会救助工作联席会议"), "2021-09-10", _d, ("medins", "women", "disab"))
 _d = _doc(CITY, "zhengbanzi", "2024-06-14", _title(CITY, "zhengbanzi", "关于调整潍坊市打击治理电信网络诈骗违法犯罪工作联席会议成员单位的通知"))
-_add_member(_city("市打击治理电信网络诈骗违法犯罪工作联席会议"), "2024-06-14", _d, "nfra")
+_add_member(_city("市打击治理电信网络诈骗违法犯罪工作联席会议"), "2024-06-14", _d, ("nfra", "commerce", "market"))
 
 # task forces (工作专班): leader "" — the lead department convenes
 _CITY_TASKFORCES: list[tuple[str, str, str, str, dict]] = [
@@ -1735,7 +1765,7 @@ _COUNTY_TEMPLATES: list[tuple[str, str, str, str, str, str, bool, tuple[int, int
     ("aiwei", "{R}爱国卫生运动委员会", "G", "health", "C", "", False, (2010, 2014)),
     ("nda", "{R}国防动员委员会", "G", "military", "E", "M", False, (2010, 2014)),
     ("shy", "{R}双拥工作领导小组", "G", "veteran", "C", "", False, (2010, 2017)),
-    ("aging", "{R}老龄工作委员会", "G", "health", "C", "", False, (2010, 2016)),
+    ("aging", "{R}老龄工作委员会", "G", "civil", "C", "", False, (2010, 2016)),
     ("women", "{R}妇女儿童工作委员会", "G", "women", "C", "", False, (2010, 2014)),
     ("drug", "{R}禁毒委员会", "G", "pol", "C", "", False, (2010, 2016)),
     ("proj", "{R}重点项目建设领导小组", "G", "econ", "L", "M", False, (2014, 2020)),
@@ -1770,12 +1800,7 @@ for _code, _rname, _typ, _short, _pfx in _COUNTIES:
     optional = [t for t in _COUNTY_TEMPLATES if not t[6] and not (t[0] == "forest" and _code == "370705")]
     chosen = [t for t in _COUNTY_TEMPLATES if t[6]] + _rng.sample(optional, _rng.randint(4, 7))
     bodies: list[dict] = []
-    n = 0
-
-    def _key() -> str:
-        global n
-        n += 1
-        return f"{_code}-{n:02d}"
+    keys = iter([f"{_code}-{i:02d}" for i in range(1, 40)])
 
     for tkey, tpl, seq, domain, ground, imp, _mand, (y0, y1) in chosen:
         name = tpl.format(**fmt)
@@ -1783,13 +1808,13 @@ for _code, _rname, _typ, _short, _pfx in _COUNTIES:
             est = _rand_date("2019-02-15", "2019-05-31")
         else:
             est = _in_year(_rng.randint(y0, y1), "2018-12-21" if y1 == 2018 else None)
-        raw = _body(_code, _key(), name, category="party" if seq == "P" else "government",
+        raw = _body(_code, next(keys), name, category="party" if seq == "P" else "government",
                     sequence="party" if seq == "P" else "government", domain=domain, ground=ground, imp=imp,
                     established_on=est)
         raw["tkey"] = tkey
         bodies.append(raw)
     sname, sdomain, syear = _COUNTY_SPECIAL[_code]
-    raw = _body(_code, _key(), sname, category="government", sequence="government", domain=sdomain, ground="L",
+    raw = _body(_code, next(keys), sname, category="government", sequence="government", domain=sdomain, ground="L",
                 imp="", established_on=_in_year(syear))
     raw["tkey"] = "special"
     bodies.append(raw)
@@ -1797,24 +1822,24 @@ for _code, _rname, _typ, _short, _pfx in _COUNTIES:
     chuangwei = dapeng = census = None
     if _rng.random() < 0.6:
         what = "国家卫生县城" if _typ == "county" else "国家卫生城市"
-        chuangwei = _body(_code, _key(), f"{_rname}创建{what}工作领导小组", category="government", sequence="government",
+        chuangwei = _body(_code, next(keys), f"{_rname}创建{what}工作领导小组", category="government", sequence="government",
                           domain="health", ground="L", established_on=_in_year(_rng.randint(2011, 2015)))
     if _rng.random() < 0.5 and _typ != "district":
-        dapeng = _body(_code, _key(), f"{_rname}“大棚房”问题专项清理整治领导小组", category="government",
+        dapeng = _body(_code, next(keys), f"{_rname}“大棚房”问题专项清理整治领导小组", category="government",
                        sequence="government", domain="rural", ground="U", established_on=_rand_date("2018-09-17", "2018-10-31"),
                        temporary=True, end_condition="专项清理整治任务完成后撤销")
     if _rng.random() < 0.7:
-        census = _body(_code, _key(), f"{_rname}第七次全国人口普查领导小组", category="government", sequence="government",
+        census = _body(_code, next(keys), f"{_rname}第七次全国人口普查领导小组", category="government", sequence="government",
                        domain="stats", ground="U", established_on=_rand_date("2019-11-04", "2019-12-13"),
                        temporary=True, ends_on="2021-12-31", end_condition="人口普查数据汇总发布工作完成后撤销",
                        upper="市级设有潍坊市人口普查领导小组")
     if _code in _PREFAB_COUNTIES:
-        _body(_code, _key(), f"{_rname}预制菜产业发展领导小组", category="government", sequence="government",
+        _body(_code, next(keys), f"{_rname}预制菜产业发展领导小组", category="government", sequence="government",
               domain="agri", ground="C", imp="M", established_on=_rand_date("2023-04-03", "2023-08-31"),
               extra_members=("dev", "ind", "commerce", "market"), scope="single", n_members=9,
               upper="市级设有潍坊市预制菜产业发展工作领导小组")
     for tpl, domain, extra in _rng.sample(_COUNTY_JOINT, 2):
-        _body(_code, _key(), tpl.format(**fmt), category="joint", sequence="government", domain=domain, ground="U",
+        _body(_code, next(keys), tpl.format(**fmt), category="joint", sequence="government", domain=domain, ground="U",
               established_on=_in_year(_rng.randint(2016, 2022)), extra_members=extra)
 
     by_t = {b["tkey"]: b for b in bodies}
@@ -1837,7 +1862,7 @@ for _code, _rname, _typ, _short, _pfx in _COUNTIES:
                "副组长调整为县级政府主要负责同志和分管负责同志")
     on = _rand_date("2020-03-02", "2023-12-20")
     d = _doc(_code, "zhengbanzi", on, _title(_code, "zhengbanzi", f"关于调整{_full(by_t['safety']['name'], _code)}成员单位的通知"))
-    _add_member(by_t["safety"], on, d, "fire", "principal", "增加消防救援大队为成员单位")
+    _add_member(by_t["safety"], on, d, ("fire", "pad", "commerce", "culture", "health", "edu"), "principal")
     # the 2022 campaign
     c22 = _rand_date("2022-10-10", "2022-12-20")
     c22_gov = _doc(_code, "zhengzi", c22, _title(_code, "zhengzi", f"关于公布{_rname}政府议事协调机构调整规范结果的通知"))
@@ -1871,6 +1896,9 @@ _doc(CITY, "banfa", "2020-05-15", _title(CITY, "banfa", "关于印发《潍坊�
 _doc(CITY, "banfa", "2021-06-18", _title(CITY, "banfa", "关于印发《潍坊市市直部门职责分工协调办法》的通知"))
 
 
+_ANNUAL_RATE = {"fa": 36, "zhengzi": 62, "banfa": 48, "zhengbanzi": 85}
+
+
 def _number_documents() -> dict[str, str]:
     groups: dict[tuple[str, str, str], list[dict]] = {}
     for r in _doc_requests:
@@ -1878,20 +1906,28 @@ def _number_documents() -> dict[str, str]:
     final: dict[str, str] = {}
     for (code, kind, year), reqs in sorted(groups.items()):
         reqs.sort(key=lambda r: (r["on"], int(r["pid"][1:])))
-        pins = [(i, r["pin"]) for i, r in enumerate(reqs) if r["pin"] is not None]
-        numbers: list[int | None] = [r["pin"] for r in reqs]
-        bounds = [(-1, 0)] + pins + [(len(reqs), None)]
-        for (i0, n0), (i1, n1) in zip(bounds, bounds[1:]):
-            k = i1 - i0 - 1
-            if k <= 0:
-                continue
-            hi = n1 if n1 is not None else n0 + 1 + k * _rng.randint(2, 5)
-            if hi - n0 - 1 < k:
-                raise ValueError(f"no room for {k} documents before {n1} in {code} {kind} {year}")
-            picks = sorted(_rng.sample(range(n0 + 1, hi), k))
-            numbers[i0 + 1:i1] = picks
+        # an issuer numbers its documents through the year; ours are a sample of them
+        rate = _ANNUAL_RATE[kind] * (1 if code == CITY else 0.6)
+        numbers: list[int] = []
+        prev = 0
+        for i, r in enumerate(reqs):
+            if r["pin"] is not None:
+                if r["pin"] <= prev:
+                    raise ValueError(f"document pinned at {r['pin']} comes after number {prev}: {r['title']}")
+                num = r["pin"]
+            else:
+                doy = _dt.date.fromisoformat(r["on"]).timetuple().tm_yday
+                num = max(prev + 1, int(doy / 366 * rate) + _rng.randint(0, 2))
+                later_pins = [(j, q["pin"]) for j, q in enumerate(reqs[i + 1:], i + 1) if q["pin"] is not None]
+                if later_pins:
+                    j, pin = later_pins[0]
+                    num = min(num, pin - (j - i))
+                    if num <= prev:
+                        raise ValueError(f"no room before pinned document {pin} in {code} {kind} {year}")
+            numbers.append(num)
+            prev = num
         issuer, prefix = _issuers(code)[kind]
-        for r, num in zip(reqs, numbers):
+        for r, num in zip(reqs, numbers, strict=True):
             key = f"{code}-{kind}-{year}-{num}"
             final[r["pid"]] = key
             DOCUMENTS.append(DocumentSpec(key, f"{prefix}〔{year}〕{num}号", issuer, r["on"], r["title"]))
@@ -1922,5 +1958,3 @@ BODIES: list[BodySpec] = [
     )
     for r in _raw_bodies
 ]
-
-del _raw_bodies, _by_name, _doc_requests, _final_keys

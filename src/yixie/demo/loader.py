@@ -76,13 +76,19 @@ class DemoLoader:
 
         bodies = sorted(d.BODIES, key=lambda b: (b.established_on, b.key))
         for i, b in enumerate(bodies, 1):
-            self._establish(b)
+            try:
+                self._establish(b)
+            except Exception as exc:
+                raise RuntimeError(f"demo body {b.key} {b.name}: {exc}") from exc
             if i % 100 == 0:
                 self.log(f"已登记机构 {i}/{len(bodies)}")
         events = sorted(((e.on, b.key, n, e) for b in d.BODIES for n, e in enumerate(b.history)),
                         key=lambda t: (t[0], t[1], t[2]))
         for _on, key, _n, e in events:
-            self._event(key, e)
+            try:
+                self._event(key, e)
+            except Exception as exc:  # name the offending record: demo data is hand-written
+                raise RuntimeError(f"demo event {e.kind} on {e.on} of body {key}: {exc}") from exc
         self.log(f"已登记机构 {len(bodies)} 个，历史沿革事项 {len(events)} 项")
         self._users()
         return {"regions": len(self.regions), "bodies": len(bodies), "events": len(events)}
@@ -149,6 +155,8 @@ class DemoLoader:
             changes["form"] = c["form"]
         if "sequence" in c:
             changes["sequence"] = c["sequence"]
+        if e.kind == "split":
+            changes["split_into"] = [{"id": self.bodies[k].pk, "name": self.bodies[k].name} for k in c.get("into", [])]
         doc = self._document(e.doc, body.region)
         kind = KIND_MAP[e.kind]
         if kind == EventKind.MERGE:

@@ -12,8 +12,9 @@ class BodyCategory(models.TextChoices):
 
 # Categories counted as 议事协调机构 (the others are recorded but not counted).
 COUNTED_CATEGORIES = {BodyCategory.PARTY, BodyCategory.GOVERNMENT}
-# Categories led by posts (组长/副组长); the others are convened by their lead department.
-LED_BY_POSTS = {BodyCategory.PARTY, BodyCategory.GOVERNMENT, BodyCategory.SPECIAL_GROUP}
+# Categories led by posts (组长/副组长); the others (joint meetings, task forces, mechanisms and the
+# lighter 专项小组) are convened by their lead department.
+LED_BY_POSTS = {BodyCategory.PARTY, BodyCategory.GOVERNMENT}
 
 
 class BodyForm(models.TextChoices):

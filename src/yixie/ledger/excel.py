@@ -100,7 +100,7 @@ _WIDTHS = {
     "lead_department": 22, "leader": 16, "deputies": 24, "members": 48, "duties": 50, "short_name": 14,
     "aliases": 20, "ends_on": 12, "end_condition": 24, "task_scope": 12, "status": 8,
 }
-_WRAPPED = {"document", "history", "upper_counterpart", "members", "duties", "legal_ground", "deputies"}
+_WRAPPED = {"document", "history", "upper_counterpart", "members", "duties"}
 _DATES = {"established_on", "ends_on"}
 
 _HEADER_FONT = Font(bold=True, color="FFFFFF")

@@ -61,13 +61,13 @@ class StateFieldsMixin(forms.Form):
     lead_department = forms.ModelChoiceField(label="牵头部门", queryset=Department.objects.none())
     office_department = forms.ModelChoiceField(label="办事机构所在部门", queryset=Department.objects.none())
     leader = forms.ModelChoiceField(label="组长（领导职务）", queryset=Post.objects.none(), required=False)
-    deputies = forms.ModelMultipleChoiceField(label="副组长（领导职务）", queryset=Post.objects.none(), required=False,
-                                              widget=forms.SelectMultiple(attrs={"size": 5}))
+    deputies = forms.ModelMultipleChoiceField(label="副组长（领导职务，一至二名）", queryset=Post.objects.none(),
+                                              required=False, widget=forms.CheckboxSelectMultiple)
     members = forms.ModelMultipleChoiceField(label="成员单位", queryset=Department.objects.none(), required=False,
-                                             widget=forms.SelectMultiple(attrs={"size": 10}))
+                                             widget=forms.CheckboxSelectMultiple)
     principal_members = forms.ModelMultipleChoiceField(
         label="其中主办单位", queryset=Department.objects.none(), required=False,
-        widget=forms.SelectMultiple(attrs={"size": 5}), help_text="未选中的成员单位为协办")
+        widget=forms.CheckboxSelectMultiple, help_text="只勾选主办单位；其余成员单位为协办")
     duties = forms.CharField(label="主要职责", widget=forms.Textarea(attrs={"rows": 4}))
     task_scope = forms.ChoiceField(label="工作性质", choices=TaskScope.choices)
     extra_members_approved = forms.BooleanField(label="成员单位超过上限已经主要领导同意", required=False)

@@ -263,8 +263,11 @@ class PolicyValue(TimeStamped):
     class Meta:
         verbose_name = "管理规则"
         verbose_name_plural = "管理规则"
-        constraints = [models.UniqueConstraint(fields=["region", "key"], name="policy_unique_key_per_region",
-                                               nulls_distinct=False)]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "key"], condition=Q(region__isnull=False),
+                                    name="policy_unique_key_per_region"),
+            models.UniqueConstraint(fields=["key"], condition=Q(region__isnull=True), name="policy_unique_national_key"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.region or '全国默认'} {self.key}={self.value}"

@@ -254,6 +254,10 @@ def event_record(*, actor, body: Body, kind: str, on: date, document: Document |
                                        note=note, changes=changes, recorded_by=_user(actor),
                                        **_denormalised(body, after))
     _replay(body)
+    if kind == EventKind.SPLIT:
+        # The new bodies point at their origin, so "what became of it" always has an answer.
+        for ref in changes.get("split_into", []):
+            Body.objects.filter(pk=ref["id"], region=body.region).update(origin=body)
     audit.record(actor=actor, action=f"登记{kind_label}", target=body, before=before, after=after, reason=note,
                  body_id=body.pk)
     event.refresh_from_db()

@@ -52,7 +52,7 @@ def body_state(region, *, name, lead, office=None, members=(), leader=None, depu
 
 def establish(region, *, name, lead, on=date(2019, 3, 15), actor=None, document=None, **kw):
     if "leader" not in kw and kw.get("category", BodyCategory.GOVERNMENT) in (
-            BodyCategory.PARTY, BodyCategory.GOVERNMENT, BodyCategory.SPECIAL_GROUP):
+            BodyCategory.PARTY, BodyCategory.GOVERNMENT):
         kw["leader"] = make_post(region, "市长" if region.level == "city" else f"{region.name}长")
     state = body_state(region, name=name, lead=lead, **kw)
     body, _ = services.body_establish(actor=actor, region=region, state=state, on=on, document=document)

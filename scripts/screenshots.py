@@ -1,0 +1,47 @@
+"""Screenshots of the main pages as each role sees them (for review): python scripts/screenshots.py URL OUTDIR."""
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage"]
+
+PAGES = {
+    "bianban": [("home", "/"), ("ledger", "/ledger/"), ("ledger_asof_2019", "/ledger/?on=2019-01-01&category=government"),
+                ("ledger_expiring", "/ledger/?expiring=90"), ("documents", "/ledger/documents/"),
+                ("departments", "/org/departments/"), ("posts", "/org/posts/"), ("create", "/ledger/bodies/new/"),
+                ("import", "/ledger/import/")],
+    "fagaiwei": [("clerk_ledger", "/ledger/")],
+}
+
+
+def main(base: str, out: Path, password: str = "yixie-demo-2026") -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        for user, pages in PAGES.items():
+            ctx = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+            page = ctx.new_page()
+            page.goto(base + "/login/")
+            page.screenshot(path=str(out / "login.png"))
+            page.fill("#id_username", user)
+            page.fill("#id_password", password)
+            page.click("button[type=submit]")
+            for name, path in pages:
+                page.goto(base + path)
+                page.screenshot(path=str(out / f"{name}.png"), full_page=True)
+            if user == "bianban":
+                page.goto(base + "/ledger/?q=安全生产")
+                page.click("#ledger-table a >> nth=0")
+                page.screenshot(path=str(out / "detail.png"), full_page=True)
+                href = page.url
+                page.goto(href.rstrip("/") + "/events/new/")
+                page.screenshot(path=str(out / "event_form.png"), full_page=True)
+            ctx.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], Path(sys.argv[2]))
