@@ -12,7 +12,6 @@ export YIXIE_VAR_DIR ?= $(CURDIR)/var
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip==24.3.1 >/dev/null 2>&1 || true
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
