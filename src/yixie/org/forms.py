@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from yixie.core.forms import BootstrapFormMixin
+from yixie.core.forms import BootstrapFormMixin, LenientDateField
 
 from .choices import DepartmentKind
 from .models import Region
@@ -31,3 +31,12 @@ class DepartmentForm(BootstrapFormMixin, forms.Form):
             return validate_uscc(raw)
         except UsccError as exc:
             raise forms.ValidationError(exc.message) from exc
+
+
+class PostHolderForm(BootstrapFormMixin, forms.Form):
+    person_name = forms.CharField(label="新任人员姓名", max_length=30)
+    started_on = LenientDateField(label="任职日期")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_http_methods
 from yixie.core.access import requires
 
 from . import services
-from .forms import DepartmentForm
+from .forms import DepartmentForm, PostHolderForm
 from .models import Department, Post, PostHolding
 from .scopes import regions_visible_to
 
@@ -79,3 +79,21 @@ def post_list(request):
     )
     return render(request, "org/post_list.html", {"posts": posts, "region": region,
                                                   "regions": regions.exclude(level="township")})
+
+
+@requires("org.edit")
+@require_http_methods(["GET", "POST"])
+def post_holder(request, pk: int):
+    """Turnover (自然补入): the successor takes the post's seats in every body, with no document."""
+    post = get_object_or_404(Post.objects.filter(region__in=_region_choices(request.user)), pk=pk)
+    form = PostHolderForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.post_holder_change(actor=request.user, post=post, person_name=form.cleaned_data["person_name"],
+                                        started_on=form.cleaned_data["started_on"])
+        except services.OrgError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"已登记{post.name}任职变动，其担任的组长、副组长席位自然补入。")
+            return redirect(f"/org/posts/?region={post.region_id}")
+    return render(request, "org/department_form.html", {"form": form, "title": f"任职变动：{post.name}"})

@@ -62,3 +62,16 @@ def test_post_turnover_keeps_seats(city):
     assert body.leader_seats.get().post == city.mayor
     assert city.mayor.holder_on(date(2020, 1, 1)).person_name == "张伟"
     assert city.mayor.holder_on(date(2024, 1, 1)).person_name == "李明"
+
+
+def test_post_turnover_through_the_page(client_for, city):
+    c = client_for(city.bianban)
+    url = reverse("org:post_holder", args=[city.mayor.pk])
+    r = c.post(url, {"person_name": "王强", "started_on": "2024年1月5日"})
+    assert r.status_code == 302
+    assert city.mayor.holdings.get().person_name == "王强"
+    r = c.post(url, {"person_name": "赵六", "started_on": "2023-01-01"})
+    assert r.status_code == 200 and "须晚于" in r.content.decode()
+    r = c.post(url, {"person_name": "赵六", "started_on": "2024-02-30"})
+    assert r.status_code == 200 and "日期" in r.content.decode()
+    assert client_for(city.leader).post(url, {"person_name": "x", "started_on": "2025-01-01"}).status_code == 403
