@@ -8,7 +8,8 @@ from yixie.core.forms import BootstrapFormMixin, LenientDateField
 from yixie.org.models import Department, Post, Region
 
 from . import state as st
-from .choices import BodyCategory, BodyForm as BodyFormChoice, EventKind, LegalGround, MemberRole, Sequence, TaskScope
+from .choices import BodyCategory, EventKind, LegalGround, MemberRole, Sequence, TaskScope
+from .choices import BodyForm as BodyFormChoice
 from .docnumber import DocumentNumberError, parse_document_number
 from .models import Body, Document
 

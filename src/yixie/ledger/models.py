@@ -161,6 +161,9 @@ class LeaderSeat(models.Model):
         verbose_name_plural = "领导席位"
         ordering = ["body", "order"]
 
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}：{self.post}"
+
 
 class Membership(models.Model):
     """A member unit (current state; the history lives in the events)."""
@@ -176,6 +179,9 @@ class Membership(models.Model):
         verbose_name_plural = "成员单位"
         ordering = ["body", "order"]
         constraints = [models.UniqueConstraint(fields=["body", "department"], name="membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.department}（{self.get_role_display()}）"
 
 
 class LedgerEventQuerySet(NoDeleteQuerySet):

@@ -21,7 +21,15 @@ from yixie.org.scopes import regions_visible_to, scope_for
 from . import selectors, services
 from .choices import BodyCategory, EventKind
 from .filters import LedgerFilter
-from .forms import AliasForm, BodyCreateForm, DocumentForm, EventForm, StateFieldsMixin, UploadForm, WorkRulesForm
+from .forms import (
+    AliasForm,
+    BodyCreateForm,
+    DocumentForm,
+    EventForm,
+    StateFieldsMixin,
+    UploadForm,
+    WorkRulesForm,
+)
 from .models import Body, Document, DocumentFile
 from .policy import PolicyViolation
 

@@ -57,7 +57,7 @@ def concrete_urls(ledger):
 
 
 def test_anonymous_is_sent_to_login_everywhere_but_login(client, ledger):
-    for route, path, rule in concrete_urls(ledger):
+    for _route, path, rule in concrete_urls(ledger):
         response = client.get(path)
         if rule == "public":
             assert response.status_code == 200, path
@@ -74,7 +74,7 @@ def test_every_url_as_every_role_never_errors(client_for, city, ledger, username
 
     user = get_user_model().objects.get(username=username)
     c = client_for(user)
-    for route, path, rule in concrete_urls(ledger):
+    for _route, path, rule in concrete_urls(ledger):
         response = c.get(path)
         assert response.status_code < 500, (path, response.status_code)
         if rule not in ("public", "authenticated") and not user_can(user, rule):
