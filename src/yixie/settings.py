@@ -35,12 +35,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    "django_fsm",
     "axes",
     "js_lib_htmx",
     "js_lib_bootstrap5",
     "yixie.core",
     "yixie.org",
     "yixie.ledger",
+    "yixie.approvals",
     "yixie.demo",
 ]
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("logout/", core_views.logout_view, name="logout"),
     path("ledger/", include("yixie.ledger.urls")),
     path("org/", include("yixie.org.urls")),
+    path("approvals/", include("yixie.approvals.urls")),
     path("admin/", admin.site.urls),
 ]
 

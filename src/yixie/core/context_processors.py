@@ -14,4 +14,13 @@ def navigation(request):
             "audit_view": user_can(user, "audit.view"),
         },
         "nav_roles": roles,
+        "nav_todo": _todo_count(user),
     }
+
+
+# Capabilities above core register a counter of what waits for a user (core never imports them).
+TODO_COUNTERS: list = []
+
+
+def _todo_count(user) -> int:
+    return sum(counter(user) for counter in TODO_COUNTERS)

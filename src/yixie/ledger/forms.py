@@ -222,12 +222,11 @@ class EventForm(BootstrapFormMixin, StateFieldsMixin, DocumentFieldsMixin):
                     "deputies", "members", "principal_members"):
                 value = [v.pk for v in value]
             merged[name] = value
-        new_state = _state_from_initial(merged, before)
-        keys = {FIELD_TO_STATE.get(n, n) for n in allowed}
-        return {k: new_state[k] for k in keys if new_state.get(k) != before.get(k)}
+        return st.changes_between(kind, before, state_from_values(merged, before))
 
 
-def _state_from_initial(values: dict, before: dict) -> dict:
+def state_from_values(values: dict, before: dict) -> dict:
+    """A state from form-style values (ids), keeping status and successor from `before`."""
     depts = {d.pk: d for d in Department.objects.filter(
         pk__in=[values.get("lead_department"), values.get("office_department"), *values.get("members", [])])}
     posts = {p.pk: p for p in Post.objects.filter(pk__in=[values.get("leader"), *values.get("deputies", [])])}

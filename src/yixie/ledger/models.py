@@ -215,6 +215,10 @@ class LedgerEvent(NoDeleteModel):
     document = models.ForeignKey(Document, verbose_name="依据文件", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="events")
     note = models.CharField("说明", max_length=500, blank=True)
+    # Where the change came from (an approved application, a campaign …), set by the calling capability
+    # so the ledger links back without importing it.
+    source_label = models.CharField("来源", max_length=100, blank=True)
+    source_url = models.CharField("来源链接", max_length=200, blank=True)
     changes = models.JSONField("变更内容", default=dict)
     state = models.JSONField("变更后状态", default=dict)
     valid_until = models.DateField("被后续事项取代日期", null=True, blank=True)
@@ -262,7 +266,7 @@ class PolicyValue(TimeStamped):
     region = models.ForeignKey(Region, verbose_name="适用区划", null=True, blank=True, on_delete=models.PROTECT,
                                help_text="空表示全国默认")
     key = models.CharField("规则", max_length=60)
-    value = models.JSONField("取值")
+    value = models.JSONField("取值", null=True, blank=True)
     severity = models.CharField("处理方式", max_length=10, choices=Severity.choices, default=Severity.ERROR)
     source = models.CharField("依据条款", max_length=300)
 

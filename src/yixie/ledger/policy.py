@@ -45,6 +45,10 @@ NATIONAL_DEFAULTS: dict[str, dict[str, Any]] = {
         "value": False, "severity": Severity.ERROR,
         "source": "《地方议事协调机构管理办法（试行）》（2025年）：乡镇（街道）不设立议事协调机构",
     },
+    "quota.counted_bodies": {
+        "value": None, "severity": Severity.WARNING,
+        "source": "总量控制：议事协调机构实行限额管理（限额由本级机构编制委员会确定；空表示未设限额）",
+    },
     "work_rules.deadline_days": {
         "value": 30, "severity": Severity.WARNING,
         "source": "议事协调机构设立后一个月内制定工作规则，报机构编制部门备案",

@@ -4,10 +4,7 @@ the approval workflow call them). Each runs in one transaction, checks the rules
 
 from __future__ import annotations
 
-import hashlib
-import zipfile
 from datetime import date
-from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -16,6 +13,7 @@ from django.utils import timezone
 from yixie.core import audit
 from yixie.core.audit import snapshot
 from yixie.core.dates import format_date_zh
+from yixie.core.files import UploadError, check_upload
 from yixie.org.models import Department, Post, Region
 
 from . import state as st
@@ -36,7 +34,7 @@ class LedgerError(Exception):
 
 # ---------------------------------------------------------------- documents
 
-ALLOWED_FILE_TYPES = {".pdf": "PDF", ".ofd": "OFD", ".docx": "DOCX"}
+ALLOWED_FILE_TYPES = (".pdf", ".ofd", ".docx")
 
 
 def document_create(*, actor, region: Region, number: str, issuer: str, issued_on: date, title: str,
@@ -73,53 +71,19 @@ def document_get_or_create(*, actor, region: Region, number: str, issuer: str, i
                            title=title)
 
 
-def _sniff_file_type(head: bytes, path_or_file) -> str | None:
-    if head.startswith(b"%PDF-"):
-        return ".pdf"
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(path_or_file) as zf:
-                names = set(zf.namelist())
-        except zipfile.BadZipFile:
-            return None
-        if "word/document.xml" in names:
-            return ".docx"
-        if "OFD.xml" in names or "ofd.xml" in names:
-            return ".ofd"
-    return None
-
-
 def document_attach_file(*, actor, document: Document, uploaded) -> DocumentFile:
     """Attach a PDF, OFD or DOCX; its name, size and actual content are checked before it is kept."""
-    name = Path(uploaded.name or "").name
-    ext = Path(name).suffix.lower()
-    if ext not in ALLOWED_FILE_TYPES:
-        raise LedgerError(f"附件“{name}”的类型不受支持：只接受 PDF、OFD 或 DOCX 文件。", "file")
-    limit = settings.YIXIE_UPLOAD_MAX_BYTES
-    if uploaded.size > limit:
-        raise LedgerError(f"附件“{name}”大小为{uploaded.size / 1048576:.1f} MB，超过上限{limit / 1048576:.0f} MB。",
-                          "file")
-    if uploaded.size == 0:
-        raise LedgerError(f"附件“{name}”是空文件。", "file")
-    uploaded.seek(0)
-    head = uploaded.read(8)
-    uploaded.seek(0)
-    sniffed = _sniff_file_type(head, uploaded)
-    uploaded.seek(0)
-    if sniffed != ext:
-        raise LedgerError(f"附件“{name}”的内容不是有效的{ALLOWED_FILE_TYPES[ext]}文件（扩展名与实际内容不符）。", "file")
-    digest = hashlib.sha256()
-    for chunk in uploaded.chunks():
-        digest.update(chunk)
-    uploaded.seek(0)
+    try:
+        checked = check_upload(uploaded, allowed=ALLOWED_FILE_TYPES, max_bytes=settings.YIXIE_UPLOAD_MAX_BYTES)
+    except UploadError as exc:
+        raise LedgerError(exc.message, "file") from exc
     with transaction.atomic():
-        df = DocumentFile(document=document, original_name=name[:255], file_type=ALLOWED_FILE_TYPES[ext],
-                          size=uploaded.size, sha256=digest.hexdigest(),
-                          uploaded_by=actor if getattr(actor, "is_authenticated", False) else None)
-        df.file.save(f"{digest.hexdigest()[:16]}{ext}", uploaded, save=False)
+        df = DocumentFile(document=document, original_name=checked.name, file_type=checked.file_type,
+                          size=checked.size, sha256=checked.sha256, uploaded_by=_user(actor))
+        df.file.save(f"{checked.sha256[:16]}{checked.ext}", uploaded, save=False)
         df.save()
         audit.record(actor=actor, action="上传附件", target=document,
-                     after={"附件": name, "大小": uploaded.size, "SHA-256": df.sha256})
+                     after={"附件": checked.name, "大小": checked.size, "SHA-256": checked.sha256})
     return df
 
 
@@ -172,7 +136,8 @@ def policy_findings(state: dict, region: Region) -> list[Finding]:
 
 @transaction.atomic
 def body_establish(*, actor, region: Region, state: dict, on: date, document: Document | None = None,
-                   note: str = "", origin: Body | None = None) -> tuple[Body, list[Finding]]:
+                   note: str = "", origin: Body | None = None,
+                   source: tuple[str, str] | None = None) -> tuple[Body, list[Finding]]:
     """Record a body's setup (设立): the body, its first ledger event, and the audit entry."""
     findings = policy_findings(state, region)
     refuse_on_errors(findings)
@@ -182,7 +147,8 @@ def body_establish(*, actor, region: Region, state: dict, on: date, document: Do
     _project_columns(body, state)
     body.save()
     LedgerEvent.objects.create(body=body, kind=EventKind.ESTABLISH, effective_on=on, document=document, note=note,
-                               changes=state, recorded_by=_user(actor), **_denormalised(body, state))
+                               changes=state, recorded_by=_user(actor), **_source(source),
+                               **_denormalised(body, state))
     _replay(body)
     deadline = Policy.for_region(region)["work_rules.deadline_days"].value
     body.work_rules_due_on = date.fromordinal(on.toordinal() + int(deadline))
@@ -206,7 +172,8 @@ def state_on(body: Body, on: date) -> dict | None:
 
 @transaction.atomic
 def event_record(*, actor, body: Body, kind: str, on: date, document: Document | None = None,
-                 changes: dict | None = None, note: str = "") -> tuple[LedgerEvent, list[Finding]]:
+                 changes: dict | None = None, note: str = "",
+                 source: tuple[str, str] | None = None) -> tuple[LedgerEvent, list[Finding]]:
     """Record one dated change in a body's history; later states are re-derived if it slots in the past."""
     body = Body.objects.select_for_update().get(pk=body.pk)
     changes = dict(changes or {})
@@ -252,7 +219,7 @@ def event_record(*, actor, body: Body, kind: str, on: date, document: Document |
     seq = body.events.filter(effective_on=on).count()
     event = LedgerEvent.objects.create(body=body, kind=kind, effective_on=on, seq=seq, document=document,
                                        note=note, changes=changes, recorded_by=_user(actor),
-                                       **_denormalised(body, after))
+                                       **_source(source), **_denormalised(body, after))
     _replay(body)
     if kind == EventKind.SPLIT:
         # The new bodies point at their origin, so "what became of it" always has an answer.
@@ -266,7 +233,7 @@ def event_record(*, actor, body: Body, kind: str, on: date, document: Document |
 
 @transaction.atomic
 def body_merge(*, actor, bodies: list[Body], into: Body, on: date, document: Document | None = None,
-               note: str = "") -> list[LedgerEvent]:
+               note: str = "", source: tuple[str, str] | None = None) -> list[LedgerEvent]:
     """Merge bodies into a survivor: each merged body ends and points at it (what became of it is answerable)."""
     if not bodies:
         raise LedgerError("请至少选择一个被合并的机构。", "bodies")
@@ -276,7 +243,8 @@ def body_merge(*, actor, bodies: list[Body], into: Body, on: date, document: Doc
     events = []
     for b in bodies:
         event, _ = event_record(actor=actor, body=b, kind=EventKind.MERGE, on=on, document=document,
-                                changes={"successor": {"id": into.pk, "name": survivor_state["name"]}}, note=note)
+                                changes={"successor": {"id": into.pk, "name": survivor_state["name"]}}, note=note,
+                                source=source)
         events.append(event)
     return events
 
@@ -327,6 +295,12 @@ def work_rules_file(*, actor, body: Body, filed_on: date) -> Body:
 
 
 # ---------------------------------------------------------------- derivation
+
+def _source(source: tuple[str, str] | None) -> dict:
+    if not source:
+        return {}
+    return {"source_label": source[0][:100], "source_url": source[1][:200]}
+
 
 def _user(actor):
     return actor if getattr(actor, "is_authenticated", False) else None

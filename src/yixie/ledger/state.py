@@ -189,3 +189,23 @@ def department_keys(state: dict) -> str:
             ids.add(state[key]["id"])
     ids |= {m["department_id"] for m in state.get("members", [])}
     return "|" + "|".join(str(i) for i in sorted(ids)) + "|" if ids else ""
+
+
+# The state keys each kind of change may alter (the rest stay as they were).
+KIND_KEYS: dict[str, tuple[str, ...]] = {
+    EventKind.ADJUST: tuple(k for k in STATE_FIELDS if k not in ("status", "successor")),
+    EventKind.RENAME: ("name", "short_name"),
+    EventKind.REAFFILIATE: ("lead_department", "office_department", "sequence", "category"),
+    EventKind.MEMBERS: ("members",),
+    EventKind.DOWNGRADE: ("name", "short_name", "category", "form", "leaders", "members"),
+}
+
+
+def changes_between(kind: str, before: dict, after: dict) -> dict:
+    """The part of `after` that an event of `kind` records as its change from `before`."""
+    return {k: after.get(k) for k in KIND_KEYS.get(kind, ()) if after.get(k) != before.get(k)}
+
+
+def leaders_changed(before: dict | None, after: dict) -> bool:
+    return [(s["role"], s["post_id"]) for s in (before or {}).get("leaders", [])] != [
+        (s["role"], s["post_id"]) for s in after.get("leaders", [])]

@@ -86,5 +86,8 @@ class City:
         self.zuzhibu = make_user("zuzhibu", Role.ORGANISATION, region=self.city)
         self.leader = make_user("lingdao", Role.LEADER, region=self.city)
         self.clerk = make_user("fagaiwei", Role.DEPARTMENT, department=self.fgw)
+        self.hr = make_user("fagaiwei_hr", Role.DEPARTMENT_HR, department=self.fgw)
+        self.gx_clerk = make_user("gongxin", Role.DEPARTMENT_HR, department=self.gxj)
+        self.qz_clerk = make_user("qz_fagai", Role.DEPARTMENT_HR, department=self.qz_fgj)
         self.yj_clerk = make_user("yingji", Role.DEPARTMENT, department=self.yjj)
         self.nobody = make_user("nobody")

@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+from django import forms
+
+from yixie.core.forms import BootstrapFormMixin, LenientDateField
+from yixie.ledger.choices import BodyStatus
+from yixie.ledger.forms import StateFieldsMixin
+from yixie.ledger.models import Body
+
+from .checklist import CHECKLIST
+from .choices import ApplicationKind, AttachmentKind, Decision, RecommendedForm
+
+STATE_KINDS = {ApplicationKind.ESTABLISH, ApplicationKind.ADJUST, ApplicationKind.RENAME,
+               ApplicationKind.REAFFILIATE, ApplicationKind.DOWNGRADE}
+
+
+class ApplicationForm(BootstrapFormMixin, StateFieldsMixin):
+    body = forms.ModelChoiceField(label="涉及的机构", queryset=Body.objects.none(), required=False)
+    merge_bodies = forms.ModelMultipleChoiceField(label="被合并的机构（并入上面所选机构）", queryset=Body.objects.none(),
+                                                  required=False, widget=forms.CheckboxSelectMultiple)
+    reasons = forms.CharField(label="申请理由和依据", widget=forms.Textarea(attrs={"rows": 4}),
+                              help_text="写明设立或调整的必要性、上级要求或文件依据、与现有机构和部门职责的关系")
+
+    def __init__(self, *args, kind: str, region, bodies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        self.limit_to_region(region)
+        self.fields["body"].queryset = bodies
+        self.fields["merge_bodies"].queryset = bodies
+        needs_state = kind in STATE_KINDS
+        for name in self.STATE_FIELD_NAMES:
+            if not needs_state:
+                del self.fields[name]
+        if kind == ApplicationKind.ESTABLISH:
+            del self.fields["body"]
+        else:
+            self.fields["body"].required = True
+        if kind != ApplicationKind.MERGE:
+            del self.fields["merge_bodies"]
+        else:
+            self.fields["body"].label = "合并后存续的机构"
+        self._style()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.kind in STATE_KINDS:
+            self.clean_state_part(cleaned)
+        if self.kind == ApplicationKind.MERGE:
+            merged = list(cleaned.get("merge_bodies") or [])
+            if not merged:
+                self.add_error("merge_bodies", "请选择被合并的机构。")
+            if cleaned.get("body") in merged:
+                self.add_error("merge_bodies", "存续机构不能同时是被合并的机构。")
+        body = cleaned.get("body")
+        if body is not None and body.status != BodyStatus.ACTIVE:
+            self.add_error("body", f"“{body.name}”已{body.get_status_display()}。")
+        return cleaned
+
+    def proposed(self) -> dict:
+        return self.build_state() if self.kind in STATE_KINDS else {}
+
+
+class AttachmentForm(BootstrapFormMixin, forms.Form):
+    kind = forms.ChoiceField(label="材料类型", choices=AttachmentKind.choices)
+    file = forms.FileField(label="文件（PDF、OFD 或 DOCX）")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+YES_NO = [("yes", "是"), ("no", "否")]
+
+
+class ReviewForm(BootstrapFormMixin, forms.Form):
+    decision = forms.ChoiceField(label="审核意见", choices=Decision.choices, widget=forms.RadioSelect)
+    opinion = forms.CharField(label="意见说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    recommended_form = forms.ChoiceField(label="建议改设为", choices=[("", "—")] + list(RecommendedForm.choices),
+                                         required=False)
+
+    def __init__(self, *args, with_checklist: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.with_checklist = with_checklist
+        if not with_checklist:
+            del self.fields["recommended_form"]
+            self.fields["decision"].choices = [c for c in Decision.choices if c[0] != Decision.RECOMMEND]
+        else:
+            for key, _kind, text in CHECKLIST:
+                self.fields[f"ck_{key}"] = forms.ChoiceField(label=text, choices=YES_NO, widget=forms.RadioSelect,
+                                                             required=False)
+                self.fields[f"ck_{key}_note"] = forms.CharField(label="说明", required=False, max_length=300)
+        self._style()
+
+    def checklist_rows(self):
+        return [(kind, self[f"ck_{key}"], self[f"ck_{key}_note"]) for key, kind, _ in CHECKLIST]
+
+    def checklist(self) -> dict:
+        if not self.with_checklist:
+            return {}
+        answers = {}
+        for key, _kind, _text in CHECKLIST:
+            value = self.cleaned_data.get(f"ck_{key}")
+            answers[key] = {"holds": {"yes": True, "no": False}.get(value),
+                            "note": self.cleaned_data.get(f"ck_{key}_note", "")}
+        return answers
+
+
+class DeliberationForm(BootstrapFormMixin, forms.Form):
+    held_on = LenientDateField(label="会议日期")
+    session = forms.CharField(label="会议届次", max_length=60, help_text="如 第12次")
+    agenda_item = forms.CharField(label="议题", max_length=200)
+    approved = forms.ChoiceField(label="会议意见", choices=[("yes", "同意"), ("no", "不同意")], widget=forms.RadioSelect)
+    opinion = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class PublishForm(BootstrapFormMixin, forms.Form):
+    number = forms.CharField(label="文号", max_length=60, help_text="如 潍政字〔2023〕12号")
+    issuer = forms.CharField(label="发文机关", max_length=100)
+    issued_on = LenientDateField(label="成文日期")
+    title = forms.CharField(label="文件标题", max_length=300)
+    effective_on = LenientDateField(label="生效日期（不填则为成文日期）", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class ConsentForm(BootstrapFormMixin, forms.Form):
+    agreed = forms.ChoiceField(label="本单位意见", choices=[("yes", "同意撤销"), ("no", "不同意")],
+                               widget=forms.RadioSelect)
+    note = forms.CharField(label="说明", required=False, max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()

@@ -1,0 +1,174 @@
+"""Reads for joint approval: scoped application lists, to-do lists, leader load and turnaround."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Q
+from django.http import Http404
+from django.utils import timezone
+
+from yixie.core.access import user_can
+from yixie.ledger.choices import COUNTED_CATEGORIES, BodyStatus, LeaderRole
+from yixie.ledger.models import Body, LeaderSeat
+from yixie.ledger.policy import Policy
+from yixie.org.models import Post
+from yixie.org.scopes import scope_for
+
+from .choices import ApplicationStatus, ReviewStep
+from .models import Application, Review
+
+S = ApplicationStatus
+
+
+def applications_visible_to(user):
+    """Region roles see their regions' submitted applications; departments see their own (drafts included)
+    and those closing a joint meeting they belong to. Nobody sees another department's drafts."""
+    scope = scope_for(user, "application.view")
+    qs = Application.objects.select_related("region", "department", "body")
+    if scope.everything:
+        return qs
+    if scope.empty:
+        return qs.none()
+    q = Q(pk__in=[])
+    if scope.region_ids:
+        q |= Q(region_id__in=scope.region_ids) & ~Q(status=S.DRAFT)
+    if scope.department_ids:
+        q |= Q(department_id__in=scope.department_ids)
+        q |= Q(body__memberships__department_id__in=scope.department_ids) & ~Q(status=S.DRAFT)
+    return qs.filter(q).distinct()
+
+
+def application_for_user(user, pk: int) -> Application:
+    app = applications_visible_to(user).filter(pk=pk).first()
+    if app is None:
+        raise Http404
+    return app
+
+
+@dataclass
+class TodoItem:
+    application: Application
+    action: str
+    since: datetime
+    overdue: bool
+
+    @property
+    def waited(self) -> str:
+        delta = timezone.now() - self.since
+        hours = int(delta.total_seconds() // 3600)
+        if hours < 1:
+            return f"{max(1, int(delta.total_seconds() // 60))}分钟"
+        if hours < 24:
+            return f"{hours}小时"
+        return f"{delta.days}天{hours % 24}小时"
+
+
+# How long a step may wait before it stands out (the seed: 编办 gives its opinion the same day).
+STEP_LIMIT_HOURS = {
+    ReviewStep.ACCEPTANCE: 24, ReviewStep.ESTABLISHMENT: 8, ReviewStep.PERSONNEL: 72,
+    ReviewStep.DELIBERATION: 24 * 30, ReviewStep.PUBLICATION: 24 * 7,
+}
+STEP_ACTIONS = {
+    ReviewStep.ACCEPTANCE: ("application.accept", "受理"),
+    ReviewStep.ESTABLISHMENT: ("application.review_establishment", "编办审核"),
+    ReviewStep.PERSONNEL: ("application.review_personnel", "组织部审核"),
+    ReviewStep.DELIBERATION: ("application.deliberate", "登记会议研究结果"),
+    ReviewStep.PUBLICATION: ("application.publish", "发文公布"),
+}
+
+
+def _overdue(step: str, since: datetime) -> bool:
+    if step == ReviewStep.ESTABLISHMENT:
+        return timezone.localdate(since) < timezone.localdate()  # not answered the same day
+    return timezone.now() - since > timedelta(hours=STEP_LIMIT_HOURS[step])
+
+
+def todo_for(user) -> list[TodoItem]:
+    """What waits for this user, oldest first."""
+    items: list[TodoItem] = []
+    visible = applications_visible_to(user)
+    for step, (action, label) in STEP_ACTIONS.items():
+        scope = scope_for(user, action)
+        if scope.empty:
+            continue
+        reviews = Review.objects.filter(decision="", cancelled=False, step=step,
+                                        application__in=visible).select_related("application",
+                                                                                "application__department",
+                                                                                "application__region")
+        if not scope.everything:
+            reviews = reviews.filter(application__region_id__in=scope.region_ids)
+        for r in reviews:
+            items.append(TodoItem(r.application, label, r.started_at, _overdue(step, r.started_at)))
+    for action, statuses, label in (
+        ("application.submit", [S.DRAFT], "审核后提交"),
+        ("application.draft", [S.RETURNED], "按意见修改后重新提交"),
+    ):
+        scope = scope_for(user, action)
+        if scope.department_ids or scope.everything:
+            apps = visible.filter(status__in=statuses)
+            if not scope.everything:
+                apps = apps.filter(department_id__in=scope.department_ids)
+            seen = {i.application.pk for i in items}
+            for a in apps:
+                if a.pk not in seen:
+                    items.append(TodoItem(a, label, a.status_changed_at, False))
+    items.sort(key=lambda i: i.since)
+    return items
+
+
+def leader_load(app: Application) -> dict:
+    """For each proposed leader post: the bodies it already leads or sits in; and the region's total vs cap."""
+    state = app.proposed or {}
+    post_ids = [s["post_id"] for s in state.get("leaders", [])]
+    posts = {p.pk: p for p in Post.objects.filter(pk__in=post_ids)}
+    seats = (
+        LeaderSeat.objects.filter(post_id__in=post_ids, body__status=BodyStatus.ACTIVE)
+        .exclude(body_id=app.body_id)
+        .select_related("body")
+        .order_by("body__name")
+    )
+    by_post: dict[int, dict] = {pid: {"leads": [], "deputy": []} for pid in post_ids}
+    for seat in seats:
+        key = "leads" if seat.role == LeaderRole.LEADER else "deputy"
+        by_post[seat.post_id][key].append(seat.body)
+    rows = []
+    for s in state.get("leaders", []):
+        data = by_post.get(s["post_id"], {"leads": [], "deputy": []})
+        post = posts.get(s["post_id"])
+        rows.append({"post": post.name if post else s.get("post"), "role": dict(LeaderRole.choices)[s["role"]],
+                     "leads": data["leads"], "deputy": data["deputy"],
+                     "total": len(data["leads"]) + len(data["deputy"])})
+    counted = Body.objects.filter(region=app.region, status=BodyStatus.ACTIVE, category__in=COUNTED_CATEGORIES).count()
+    cap = Policy.for_region(app.region)["quota.counted_bodies"].value
+    adds = 1 if app.kind == "establish" and state.get("category") in COUNTED_CATEGORIES else 0
+    return {"rows": rows, "counted": counted, "cap": cap, "after": counted + adds,
+            "over_cap": cap is not None and counted + adds > cap}
+
+
+def turnaround(*, region_ids=None, since=None) -> dict:
+    """Per step: how many were decided and their median hours; and the same-day rate of 编办 opinions."""
+    reviews = Review.objects.exclude(decided_at=None)
+    if region_ids is not None:
+        reviews = reviews.filter(application__region_id__in=region_ids)
+    if since is not None:
+        reviews = reviews.filter(decided_at__gte=since)
+    steps = []
+    for step, label in ReviewStep.choices:
+        hours = sorted(r.hours for r in reviews.filter(step=step).only("started_at", "decided_at"))
+        median = hours[len(hours) // 2] if hours else None
+        steps.append({"step": step, "label": label, "count": len(hours), "median_hours": median,
+                      "max_hours": hours[-1] if hours else None})
+    est = list(reviews.filter(step=ReviewStep.ESTABLISHMENT).only("started_at", "decided_at"))
+    same_day = sum(1 for r in est if timezone.localdate(r.started_at) == timezone.localdate(r.decided_at))
+    return {"steps": steps, "establishment_total": len(est), "same_day": same_day,
+            "same_day_rate": (same_day / len(est)) if est else None}
+
+
+def status_counts(user) -> dict:
+    return dict(applications_visible_to(user).values_list("status").annotate(n=Count("id")).order_by())
+
+
+def can(user, action: str) -> bool:
+    return user_can(user, action)

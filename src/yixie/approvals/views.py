@@ -1,0 +1,329 @@
+"""Joint-approval pages: thin views over selectors and services."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from yixie.core.access import requires, user_can
+from yixie.ledger.choices import BodyStatus
+from yixie.ledger.forms import StateFieldsMixin
+from yixie.ledger.models import Body
+from yixie.org.models import Department
+from yixie.org.scopes import scope_for
+
+from . import selectors, services
+from .choices import ApplicationKind, ApplicationStatus, ReviewStep
+from .forms import (
+    ApplicationForm,
+    AttachmentForm,
+    ConsentForm,
+    DeliberationForm,
+    PublishForm,
+    ReviewForm,
+)
+from .models import ApplicationFile
+
+S = ApplicationStatus
+
+
+def overlaps_for(app) -> list[dict]:
+    """Overlap evidence for an application (name, duties, aliases against the region's bodies and 三定)."""
+    from yixie.ledger.overlap import find_overlaps
+
+    state = app.proposed or {}
+    name = state.get("name") or (app.body.name if app.body_id else "")
+    duties = state.get("duties") or (app.body.duties if app.body_id else "")
+    exclude = [app.body_id] if app.body_id else []
+    exclude += list(app.merge_bodies.values_list("pk", flat=True))
+    matches = find_overlaps(region=app.region, name=name, duties=duties, aliases=state.get("aliases") or [],
+                            exclude_body_ids=exclude, top=10)
+    return [asdict(m) | {"level": m.level} for m in matches]
+
+
+def _drafting_departments(user):
+    scope = scope_for(user, "application.draft")
+    if scope.everything:
+        return Department.objects.filter(region__level__in=["city", "county"])
+    return Department.objects.filter(pk__in=scope.department_ids)
+
+
+@requires("application.view")
+def application_list(request):
+    qs = selectors.applications_visible_to(request.user).order_by("-status_changed_at", "-id")
+    status = request.GET.get("status", "")
+    if status in S.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(request, "approvals/list.html", {
+        "page": page, "status": status, "statuses": S.choices, "counts": selectors.status_counts(request.user),
+        "can_draft": user_can(request.user, "application.draft"), "kinds": ApplicationKind.choices,
+    })
+
+
+@requires("application.view")
+def todo(request):
+    items = selectors.todo_for(request.user)
+    return render(request, "approvals/todo.html", {"items": items,
+                                                   "overdue": sum(1 for i in items if i.overdue)})
+
+
+def _bodies_for(department):
+    return Body.objects.filter(region=department.region, status=BodyStatus.ACTIVE).order_by("name")
+
+
+@requires("application.draft")
+@require_http_methods(["GET", "POST"])
+def application_new(request):
+    kind = request.GET.get("kind") or request.POST.get("kind_fixed") or ApplicationKind.ESTABLISH
+    if kind not in ApplicationKind.values:
+        raise Http404
+    departments = _drafting_departments(request.user)
+    department = departments.filter(pk=request.GET.get("department") or 0).first() or departments.first()
+    if department is None:
+        raise Http404
+    bodies = _bodies_for(department)
+    initial = {}
+    body_id = request.GET.get("body")
+    if body_id and body_id.isdigit():
+        body = bodies.filter(pk=body_id).first()
+        if body is not None:
+            current = services.ledger.state_on(body, timezone.localdate())
+            initial = {**StateFieldsMixin.initial_from_state(current or {}), "body": body.pk}
+    form = ApplicationForm(request.POST or None, kind=kind, region=department.region, bodies=bodies, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            app = services.application_save(
+                actor=request.user, app=None, region=department.region, department=department, kind=kind,
+                body=form.cleaned_data.get("body"), reasons=form.cleaned_data["reasons"], proposed=form.proposed(),
+                merge_bodies=form.cleaned_data.get("merge_bodies") or [])
+        except services.ApprovalError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "申请已保存为草稿。请上传材料，并在页面下方查看规则检查结果。")
+            return redirect("approvals:detail", pk=app.pk)
+    return render(request, "approvals/form.html", {"form": form, "kind": kind, "department": department,
+                                                   "kind_label": dict(ApplicationKind.choices)[kind],
+                                                   "kinds": ApplicationKind.choices, "departments": departments})
+
+
+@requires("application.draft")
+@require_http_methods(["GET", "POST"])
+def application_edit(request, pk: int):
+    app = selectors.application_for_user(request.user, pk)
+    if app.department_id not in scope_for(request.user, "application.draft").department_ids and \
+            not request.user.is_superuser:
+        raise Http404
+    initial = {**StateFieldsMixin.initial_from_state(app.proposed or {}), "body": app.body_id,
+               "reasons": app.reasons, "merge_bodies": list(app.merge_bodies.values_list("pk", flat=True))}
+    form = ApplicationForm(request.POST or None, kind=app.kind, region=app.region,
+                           bodies=_bodies_for(app.department), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_save(
+                actor=request.user, app=app, region=app.region, department=app.department, kind=app.kind,
+                body=form.cleaned_data.get("body") if app.kind != ApplicationKind.ESTABLISH else None,
+                reasons=form.cleaned_data["reasons"], proposed=form.proposed(),
+                merge_bodies=form.cleaned_data.get("merge_bodies") or [])
+        except services.ApprovalError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "申请已保存。")
+            return redirect("approvals:detail", pk=app.pk)
+    return render(request, "approvals/form.html", {"form": form, "kind": app.kind, "department": app.department,
+                                                   "kind_label": app.get_kind_display(), "app": app})
+
+
+@requires("application.view")
+def application_detail(request, pk: int):
+    app = selectors.application_for_user(request.user, pk)
+    u = request.user
+    mine = u.is_superuser or app.department_id in scope_for(u, "application.draft").department_ids
+    pending = {r.step: r for r in app.reviews.filter(round=app.round, decision="", cancelled=False)}
+
+    def may(action, step=None):
+        return services._may(u, action, app) and (step is None or step in pending)
+
+    reviewer = any(may(a) for a in ("application.review_establishment", "application.review_personnel",
+                                    "application.accept", "application.deliberate", "application.publish"))
+    ctx = {
+        "app": app, "mine": mine,
+        "findings": services.policy_findings(app),
+        "problems": services.content_problems(app) if app.status in (S.DRAFT, S.RETURNED) else [],
+        "consent_missing": services.consent_missing(app),
+        "reviews": app.reviews.select_related("reviewer").order_by("round", "started_at", "id"),
+        "log": app.log.select_related("actor"),
+        "files": app.files.all(),
+        "current": services.current_state(app),
+        "proposed": services.proposed_state(app),
+        "can_edit": mine and app.status in (S.DRAFT, S.RETURNED) and user_can(u, "application.draft"),
+        "can_submit": app.status in (S.DRAFT, S.RETURNED) and services._may(u, "application.submit", app,
+                                                                             department=True),
+        "can_withdraw": mine and app.status in (S.DRAFT, S.SUBMITTED, S.RETURNED),
+        "can_accept": app.status == S.SUBMITTED and may("application.accept", ReviewStep.ACCEPTANCE),
+        "can_review_est": app.status == S.IN_REVIEW and may("application.review_establishment",
+                                                            ReviewStep.ESTABLISHMENT),
+        "can_review_per": app.status == S.IN_REVIEW and may("application.review_personnel", ReviewStep.PERSONNEL),
+        "can_deliberate": app.status == S.REVIEWED and may("application.deliberate", ReviewStep.DELIBERATION),
+        "can_publish": app.status == S.DECIDED and may("application.publish", ReviewStep.PUBLICATION),
+        "show_evidence": reviewer or mine,
+        "meeting": dict(services.Meeting.choices)[services.meeting_for(app)],
+    }
+    if ctx["show_evidence"]:
+        from yixie.ledger.overlap import highlight
+
+        ctx["overlaps"] = overlaps_for(app)
+        ctx["load"] = selectors.leader_load(app)
+        terms = {t for m in ctx["overlaps"] if m["level"] != "low" for t in m["shared_terms"]}
+        if ctx["proposed"] and terms:
+            ctx["duties_marked"] = highlight(ctx["proposed"].get("duties", ""), terms)
+    if ctx["can_edit"]:
+        ctx["attach_form"] = AttachmentForm()
+    if ctx["can_review_est"]:
+        ctx["est_form"] = ReviewForm(with_checklist=True, prefix="est")
+    if ctx["can_review_per"]:
+        ctx["per_form"] = ReviewForm(prefix="per")
+    if ctx["can_accept"]:
+        ctx["acc_form"] = ReviewForm(prefix="acc")
+    if ctx["can_deliberate"]:
+        ctx["del_form"] = DeliberationForm()
+    if ctx["can_publish"]:
+        state = ctx["proposed"] or ctx["current"] or {}
+        issuer = "中共潍坊市委办公室" if state.get("sequence") == "party" else "潍坊市人民政府办公室"
+        if app.region.level != "city":
+            issuer = f"{app.region.name}{'委办公室' if state.get('sequence') == 'party' else '人民政府办公室'}"
+        verb = {"establish": "成立", "abolish": "撤销", "rename": "调整"}.get(app.kind, "调整")
+        ctx["pub_form"] = PublishForm(initial={"issuer": issuer, "issued_on": timezone.localdate(),
+                                               "title": f"关于{verb}{app.subject_name}的通知"})
+    consent_scope = scope_for(u, "application.consent")
+    ctx["consent_departments"] = []
+    if app.body_id and app.kind == ApplicationKind.ABOLISH:
+        ctx["consents"] = app.consents.select_related("department")
+        ctx["consent_departments"] = [m.department for m in app.body.memberships.select_related("department")
+                                      if m.department_id in consent_scope.department_ids]
+        ctx["consent_form"] = ConsentForm()
+    return render(request, "approvals/detail.html", ctx)
+
+
+def _act(request, pk, fn, ok: str):
+    app = selectors.application_for_user(request.user, pk)
+    try:
+        fn(app)
+    except services.ApprovalError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, ok)
+    return redirect("approvals:detail", pk=pk)
+
+
+@requires("application.submit")
+@require_POST
+def submit(request, pk: int):
+    return _act(request, pk, lambda app: services.submit(actor=request.user, app=app, overlaps=overlaps_for),
+                "申请已提交，等待两办受理。")
+
+
+@requires("application.draft")
+@require_POST
+def withdraw(request, pk: int):
+    return _act(request, pk, lambda app: services.withdraw(actor=request.user, app=app,
+                                                           reason=request.POST.get("reason", "")), "申请已撤回。")
+
+
+@requires("application.accept")
+@require_POST
+def accept(request, pk: int):
+    form = ReviewForm(request.POST, prefix="acc")
+    decision = request.POST.get("acc-decision", "approve")
+    opinion = request.POST.get("acc-opinion", "")
+    if form.is_valid() and decision != "approve":
+        return _act(request, pk, lambda app: services.review(actor=request.user, app=app, step=ReviewStep.ACCEPTANCE,
+                                                             decision=decision, opinion=opinion), "已办理。")
+    return _act(request, pk, lambda app: services.accept(actor=request.user, app=app, opinion=opinion),
+                "已受理，转编办审核。")
+
+
+@requires("application.view")
+@require_POST
+def review(request, pk: int, step: str):
+    prefix = {"establishment": "est", "personnel": "per"}.get(step)
+    if prefix is None:
+        raise Http404
+    form = ReviewForm(request.POST, with_checklist=step == "establishment", prefix=prefix)
+    if not form.is_valid():
+        messages.error(request, "请选择审核意见。")
+        return redirect("approvals:detail", pk=pk)
+    c = form.cleaned_data
+    return _act(request, pk, lambda app: services.review(
+        actor=request.user, app=app, step=step, decision=c["decision"], opinion=c.get("opinion", ""),
+        checklist=form.checklist() or None, recommended_form=c.get("recommended_form", "")), "审核意见已提交。")
+
+
+@requires("application.deliberate")
+@require_POST
+def deliberate(request, pk: int):
+    form = DeliberationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "会议信息有误：" + "；".join(f"{form.fields[k].label}：{v[0]}" for k, v in form.errors.items()))
+        return redirect("approvals:detail", pk=pk)
+    c = form.cleaned_data
+    return _act(request, pk, lambda app: services.deliberate(
+        actor=request.user, app=app, held_on=c["held_on"], session=c["session"], agenda_item=c["agenda_item"],
+        approved=c["approved"] == "yes", opinion=c.get("opinion", "")), "会议研究结果已登记。")
+
+
+@requires("application.publish")
+@require_POST
+def publish(request, pk: int):
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "发文信息有误：" + "；".join(f"{form.fields[k].label}：{v[0]}" for k, v in form.errors.items()))
+        return redirect("approvals:detail", pk=pk)
+    c = form.cleaned_data
+    return _act(request, pk, lambda app: services.publish(
+        actor=request.user, app=app, number=c["number"], issuer=c["issuer"], issued_on=c["issued_on"],
+        title=c["title"], effective_on=c.get("effective_on")), "已发文公布，台账已同步更新。")
+
+
+@requires("application.draft")
+@require_POST
+def attach(request, pk: int):
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "请选择材料类型和文件。")
+        return redirect("approvals:detail", pk=pk)
+    return _act(request, pk, lambda app: services.attach(actor=request.user, app=app, kind=form.cleaned_data["kind"],
+                                                         uploaded=form.cleaned_data["file"]), "材料已上传。")
+
+
+@requires("application.consent")
+@require_POST
+def consent(request, pk: int):
+    form = ConsentForm(request.POST)
+    dept = get_object_or_404(Department, pk=request.POST.get("department") or 0)
+    if not form.is_valid():
+        messages.error(request, "请选择本单位意见。")
+        return redirect("approvals:detail", pk=pk)
+    return _act(request, pk, lambda app: services.record_consent(
+        actor=request.user, app=app, department=dept, agreed=form.cleaned_data["agreed"] == "yes",
+        note=form.cleaned_data.get("note", "")), "本单位意见已登记。")
+
+
+@requires("application.view")
+def file_download(request, pk: int, file_pk: int):
+    app = selectors.application_for_user(request.user, pk)
+    f = get_object_or_404(ApplicationFile, pk=file_pk, application=app)
+    return FileResponse(f.file.open("rb"), as_attachment=True, filename=f.original_name)
+
+
+@requires("approvals.stats")
+def stats(request):
+    scope = scope_for(request.user, "approvals.stats")
+    data = selectors.turnaround(region_ids=None if scope.everything else scope.region_ids)
+    return render(request, "approvals/stats.html", data)
