@@ -56,6 +56,11 @@ W_MAX: float = 0.6
 # A department's name says little about overlap (市城市管理局 and 市城市管理委员会 are meant to go
 # together): its name similarity counts at this fraction.
 DEPARTMENT_NAME_WEIGHT: float = 0.5
+# Name similarity is raised to this power before combining: sharing one word of two (城市更新 and
+# 城市管理, 0.42) is weak evidence, sharing most of the name (0.8) strong.
+NAME_EXPONENT: float = 1.0
+# Whether domain terms (食品安全) also count as their parts (食品, 安全); body names always do.
+EXPAND_TERM_PARTS: bool = True
 MIN_SCORE: float = 0.05
 MAX_SHARED_TERMS: int = 8
 
@@ -126,7 +131,7 @@ def _get_tokenizer():
             tk.initialize()
             _STOP = frozenset(_read_list(STOPWORDS_FILE))
             for term in _read_list(TERMS_FILE):
-                _add_word(tk, term)
+                _add_word(tk, term, None if EXPAND_TERM_PARTS else ())
             _tokenizer = tk
     return _tokenizer
 
@@ -176,7 +181,7 @@ _BRACKETS = re.compile(r"[（(][^）)]*[）)]")
 _PUNCT = re.compile(r"[\s“”\"'‘’「」『』《》〈〉·、，,。；;：:]")
 _FORM_SUFFIXES = sorted(
     [
-        "工作领导小组", "领导小组", "协调小组", "工作小组", "工作委员会", "推进委员会", "管理委员会", "委员会",
+        "工作领导小组", "领导小组", "协调小组", "工作小组", "工作委员会", "推进委员会", "委员会",
         "工作指挥部", "指挥部", "部门联席会议", "工作联席会议", "联席会议", "工作专班", "专班", "专项小组",
         "工作协调机制", "协调机制", "工作组", "小组",
         # departments
@@ -190,7 +195,7 @@ _LEVEL_PREFIXES = ("市委", "县委", "区委", "市", "县", "区")
 # Words of a name that say how, not what; removed from the core before comparing (tuned on the pairs).
 _GENERIC_NAME_WORDS = sorted(
     ["全面推行", "全面实行", "全面", "深入", "深化", "推进", "促进", "加快", "高质量", "工作", "专项", "行动",
-     "实施", "建设", "发展", "创建"],
+     "实施", "建设", "发展", "创建", "防范化解", "产业"],
     key=len, reverse=True,
 )
 
@@ -223,9 +228,10 @@ def _core(name: str, prefixes: Sequence[str] = (), *, department: bool = False) 
     return s
 
 
-def _specific(core: str) -> str:
+def _specific(core: str, prefixes: Sequence[str] = ()) -> str:
+    """The core without generic words and the region's name (健康潍坊行动 → 健康)."""
     s = core
-    for w in _GENERIC_NAME_WORDS:
+    for w in (*prefixes, *_GENERIC_NAME_WORDS):
         s = s.replace(w, "")
     return s if len(s) >= 2 else core
 
@@ -261,7 +267,7 @@ def _name(label: str, prefixes: Sequence[str], *, is_main: bool, short: bool = F
           department: bool = False) -> _Name:
     core = _core(label, prefixes, department=department)
     abbreviation = short or (not is_main and len(core) <= 3)
-    return _Name(label, _normalise(label), core, _specific(core), abbreviation, is_main)
+    return _Name(label, _normalise(label), core, _specific(core, prefixes), abbreviation, is_main)
 
 
 def _name_score(query: Sequence[_Name], names: Sequence[_Name]) -> tuple[float, str]:
@@ -383,7 +389,7 @@ def _query(index: _Index, *, name: str, duties: str, aliases: Sequence[str] = ()
         n_score, alias = _name_score(qnames, c.names) if qnames else (0.0, "")
         d_score = float(cosines[i]) if cosines is not None else 0.0
         d_score = min(1.0, max(0.0, d_score))
-        weighted_name = n_score * (DEPARTMENT_NAME_WEIGHT if c.kind == "department" else 1.0)
+        weighted_name = n_score ** NAME_EXPONENT * (DEPARTMENT_NAME_WEIGHT if c.kind == "department" else 1.0)
         score = _combine(weighted_name, d_score)
         if score <= MIN_SCORE:
             continue
