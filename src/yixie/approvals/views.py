@@ -190,7 +190,7 @@ def application_detail(request, pk: int):
     if ctx["can_review_per"]:
         ctx["per_form"] = ReviewForm(prefix="per")
     if ctx["can_accept"]:
-        ctx["acc_form"] = ReviewForm(prefix="acc")
+        ctx["acc_form"] = ReviewForm(prefix="acc", initial={"decision": "approve"})
     if ctx["can_deliberate"]:
         ctx["del_form"] = DeliberationForm()
     if ctx["can_publish"]:

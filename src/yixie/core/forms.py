@@ -39,7 +39,7 @@ class BootstrapFormMixin:
     def _style(self) -> None:
         for field in self.fields.values():
             w = field.widget
-            if isinstance(w, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
+            if isinstance(w, (forms.CheckboxInput, forms.RadioSelect)):
                 w.attrs.setdefault("class", "form-check-input")
             elif isinstance(w, (forms.Select, forms.SelectMultiple)):
                 w.attrs.setdefault("class", "form-select")

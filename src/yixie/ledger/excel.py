@@ -642,6 +642,7 @@ class _Checker:
         self._dirs: dict[int, _Directory] = {}
         self._policies: dict[int, Policy] = {}
         self.names: dict[tuple[int, str], list[tuple[str, int]]] = defaultdict(list)
+        self.candidates: list[tuple[str, int, Region, str, date]] = []
         regions = list(Region.objects.all())
         self.by_code = {r.code: r for r in regions}
         self.by_name: dict[str, list[Region]] = defaultdict(list)
@@ -765,6 +766,9 @@ class _Checker:
             except DateParseError as exc:
                 at("设立时间")(exc.message)
 
+        if region is not None and name and on is not None:
+            self.candidates.append((sheet.title, n, region, name, on))
+
         doc_number = None
         doc_title = ""
         if text("依据文件"):
@@ -859,10 +863,6 @@ class _Checker:
             target = errors if f.is_error else self.warnings
             target.append(RowError(sheet.title, n, _RULE_COLUMN.get(f.rule, "机构名称"),
                                    f"{f.message}（依据：{f.source}）"))
-        try:
-            services._check_name_free(region=region, name=name, on=on)
-        except services.LedgerError as exc:
-            at("机构名称")(exc.message)
         if errors:
             self.errors.extend(errors)
             return
@@ -924,6 +924,29 @@ class _Checker:
         if not end_condition and rest:
             end_condition = "，".join(rest)[: _field_len(Body, "end_condition")]
         return True, ends_on, end_condition
+
+    def clashes_with_ledger(self) -> None:
+        """Names already used by a body active in the same region on the row's date.
+
+        The same test as `services._check_name_free` (which refuses the write in phase 2 anyway), made
+        in one query per region and 500 names instead of one per row: LedgerEvent.name has no index, so
+        a query per row would scan the region's events once per row.
+        """
+        by_region: dict[int, list[tuple[str, int, Region, str, date]]] = defaultdict(list)
+        for c in self.candidates:
+            by_region[c[2].pk].append(c)
+        for region_id, cands in by_region.items():
+            names = sorted({c[3] for c in cands})
+            spans: dict[str, list[tuple[date, date | None]]] = defaultdict(list)
+            for i in range(0, len(names), 500):
+                qs = LedgerEvent.objects.filter(is_void=False, region_id=region_id, status=BodyStatus.ACTIVE,
+                                                name__in=names[i:i + 500])
+                for name, start, until in qs.values_list("name", "effective_on", "valid_until"):
+                    spans[name].append((start, until))
+            for sheet, row, region, name, on in cands:
+                if any(start <= on and (until is None or until > on) for start, until in spans.get(name, ())):
+                    self.errors.append(RowError(sheet, row, "机构名称",
+                                                f"{region.name}在{format_date_zh(on)}已有同名机构“{name}”，不能重名。"))
 
     def duplicates(self) -> None:
         for (_region_id, name), places in self.names.items():
@@ -993,6 +1016,7 @@ def import_workbook(path_or_file, *, actor, default_region: Region | None = None
             done += 1
             tick(done)
     checker.duplicates()
+    checker.clashes_with_ledger()
     tick(n_rows, force=True)
     order = {s.title: i for i, s in enumerate(sheets)}
     columns = {h: i for i, h in enumerate(HEADERS)}

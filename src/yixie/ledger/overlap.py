@@ -32,7 +32,6 @@ app server is seen on the next call. No state is shared between processes.
 from __future__ import annotations
 
 import logging
-import math
 import re
 import threading
 import time
@@ -49,8 +48,8 @@ __all__ = ["HIGH", "THRESHOLD", "Match", "find_overlaps", "highlight", "invalida
 
 # A match at or above THRESHOLD is flagged for the reviewer; at or above HIGH it is shown as a likely
 # duplicate. Both chosen on the labelled set (see the module docstring and tests/test_overlap.py).
-THRESHOLD: float = 0.34
-HIGH: float = 0.6
+THRESHOLD: float = 0.40
+HIGH: float = 0.60
 # Weight of the stronger signal in the combined score (the rest goes to the mean of both).
 W_MAX: float = 0.6
 # A department's name says little about overlap (市城市管理局 and 市城市管理委员会 are meant to go
@@ -58,9 +57,12 @@ W_MAX: float = 0.6
 DEPARTMENT_NAME_WEIGHT: float = 0.5
 # Name similarity is raised to this power before combining: sharing one word of two (城市更新 and
 # 城市管理, 0.42) is weak evidence, sharing most of the name (0.8) strong.
-NAME_EXPONENT: float = 1.0
+NAME_EXPONENT: float = 1.5
 # Whether domain terms (食品安全) also count as their parts (食品, 安全); body names always do.
 EXPAND_TERM_PARTS: bool = True
+# A department's 三定 cover many tasks, so each of its sentences is also compared on its own; a
+# sentence's cosine counts at this fraction (1.0: as much as a whole text's).
+SENTENCE_WEIGHT: float = 1.0
 MIN_SCORE: float = 0.05
 MAX_SHARED_TERMS: int = 8
 
@@ -125,6 +127,7 @@ def _get_tokenizer():
     with _LOCK:
         if _tokenizer is None:
             import jieba
+            import sklearn.feature_extraction.text  # noqa: F401 - its import (≈1 s) belongs to start-up too
 
             jieba.setLogLevel(logging.WARNING)
             tk = jieba.Tokenizer()
@@ -177,6 +180,7 @@ def _terms(text: str, extra_stop: frozenset[str] = frozenset()) -> list[str]:
 
 # ---------------------------------------------------------------------------------------------- names
 
+_SENTENCE = re.compile(r"[。；;！!？?\n]+")
 _BRACKETS = re.compile(r"[（(][^）)]*[）)]")
 _PUNCT = re.compile(r"[\s“”\"'‘’「」『』《》〈〉·、，,。；;：:]")
 _FORM_SUFFIXES = sorted(
@@ -228,9 +232,12 @@ def _core(name: str, prefixes: Sequence[str] = (), *, department: bool = False) 
     return s
 
 
+_ROUND = re.compile(r"第[一二三四五六七八九十百零〇0-9]+[次届]|[“”]?[十]?[一二三四五六七八九十]五[”“]?|全国")
+
+
 def _specific(core: str, prefixes: Sequence[str] = ()) -> str:
-    """The core without generic words and the region's name (健康潍坊行动 → 健康)."""
-    s = core
+    """The core without generic words, rounds (第五次全国) and the region's name (健康潍坊行动 → 健康)."""
+    s = _ROUND.sub("", core)
     for w in (*prefixes, *_GENERIC_NAME_WORDS):
         s = s.replace(w, "")
     return s if len(s) >= 2 else core
@@ -297,6 +304,7 @@ class _Candidate:
     status: str
     names: tuple[_Name, ...]
     duties: str
+    name_words: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -307,6 +315,9 @@ class _Index:
     vectorizer: object | None = None
     matrix: object | None = None  # candidates × terms, rows L2-normalised
     terms: list[str] = field(default_factory=list)
+    # Departments' 三定 cover many tasks: each sentence is also compared on its own.
+    chunks: object | None = None  # sentences × terms, rows L2-normalised
+    chunk_owner: list[int] = field(default_factory=list)  # candidate row of each sentence
     build_seconds: float = 0.0
 
 
@@ -345,6 +356,8 @@ def _build_index(raw: Sequence[dict], region_names: Sequence[str]) -> _Index:
                     _add_word(tk, n.core, core_parts)
                 if len(n.norm) >= 4:
                     _add_word(tk, n.norm, [n.core, *core_parts])
+    for c in candidates:
+        c.name_words = frozenset(w for n in c.names if not n.abbreviation for w in _terms(n.core, extra_stop))
     index = _Index(candidates, prefixes, extra_stop)
     docs = [c.duties for c in candidates]
     if any(d.strip() for d in docs):
@@ -356,6 +369,16 @@ def _build_index(raw: Sequence[dict], region_names: Sequence[str]) -> _Index:
             index.terms = list(vectorizer.get_feature_names_out())
         except ValueError:  # nothing but stop words
             index.vectorizer = index.matrix = None
+    if index.vectorizer is not None:
+        sentences: list[str] = []
+        for i, c in enumerate(candidates):
+            if c.kind == "department":
+                for sentence in _SENTENCE.split(c.duties):
+                    if len(sentence) >= 8:
+                        sentences.append(sentence)
+                        index.chunk_owner.append(i)
+        if sentences:
+            index.chunks = index.vectorizer.transform(sentences).tocsr()
     index.build_seconds = time.perf_counter() - started
     return index
 
@@ -379,6 +402,9 @@ def _query(index: _Index, *, name: str, duties: str, aliases: Sequence[str] = ()
     cosines = None
     if qvec is not None:
         cosines = (index.matrix @ qvec.T).toarray().ravel()
+        if index.chunks is not None:
+            for owner, cos in zip(index.chunk_owner, (index.chunks @ qvec.T).toarray().ravel(), strict=True):
+                cosines[owner] = max(cosines[owner], SENTENCE_WEIGHT * cos)
     qname_words = {w for n in qnames if not n.abbreviation for w in _terms(n.core, index.extra_stop)}
     out: list[Match] = []
     for i, c in enumerate(index.candidates):
@@ -404,8 +430,7 @@ def _query(index: _Index, *, name: str, duties: str, aliases: Sequence[str] = ()
 def _shared_terms(index: _Index, row: int, qvec, qname_words: set[str], cand: _Candidate) -> tuple[str, ...]:
     """Shared words, most informative first: name words, then by their share of the cosine."""
     picked: list[str] = []
-    cand_name_words = {w for n in cand.names if not n.abbreviation for w in _terms(n.core, index.extra_stop)}
-    for w in sorted(qname_words & cand_name_words, key=len, reverse=True):
+    for w in sorted(qname_words & cand.name_words, key=len, reverse=True):
         picked.append(w)
     if qvec is not None:
         r = index.matrix.getrow(row)
@@ -571,7 +596,3 @@ def highlight(text: str, terms: Iterable[str]) -> SafeString:
         pos = m.end()
     out.append(escape(text[pos:]))
     return mark_safe("".join(out))
-
-
-def _round_up(x: float, step: float = 0.01) -> float:
-    return math.ceil(x / step) * step
