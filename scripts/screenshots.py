@@ -12,8 +12,12 @@ PAGES = {
     "bianban": [("home", "/"), ("ledger", "/ledger/"), ("ledger_asof_2019", "/ledger/?on=2019-01-01&category=government"),
                 ("ledger_expiring", "/ledger/?expiring=90"), ("documents", "/ledger/documents/"),
                 ("departments", "/org/departments/"), ("posts", "/org/posts/"), ("create", "/ledger/bodies/new/"),
-                ("import", "/ledger/import/")],
-    "fagaiwei": [("clerk_ledger", "/ledger/")],
+                ("import", "/ledger/import/"), ("approvals_todo", "/approvals/todo/"),
+                ("approvals_list", "/approvals/"), ("approval_in_review", "/approvals/2/"),
+                ("approvals_stats", "/approvals/stats/")],
+    "liangban": [("liangban_todo", "/approvals/todo/"), ("approval_submitted", "/approvals/1/")],
+    "fagaiwei": [("clerk_ledger", "/ledger/"), ("clerk_returned", "/approvals/3/"),
+                 ("clerk_new", "/approvals/new/?kind=establish")],
 }
 
 

@@ -24,6 +24,9 @@ DEMO_USERS = [
     ("zuzhibu", Role.ORGANISATION, "370700", None, "市委组织部 陈静"),
     ("lingdao", Role.LEADER, "370700", None, "市领导 查阅"),
     ("fagaiwei", Role.DEPARTMENT, "370700", "市发展和改革委员会", "市发展改革委 赵丽"),
+    ("fagaiwei_hr", Role.DEPARTMENT_HR, "370700", "市发展和改革委员会", "市发展改革委组织人事科 钱峰"),
+    ("nongye", Role.DEPARTMENT, "370700", "市农业农村局", "市农业农村局 周婷"),
+    ("nongye_hr", Role.DEPARTMENT_HR, "370700", "市农业农村局", "市农业农村局组织人事科 吴刚"),
     ("qingzhou", Role.ESTABLISHMENT, "370781", None, "青州市委编办 孙强"),
 ]
 
@@ -91,6 +94,8 @@ class DemoLoader:
                 raise RuntimeError(f"demo event {e.kind} on {e.on} of body {key}: {exc}") from exc
         self.log(f"已登记机构 {len(bodies)} 个，历史沿革事项 {len(events)} 项")
         self._users()
+        self._quota()
+        self._applications()
         return {"regions": len(self.regions), "bodies": len(bodies), "events": len(events)}
 
     def _document(self, key: str | None, region: Region) -> Document | None:
@@ -182,3 +187,66 @@ class DemoLoader:
             if i % 7 != 0:
                 Body.objects.filter(pk=body.pk).update(
                     work_rules_filed_on=date.fromordinal(body.established_on.toordinal() + 20))
+
+    def _quota(self) -> None:
+        from yixie.ledger.models import PolicyValue
+
+        PolicyValue.objects.create(region=self.regions["370700"], key="quota.counted_bodies", value=160,
+                                   severity="warning", source="市委机构编制委员会确定的市级议事协调机构限额（演示数据）")
+
+    def _applications(self) -> None:
+        """A few applications at different steps, so every approval page has something to show."""
+        from django.core.files.base import ContentFile
+
+        from yixie.approvals import services as approvals
+        from yixie.approvals.choices import ApplicationKind, AttachmentKind, Decision, ReviewStep
+        from yixie.approvals.views import overlaps_for
+
+        User = get_user_model()
+        u = {name: User.objects.get(username=name) for name in
+             ("fagaiwei", "fagaiwei_hr", "nongye", "nongye_hr", "liangban", "bianban")}
+        city = self.regions["370700"]
+
+        def rules_file():
+            f = ContentFile(b"%PDF-1.4\n% demo work rules\n%%EOF\n", name="工作规则（草案）.pdf")
+            return f
+
+        def new(clerk, dept, name, duties, members, *, lead=None, office=None, leader="市长", deputies=(),
+                category="government", form="领导小组"):
+            state = build_state(
+                name=name, category=category, form=form, sequence="government", legal_ground="local",
+                lead_department=self.dept("370700", lead or dept), office_department=self.dept("370700", office or dept),
+                duties=duties, leader=self.post("370700", leader) if leader else None,
+                deputies=[self.post("370700", p) for p in deputies],
+                members=[(self.dept("370700", m), "principal" if i == 0 else "assisting") for i, m in enumerate(members)])
+            app = approvals.application_save(
+                actor=u[clerk], app=None, region=city, department=self.dept("370700", dept),
+                kind=ApplicationKind.ESTABLISH, body=None, proposed=state,
+                reasons="落实省委、省政府部署，工作涉及多个部门，需要市政府领导经常协调。")
+            approvals.attach(actor=u[clerk], app=app, kind=AttachmentKind.RULES, uploaded=rules_file())
+            return app
+
+        a = new("fagaiwei", "市发展和改革委员会", "市低空经济发展工作领导小组",
+                "统筹推进全市低空经济发展，协调低空空域管理、通用机场建设和无人机产业培育，研究解决重大问题。",
+                ["市发展和改革委员会", "市工业和信息化局", "市交通运输局", "市公安局", "市应急管理局"],
+                deputies=["副市长（分管工业和信息化）"])
+        approvals.submit(actor=u["fagaiwei_hr"], app=a, overlaps=overlaps_for)
+
+        b = new("nongye", "市农业农村局", "市预制菜质量安全工作专班",
+                "统筹预制菜生产加工质量安全监管，协调食品安全标准、冷链物流和产品追溯体系建设。",
+                ["市农业农村局", "市市场监督管理局", "市商务局", "市工业和信息化局"], leader=None,
+                category="taskforce", form="工作专班")
+        b = approvals.submit(actor=u["nongye_hr"], app=b, overlaps=overlaps_for)
+        approvals.accept(actor=u["liangban"], app=b, opinion="材料齐全，予以受理。")
+
+        c = new("fagaiwei", "市发展和改革委员会", "市现代物流产业发展工作领导小组",
+                "统筹全市现代物流业发展，协调物流枢纽建设和多式联运，研究解决物流业发展中的重大问题。",
+                ["市发展和改革委员会", "市交通运输局", "市商务局"], deputies=["常务副市长"])
+        c = approvals.submit(actor=u["fagaiwei_hr"], app=c, overlaps=overlaps_for)
+        c = approvals.accept(actor=u["liangban"], app=c)
+        approvals.review(actor=u["bianban"], app=c, step=ReviewStep.ESTABLISHMENT, decision=Decision.RETURN,
+                         opinion="职责与现有市物流业发展领导小组、市现代物流业发展领导小组相同或相近，请说明设立必要性或提出整合方案。")
+
+        new("fagaiwei", "市发展和改革委员会", "市数字经济发展工作领导小组",
+            "统筹全市数字经济发展，协调数字产业化和产业数字化重大事项。",
+            ["市发展和改革委员会", "市大数据局", "市工业和信息化局"], deputies=["副市长（分管工业和信息化）"])

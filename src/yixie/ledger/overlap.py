@@ -279,18 +279,21 @@ def _name(label: str, prefixes: Sequence[str], *, is_main: bool, short: bool = F
 
 def _name_score(query: Sequence[_Name], names: Sequence[_Name]) -> tuple[float, str]:
     """Best similarity between any query name and any candidate name; the alias that gave it."""
-    best, alias = 0.0, ""
+    best: tuple[float, bool] = (0.0, False)
+    alias = ""
     for q in query:
         for c in names:
-            if q.norm == c.norm or (q.core == c.core and not (q.abbreviation or c.abbreviation)):
+            exact = q.norm == c.norm
+            if exact or (q.core == c.core and not (q.abbreviation or c.abbreviation)):
                 s = 1.0
             elif q.abbreviation or c.abbreviation:
                 s = 0.0
             else:
                 s = _sim(q.spec, c.spec)
-            if s > best + 1e-9:
-                best, alias = s, ("" if c.is_main else c.label)
-    return best, alias
+            # Ties go to the name written exactly so (an alias typed as such beats a shared core).
+            if (round(s, 9), exact) > best:
+                best, alias = (round(s, 9), exact), ("" if c.is_main else c.label)
+    return best[0], alias
 
 
 # ---------------------------------------------------------------------------------------------- index
