@@ -546,7 +546,7 @@ PAIRS: list[Pair] = [
         "市食品产业高质量发展工作专班",
         "推动全市食品产业高质量发展，拟订食品产业发展规划和支持政策。培育壮大食品加工龙头企业，完善农产品精深加工和冷链物流配套，"
         "推进食品产业链延链补链强链。" + BOILER_GOV,
-        False, "hard: the converse of the pair above",
+        False, "hard: food-safety supervision against food-industry promotion (the converse of the pair above)",
     ),
     Pair(
         "市安全生产委员会",
