@@ -222,6 +222,13 @@ def _act(request, pk, fn, ok: str):
     return redirect("approvals:detail", pk=pk)
 
 
+def _invalid(request, pk, form, what: str):
+    """Back to the application with every field error named (the panels post from the detail page)."""
+    errors = "；".join(f"{form.fields[k].label if k in form.fields else ''}：{v[0]}" for k, v in form.errors.items())
+    messages.error(request, f"{what}：{errors}")
+    return redirect("approvals:detail", pk=pk)
+
+
 @requires("application.submit")
 @require_POST
 def submit(request, pk: int):
@@ -270,8 +277,7 @@ def review(request, pk: int, step: str):
 def deliberate(request, pk: int):
     form = DeliberationForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "会议信息有误：" + "；".join(f"{form.fields[k].label}：{v[0]}" for k, v in form.errors.items()))
-        return redirect("approvals:detail", pk=pk)
+        return _invalid(request, pk, form, "会议信息有误")
     c = form.cleaned_data
     return _act(request, pk, lambda app: services.deliberate(
         actor=request.user, app=app, held_on=c["held_on"], session=c["session"], agenda_item=c["agenda_item"],
@@ -283,8 +289,7 @@ def deliberate(request, pk: int):
 def publish(request, pk: int):
     form = PublishForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "发文信息有误：" + "；".join(f"{form.fields[k].label}：{v[0]}" for k, v in form.errors.items()))
-        return redirect("approvals:detail", pk=pk)
+        return _invalid(request, pk, form, "发文信息有误")
     c = form.cleaned_data
     return _act(request, pk, lambda app: services.publish(
         actor=request.user, app=app, number=c["number"], issuer=c["issuer"], issued_on=c["issued_on"],

@@ -106,3 +106,34 @@ def test_stats_page(client_for, city):
     r = client_for(city.bianban).get(reverse("approvals:stats"))
     assert r.status_code == 200 and "当天提出审核意见" in r.content.decode()
     assert client_for(city.clerk).get(reverse("approvals:stats")).status_code == 403
+
+
+def test_bad_meeting_and_publication_input_is_named(client_for, city):
+    from django.utils import timezone
+
+    from yixie.approvals import services
+    from yixie.approvals.choices import Decision, ReviewStep
+
+    from .conftest import ALL_YES, draft
+
+    app = services.submit(actor=city.hr, app=draft(city))
+    app = services.accept(actor=city.liangban, app=app)
+    app = services.review(actor=city.bianban, app=app, step=ReviewStep.ESTABLISHMENT, decision=Decision.APPROVE,
+                          checklist=ALL_YES)
+    app = services.review(actor=city.zuzhibu, app=app, step=ReviewStep.PERSONNEL, decision=Decision.APPROVE)
+    c = client_for(city.liangban)
+    r = c.post(reverse("approvals:deliberate", args=[app.pk]), {"held_on": "2023-13-01", "session": "",
+                                                               "agenda_item": "x", "approved": "yes"}, follow=True)
+    text = r.content.decode()
+    assert "会议信息有误" in text and "会议日期" in text and "会议届次" in text
+    future = (timezone.localdate().replace(year=timezone.localdate().year + 1)).isoformat()
+    r = c.post(reverse("approvals:deliberate", args=[app.pk]), {"held_on": future, "session": "第1次",
+                                                               "agenda_item": "x", "approved": "yes"}, follow=True)
+    assert "不能晚于今天" in r.content.decode()
+    c.post(reverse("approvals:deliberate", args=[app.pk]), {"held_on": "2023-03-18", "session": "第1次",
+                                                           "agenda_item": "x", "approved": "yes"})
+    r = c.post(reverse("approvals:publish", args=[app.pk]), {"number": "潍政字2023号", "issuer": "潍坊市人民政府",
+                                                            "issued_on": "2023-03-20", "title": "通知"}, follow=True)
+    assert "文号" in r.content.decode() and "〔" in r.content.decode()
+    app.refresh_from_db()
+    assert app.status == "decided"
