@@ -264,6 +264,14 @@ def _choice(text: str, choices, synonyms: dict[str, str] | None = None) -> str |
     return (synonyms or {}).get(k)
 
 
+def _member_role(item: str) -> tuple[str, str]:
+    """'市商务局（主办）' → ('市商务局', principal); no suffix means assisting."""
+    m = re.match(r"^(.*?)\s*[（(]\s*(主办|协办)\s*[）)]$", item)
+    if not m:
+        return item, MemberRole.ASSISTING
+    return m.group(1).strip(), MemberRole.PRINCIPAL if m.group(2) == "主办" else MemberRole.ASSISTING
+
+
 def _labels(choices) -> str:
     return "、".join(f"“{label}”" for label in choices.labels)
 
@@ -823,23 +831,20 @@ class _Checker:
                 office = self.department(region, text("办事机构所在部门"), at("办事机构所在部门"))
             else:
                 at("办事机构所在部门")("未填写办事机构所在部门（办公室设在哪个部门）")
-            leaders = _split_list(text("组长"))
+            leaders = self.split_names(text("组长"), self.directory(region).posts)
             if len(leaders) > 1:
                 at("组长")(f"组长只能填写一个领导职务，现填写了{len(leaders)}个：{text('组长')}")
             elif leaders:
                 leader = self.post(region, leaders[0], at("组长"))
-            for item in _split_list(text("副组长")):
+            for item in self.split_names(text("副组长"), self.directory(region).posts):
                 p = self.post(region, item, at("副组长"))
                 if p is not None:
                     deputies.append(p)
             if leader is not None and leader in deputies:
                 at("副组长")(f"领导职务“{leader.name}”不能既任组长又任副组长")
-            for item in _split_list(text("成员单位")):
-                m = re.match(r"^(.*?)\s*[（(]\s*(主办|协办)\s*[）)]$", item)
-                role = MemberRole.ASSISTING
-                if m:
-                    item, role = m.group(1).strip(), (MemberRole.PRINCIPAL if m.group(2) == "主办"
-                                                      else MemberRole.ASSISTING)
+            directory = self.directory(region)
+            for item in self.split_names(text("成员单位"), {**directory.depts, **directory.shorts}):
+                item, role = _member_role(item)
                 d = self.department(region, item, at("成员单位"))
                 if d is not None:
                     members.append((d, role))
@@ -856,7 +861,7 @@ class _Checker:
         )
         # The same rules the form and the services apply, in the same words.
         try:
-            services._validate_state_refs(state, region)
+            services.validate_state_refs(state, region)
         except services.LedgerError as exc:
             at(_FIELD_COLUMN.get(exc.field or "", "机构名称"))(exc.message)
         for f in check_body_state(state, region=region, policy=self.policy(region), on=on):
@@ -877,6 +882,27 @@ class _Checker:
             if doc_title:
                 new.titles.append(doc_title)
         self.pending.append(_Pending(sheet.title, n, region, on, state, doc_number))
+
+    @staticmethod
+    def split_names(text: str, known) -> list[str]:
+        """Split a 、-separated list, keeping whole the names that themselves contain 、.
+
+        "市委常委、组织部部长、副市长" with a post named "市委常委、组织部部长" gives two items:
+        adjacent pieces are joined back, longest first, wherever the join is a known name.
+        """
+        pieces = _split_list(text)
+        items, i = [], 0
+        while i < len(pieces):
+            for j in range(len(pieces), i + 1, -1):
+                joined = "、".join(pieces[i:j])
+                if _key(_member_role(joined)[0]) in known:
+                    items.append(joined)
+                    i = j
+                    break
+            else:
+                items.append(pieces[i])
+                i += 1
+        return items
 
     def choice(self, value: str, choices, synonyms, column: str, at, default: str | None) -> str | None:
         if not value:
@@ -926,11 +952,11 @@ class _Checker:
         return True, ends_on, end_condition
 
     def clashes_with_ledger(self) -> None:
-        """Names already used by a body active in the same region on the row's date.
+        """Names used by a body that is active in the same region on the row's date or any day after.
 
-        The same test as `services._check_name_free` (which refuses the write in phase 2 anyway), made
-        in one query per region and 500 names instead of one per row: LedgerEvent.name has no index, so
-        a query per row would scan the region's events once per row.
+        The same rule as `services.check_name_free` (which refuses the write in phase 2 anyway), checked
+        for a whole file up front so every clash is reported: one query per region and 500 names
+        instead of one per row.
         """
         by_region: dict[int, list[tuple[str, int, Region, str, date]]] = defaultdict(list)
         for c in self.candidates:
@@ -944,9 +970,13 @@ class _Checker:
                 for name, start, until in qs.values_list("name", "effective_on", "valid_until"):
                     spans[name].append((start, until))
             for sheet, row, region, name, on in cands:
-                if any(start <= on and (until is None or until > on) for start, until in spans.get(name, ())):
-                    self.errors.append(RowError(sheet, row, "机构名称",
-                                                f"{region.name}在{format_date_zh(on)}已有同名机构“{name}”，不能重名。"))
+                overlapping = [start for start, until in spans.get(name, ()) if until is None or until > on]
+                if not overlapping:
+                    continue
+                since = max(min(overlapping), on)
+                when = f"在{format_date_zh(on)}" if since == on else f"自{format_date_zh(since)}起"
+                self.errors.append(RowError(sheet, row, "机构名称",
+                                            f"{region.name}{when}已有同名机构“{name}”，不能重名。"))
 
     def duplicates(self) -> None:
         for (_region_id, name), places in self.names.items():
@@ -971,12 +1001,15 @@ def _open(path_or_file) -> tuple[IO[bytes], bool]:
 
 
 def import_workbook(path_or_file, *, actor, default_region: Region | None = None,
-                    progress: Callable[[int, int], None] | None = None) -> ImportReport:
+                    progress: Callable[[int, int], None] | None = None,
+                    source: tuple[str, str] | None = None) -> ImportReport:
     """Check every row, then take the whole file or nothing.
 
     `progress(done, total)` is called every ~50 rows; each row counts twice in `total` (once
-    checked, once written), so the bar reaches 50% when the checking is done.
+    checked, once written), so the bar reaches 50% when the checking is done. `source` (label,
+    link) is recorded on every setup event as where it came from (default: "Excel导入").
     """
+    source = source or ("Excel导入", "")
     report = ImportReport()
     errors: list[RowError] = []
     try:
@@ -1037,7 +1070,7 @@ def import_workbook(path_or_file, *, actor, default_region: Region | None = None
                 try:
                     document = _document_for(p, checker, documents, actor)
                     services.body_establish(actor=actor, region=p.region, state=p.state, on=p.on,
-                                            document=document, note="Excel导入")
+                                            document=document, note="Excel导入", source=source)
                 except services.LedgerError as exc:
                     raise _RowFailure(RowError(p.sheet, p.row, _FIELD_COLUMN.get(exc.field or "", "机构名称"),
                                                exc.message)) from exc

@@ -250,6 +250,7 @@ class LedgerEvent(NoDeleteModel):
             models.Index(fields=["effective_on", "valid_until"]),
             models.Index(fields=["region", "category", "status"]),
             models.Index(fields=["body", "effective_on", "seq"]),
+            models.Index(fields=["region", "name"]),
         ]
 
     def __str__(self) -> str:

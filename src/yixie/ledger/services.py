@@ -8,6 +8,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from yixie.core import audit
@@ -93,18 +94,21 @@ def _today() -> date:
     return timezone.localdate()
 
 
-def _check_name_free(*, region: Region, name: str, on: date, exclude_body_id: int | None = None) -> None:
+def check_name_free(*, region: Region, name: str, on: date, exclude_body_id: int | None = None) -> None:
+    """No other active body of the region may bear the name on `on` or at any later date."""
     clash = (
-        LedgerEvent.objects.in_force_on(on)
-        .filter(region=region, name=name, status=BodyStatus.ACTIVE)
+        LedgerEvent.objects.filter(is_void=False, region=region, name=name, status=BodyStatus.ACTIVE)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=on))
         .exclude(body_id=exclude_body_id)
+        .order_by("effective_on")
         .first()
     )
     if clash is not None:
-        raise LedgerError(f"{region.name}在{format_date_zh(on)}已有同名机构“{name}”，不能重名。", "name")
+        when = on if clash.effective_on <= on else clash.effective_on
+        raise LedgerError(f"{region.name}在{format_date_zh(when)}已有同名机构“{name}”，不能重名。", "name")
 
 
-def _validate_state_refs(state: dict, region: Region) -> None:
+def validate_state_refs(state: dict, region: Region) -> None:
     """Departments and posts must belong to the body's region."""
     dept_ids = {state[k]["id"] for k in ("lead_department", "office_department") if state.get(k)}
     dept_ids |= {m["department_id"] for m in state.get("members", [])}
@@ -141,8 +145,8 @@ def body_establish(*, actor, region: Region, state: dict, on: date, document: Do
     """Record a body's setup (设立): the body, its first ledger event, and the audit entry."""
     findings = policy_findings(state, region)
     refuse_on_errors(findings)
-    _validate_state_refs(state, region)
-    _check_name_free(region=region, name=state["name"], on=on)
+    validate_state_refs(state, region)
+    check_name_free(region=region, name=state["name"], on=on)
     body = Body(region=region, established_on=on, basis_document=document, origin=origin)
     _project_columns(body, state)
     body.save()
@@ -211,11 +215,11 @@ def event_record(*, actor, body: Body, kind: str, on: date, document: Document |
     after = st.apply_changes(before, kind, changes)
     findings: list[Finding] = []
     if not ends_body:
-        _validate_state_refs(after, body.region)
+        validate_state_refs(after, body.region)
         findings = policy_findings(after, body.region)
         refuse_on_errors(findings)
         if after["name"] != before["name"]:
-            _check_name_free(region=body.region, name=after["name"], on=on, exclude_body_id=body.pk)
+            check_name_free(region=body.region, name=after["name"], on=on, exclude_body_id=body.pk)
     seq = body.events.filter(effective_on=on).count()
     event = LedgerEvent.objects.create(body=body, kind=kind, effective_on=on, seq=seq, document=document,
                                        note=note, changes=changes, recorded_by=_user(actor),

@@ -255,7 +255,9 @@ def run_import_job(job_id: int, *, inline: bool = False) -> None:
         ImportJob.objects.filter(pk=job_id).update(state=ImportJob.State.RUNNING, message="正在读取文件……",
                                                    updated_at=timezone.now())
         with job.file.open("rb") as fh:
-            report = excel.import_workbook(fh, actor=job.created_by, default_region=job.region, progress=progress)
+            report = excel.import_workbook(
+                fh, actor=job.created_by, default_region=job.region, progress=progress,
+                source=(f"Excel导入：{job.original_name}", reverse("ledger:import_status", args=[job.pk])))
         now = timezone.now()
         if report.ok:
             ImportJob.objects.filter(pk=job_id).update(

@@ -18,7 +18,7 @@ from yixie.ledger.choices import BodyCategory, EventKind, LegalGround, MemberRol
 from yixie.ledger.excel import HEADERS, ImportReport, RowError, export_workbook, import_workbook
 from yixie.ledger.models import Body, Document, ImportJob, LedgerEvent
 from yixie.ledger.views_io import STALE_AFTER, XLSX
-from yixie.testing.factories import establish
+from yixie.testing.factories import establish, make_post
 
 GOV = BodyCategory.GOVERNMENT.label
 SEVEN = ["机构名称", "设立时间", "依据文件", "办事机构所在部门", "存续时间", "历史沿革", "上级机构设置情况"]
@@ -326,6 +326,29 @@ def test_import_temporary_details_in_duration_fill_end_date_and_condition(city):
 
 
 @pytest.mark.django_db
+def test_posts_whose_names_contain_the_list_separator_stay_whole(city):
+    make_post(city.city, "市委常委、组织部部长")
+    make_post(city.city, "市委常委、秘书长")
+    row = good_row(组长="市委常委、组织部部长", 副组长="市委常委、秘书长、副市长（分管农业农村）")
+    report = run(xlsx({GOV: [row]}), city)
+    assert report.ok, report.lines()
+    body = Body.objects.get()
+    assert [(s.role, s.post.name) for s in body.leader_seats.all()] == [
+        ("leader", "市委常委、组织部部长"), ("deputy", "市委常委、秘书长"), ("deputy", "副市长（分管农业农村）")]
+    rows = LedgerEvent.objects.in_force_on(date(2026, 1, 1))
+    wb = load_workbook(saved(export_workbook(rows, on=date(2026, 1, 1))))
+    wb[GOV]["A2"].value = "另一个领导小组"
+    assert run(saved(wb), city).ok
+
+
+@pytest.mark.django_db
+def test_two_leaders_are_refused(city):
+    report = run(xlsx({GOV: [good_row(组长="市长、常务副市长", 副组长="")]}), city)
+    (e,) = report.errors
+    assert e.column == "组长" and "组长只能填写一个领导职务" in e.message
+
+
+@pytest.mark.django_db
 def test_import_uses_default_region_when_region_cell_is_empty(city):
     row = good_row(所属区划="", 牵头部门="青州市发展和改革局", 办事机构所在部门="青州市发展和改革局", 组长="青州市市长",
                    副组长="", 成员单位="青州市应急管理局", 依据文件="")
@@ -447,6 +470,17 @@ def test_duplicate_against_the_ledger_is_reported(city):
     (e,) = report.errors
     assert (e.sheet, e.row, e.column) == (GOV, 2, "机构名称")
     assert "已有同名机构“潍坊市数字经济发展领导小组”" in e.message
+
+
+@pytest.mark.django_db
+def test_a_name_taken_after_the_setup_date_is_a_duplicate_too(city):
+    """Set up in 2019 under a name another body has used since 2021: two active bodies of one name today."""
+    establish(city.city, name="潍坊市数字经济发展领导小组", lead=city.fgw, on=date(2021, 7, 1))
+    before = counts()
+    report = run(xlsx({GOV: [good_row()]}), city)
+    assert counts() == before
+    (e,) = report.errors
+    assert e.column == "机构名称" and "自2021年7月1日起已有同名机构" in e.message
 
 
 @pytest.mark.django_db
@@ -613,7 +647,9 @@ def test_upload_good_file_succeeds_and_bodies_exist(city, client_for, io_setting
     assert resp.status_code == 302 and resp.url == reverse("ledger:import_status", args=[job.pk])
     assert job.state == ImportJob.State.SUCCEEDED and job.created_bodies == 1
     assert job.finished_at is not None and job.percent == 100
-    assert Body.objects.filter(name="潍坊市数字经济发展领导小组").exists()
+    event = Body.objects.get(name="潍坊市数字经济发展领导小组").events.get()
+    assert (event.source_label, event.source_url) == ("Excel导入：台账.xlsx", resp.url)
+    assert event.recorded_by == city.bianban
     page = client.get(resp.url).content.decode()
     assert "导入成功" in page and "hx-get" not in page
     assert ImportJob.objects.get().original_name == "台账.xlsx"

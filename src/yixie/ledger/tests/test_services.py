@@ -220,3 +220,9 @@ def test_document_number_normalised_and_year_checked(city):
     with pytest.raises(services.LedgerError):
         services.document_create(actor=None, region=city.city, number="潍发2022号", issuer="x",
                                  issued_on=date(2022, 3, 1), title="y")
+
+
+def test_name_must_be_free_on_later_dates_too(city):
+    establish(city.city, name="市甲领导小组", lead=city.fgw, on=date(2021, 1, 1))
+    with pytest.raises(services.LedgerError, match="2021年1月1日已有同名机构"):
+        establish(city.city, name="市甲领导小组", lead=city.fgw, on=date(2019, 1, 1))

@@ -38,7 +38,8 @@ class Command(BaseCommand):
             if options.get("verbosity", 1) >= 2:
                 self.stdout.write(f"进度 {done}/{total}")
 
-        report = import_workbook(path, actor=actor, default_region=default_region, progress=progress)
+        report = import_workbook(path, actor=actor, default_region=default_region, progress=progress,
+                                 source=(f"命令行导入：{path.name}", ""))
         for w in report.warnings:
             if options.get("verbosity", 1) >= 1:
                 self.stdout.write(f"提示：{w}")
