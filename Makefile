@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 
 export YIXIE_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: run test test-sqlite test-postgres test-browser install setup lint clean
+.PHONY: run test install setup lint clean bench load
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ run: setup
 # Every test: SQLite, then PostgreSQL, browser tests included in both.
 test: install
 	bash scripts/test-all.sh
+
+# Load test: gunicorn under locust on loopback (bench/load/README.md).
+load: install
+	$(BIN)/pip install --quiet -e '.[bench]'
+	bash bench/load/run.sh
 
 lint: install
 	$(BIN)/ruff check src

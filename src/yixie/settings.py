@@ -133,6 +133,8 @@ WHITENOISE_USE_FINDERS = env_bool("YIXIE_STATIC_FINDERS", False)
 
 # Uploaded files live outside the web root and are only served through an access-checked view.
 MEDIA_ROOT = Path(os.environ.get("YIXIE_MEDIA_ROOT", VAR_DIR / "files")).resolve()
+if "YIXIE_MEDIA_ROOT" not in os.environ:
+    MEDIA_ROOT.mkdir(parents=True, exist_ok=True)  # a configured (shared) root must be mounted, not created
 MEDIA_URL = "/no-public-media/"  # never routed: files are served only by the access-checked view
 YIXIE_UPLOAD_MAX_BYTES = int(os.environ.get("YIXIE_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 YIXIE_IMPORT_MAX_BYTES = int(os.environ.get("YIXIE_IMPORT_MAX_BYTES", str(30 * 1024 * 1024)))

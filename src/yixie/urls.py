@@ -7,6 +7,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("login/", core_views.LoginView.as_view(), name="login"),
     path("logout/", core_views.logout_view, name="logout"),
+    path("healthz/", core_views.health, name="health"),
     path("ledger/", include("yixie.ledger.urls")),
     path("org/", include("yixie.org.urls")),
     path("approvals/", include("yixie.approvals.urls")),

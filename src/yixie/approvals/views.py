@@ -6,12 +6,13 @@ from dataclasses import asdict
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from yixie.core.access import requires, user_can
+from yixie.core.files import serve_stored
 from yixie.ledger.choices import BodyStatus
 from yixie.ledger.forms import StateFieldsMixin
 from yixie.ledger.models import Body
@@ -324,7 +325,7 @@ def consent(request, pk: int):
 def file_download(request, pk: int, file_pk: int):
     app = selectors.application_for_user(request.user, pk)
     f = get_object_or_404(ApplicationFile, pk=file_pk, application=app)
-    return FileResponse(f.file.open("rb"), as_attachment=True, filename=f.original_name)
+    return serve_stored(request, f.file, filename=f.original_name)
 
 
 @requires("approvals.stats")

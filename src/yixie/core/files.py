@@ -67,3 +67,18 @@ def check_upload(uploaded, *, allowed: tuple[str, ...], max_bytes: int, what: st
     uploaded.seek(0)
     return CheckedUpload(name=name[:255], ext=ext, file_type=FILE_TYPES[ext], size=uploaded.size,
                          sha256=digest.hexdigest())
+
+
+def serve_stored(request, fieldfile, *, filename: str, content_type: str = "application/octet-stream"):
+    """Send a stored file as a download; a file missing from storage gets a clear page, not a 500."""
+    from django.http import FileResponse
+    from django.shortcuts import render
+
+    try:
+        handle = fieldfile.open("rb")
+    except (FileNotFoundError, OSError):
+        return render(request, "errors/error.html", {
+            "title": "附件文件缺失",
+            "message": f"附件“{filename}”的登记信息还在，但文件未能在存储中找到（可能是共享存储未挂载）。"
+                       "请联系系统管理员恢复文件。"}, status=404)
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)

@@ -1,7 +1,12 @@
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
+from django.db import connection
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -60,3 +65,16 @@ def csrf_failure(request, reason=""):
     return render(request, "errors/error.html",
                   {"title": "请求已过期", "message": "表单已过期或来源无法验证（CSRF 校验失败），请刷新页面后重新提交。"},
                   status=403)
+
+
+@requires(PUBLIC)
+def health(request):
+    """Liveness and readiness for a load balancer: the database answers and shared media is mounted."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:
+        return HttpResponse("database unavailable", status=503, content_type="text/plain")
+    if not Path(settings.MEDIA_ROOT).is_dir():
+        return HttpResponse("media missing", status=503, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")

@@ -7,7 +7,7 @@ from datetime import date
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from yixie.core.access import requires
 from yixie.core.dates import DateParseError, parse_date
+from yixie.core.files import serve_stored
 from yixie.org.models import Department, Region
 from yixie.org.scopes import regions_visible_to, scope_for
 
@@ -311,7 +312,7 @@ def document_file(request, pk: int, file_pk: int):
     f = get_object_or_404(DocumentFile, pk=file_pk, document=doc)
     content_types = {"PDF": "application/pdf", "OFD": "application/ofd",
                      "DOCX": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
-    return FileResponse(f.file.open("rb"), as_attachment=True, filename=f.original_name,
+    return serve_stored(request, f.file, filename=f.original_name,
                         content_type=content_types.get(f.file_type, "application/octet-stream"))
 
 

@@ -7,7 +7,8 @@ import pytest
 from django.db import connection, connections
 
 from yixie.approvals import services
-from yixie.approvals.choices import ApplicationStatus as S, Decision, ReviewStep
+from yixie.approvals.choices import ApplicationStatus as S
+from yixie.approvals.choices import Decision, ReviewStep
 from yixie.approvals.models import Application, ApplicationLog, Review
 from yixie.testing.factories import make_user
 

@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from yixie.approvals import selectors, services
-from yixie.approvals.choices import ApplicationKind, ApplicationStatus as S, Decision, ReviewStep
+from yixie.approvals.choices import ApplicationKind, Decision, ReviewStep
+from yixie.approvals.choices import ApplicationStatus as S
 from yixie.approvals.models import Application, Review
 from yixie.approvals.services import ApprovalError
 from yixie.ledger import selectors as ledger_selectors

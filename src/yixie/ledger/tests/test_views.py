@@ -196,3 +196,26 @@ def test_upload_checks_type_size_and_content_and_serves_only_to_those_who_may_se
     assert body.memberships.count() == 0
     assert client_for(city.clerk).get(download).status_code == 200
     assert client_for(city.yj_clerk).get(download).status_code == 404
+
+
+def test_missing_attachment_file_gets_a_clear_page(client_for, city, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    doc = services.document_create(actor=None, region=city.city, number="潍发〔2019〕1号", issuer="中共潍坊市委",
+                                   issued_on=date(2019, 1, 1), title="通知")
+    c = client_for(city.bianban)
+    c.post(reverse("ledger:document_upload", args=[doc.pk]),
+           {"file": SimpleUploadedFile("a.pdf", PDF, "application/pdf")})
+    f = DocumentFile.objects.get()
+    import os
+
+    os.remove(f.file.path)
+    r = c.get(reverse("ledger:document_file", args=[doc.pk, f.pk]))
+    assert r.status_code == 404 and "附件文件缺失" in r.content.decode()
+
+
+def test_health_check(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    r = client.get("/healthz/")
+    assert r.status_code == 200 and r.content == b"ok"
+    settings.MEDIA_ROOT = tmp_path / "not-mounted"
+    assert client.get("/healthz/").status_code == 503
