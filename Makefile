@@ -27,10 +27,10 @@ run: setup
 	@echo ""
 	@echo "  议协已启动： http://$(HOST):$(PORT)/"
 	@echo "  演示账号（密码均为 yixie-demo-2026）："
-	@echo "    bianban   市委编办管理员       liangban  市政府办公室经办人"
-	@echo "    zuzhibu   市委组织部审核人     fagaiwei  市发展改革委经办人"
-	@echo "    lingdao   市领导查阅           qingzhou  青州市委编办管理员"
-	@echo "    admin     系统管理员"
+	@echo "    bianban   市委编办管理员         liangban     市政府办公室经办人"
+	@echo "    zuzhibu   市委组织部审核人       lingdao      市领导查阅"
+	@echo "    fagaiwei  市发展改革委业务科室   fagaiwei_hr  市发展改革委组织人事科室"
+	@echo "    qingzhou  青州市委编办管理员     admin        系统管理员"
 	@echo ""
 	$(BIN)/gunicorn yixie.wsgi:application --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - 
 
