@@ -40,8 +40,16 @@ def ledger(city):
     other = establish(city.city, name="市应急工作领导小组", lead=city.yjj)
     county_body = establish(city.county, name="青州市安全生产委员会", lead=city.qz_yjj, leader=city.qz_mayor)
     event = body.events.get()
+    from yixie.approvals import services as approvals
+    from yixie.ledger.state import build_state
+
+    app = approvals.application_save(
+        actor=city.clerk, app=None, region=city.city, department=city.fgw, kind="establish", body=None,
+        reasons="理由", proposed=build_state(name="市乙领导小组", category="government", form="领导小组",
+                                           sequence="government", legal_ground="local", lead_department=city.fgw,
+                                           office_department=city.fgw, duties="职责", leader=city.mayor))
     return {"pk": body.pk, "event_pk": event.pk, "file_pk": 1, "doc": doc, "body": body, "other": other,
-            "county_body": county_body}
+            "county_body": county_body, "app": app}
 
 
 def concrete_urls(ledger):
@@ -52,6 +60,9 @@ def concrete_urls(ledger):
                 .replace("<int:file_pk>", "1"))
         if "documents/<" in route or "documents/" in route and str(ledger["pk"]) in path:
             path = path.replace(f"documents/{ledger['pk']}", f"documents/{ledger['doc'].pk}")
+        if route.startswith("approvals/"):
+            path = ("/" + route).replace("<int:pk>", str(ledger["app"].pk)).replace("<str:step>", "establishment") \
+                .replace("<int:file_pk>", "1")
         urls.append((route, path, declared_rule(p.callback)))
     return urls
 
