@@ -71,7 +71,7 @@ def application_list(request):
 @requires("application.view")
 def todo(request):
     items = selectors.todo_for(request.user)
-    return render(request, "approvals/todo.html", {"items": items,
+    return render(request, "approvals/todo.html", {"items": items, "can_stats": user_can(request.user, "approvals.stats"),
                                                    "overdue": sum(1 for i in items if i.overdue)})
 
 
