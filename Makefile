@@ -38,6 +38,11 @@ run: setup
 test: install
 	bash scripts/test-all.sh
 
+# Benchmarks (docs/performance.md): SCALE=city|province, against SQLite and PostgreSQL.
+SCALE ?= city
+bench: install
+	bash bench/run.sh --scale $(SCALE)
+
 # Load test: gunicorn under locust on loopback (bench/load/README.md).
 load: install
 	$(BIN)/pip install --quiet -e '.[bench]'
