@@ -1,7 +1,7 @@
 """A synthetic province (or city, or nation) for benchmarks: `yixie generate --scale province`.
 
 What it writes, region by region (GB/T 2260-shaped codes, names built from syllable pools so every
-region name and every 文号 prefix is unique): departments (about 44 per city, 28 per county, names from
+region name and every 文号 prefix is unique): departments (46 per city, 33 per county, names from
 a template list with the region's name as prefix, 三定 duties for the main ones), leader posts and
 their holders, 100–300 bodies per region with 10–30 member units each (names and duties built from a
 list of ~150 topics in ~40 domains, so the overlap index has real words to work on), their documents
@@ -84,7 +84,7 @@ SCALES: dict[str, Scale] = {
     "tiny": Scale(1, (1, 1), (2, 2), (15, 15), (15, 15), (10, 30), 12, 4, 6, 2),
     "city": Scale(1, (1, 1), (12, 12), (200, 300), (100, 300), (10, 30), 30, 5, 100, 4),
     "province": Scale(1, (16, 16), (6, 12), (200, 300), (100, 300), (10, 30), 30, 5, 100, 4),
-    "nation": Scale(31, (7, 14), (6, 12), (200, 300), (100, 300), (10, 30), 30, 5, 100, 4),
+    "nation": Scale(31, (7, 14), (6, 13), (200, 300), (100, 300), (10, 30), 30, 5, 100, 4),
 }
 PUBLIC_SCALES = ("city", "province", "nation")
 
