@@ -9,6 +9,6 @@ class ApprovalsConfig(AppConfig):
     def ready(self) -> None:
         from yixie.core.context_processors import TODO_COUNTERS
 
-        from .selectors import todo_for
+        from .selectors import todo_count
 
-        TODO_COUNTERS.append(lambda user: len(todo_for(user)))
+        TODO_COUNTERS.append(todo_count)

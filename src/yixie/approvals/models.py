@@ -124,7 +124,7 @@ class Review(TimeStamped):
     class Meta:
         verbose_name = "审批环节"
         verbose_name_plural = "审批环节"
-        ordering = ["application", "round", "started_at", "id"]
+        ordering = ["application_id", "round", "started_at", "id"]
         constraints = [models.UniqueConstraint(fields=["application", "step", "round"], name="review_once_per_round")]
 
     def __str__(self) -> str:

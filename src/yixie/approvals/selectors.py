@@ -85,6 +85,28 @@ def _overdue(step: str, since: datetime) -> bool:
     return timezone.now() - since > timedelta(hours=STEP_LIMIT_HOURS[step])
 
 
+def todo_count(user) -> int:
+    """How many items wait for the user, counted in SQL (the navigation badge on every page)."""
+    visible = applications_visible_to(user)
+    n = 0
+    for step, (action, _label) in STEP_ACTIONS.items():
+        scope = scope_for(user, action)
+        if scope.empty:
+            continue
+        reviews = Review.objects.filter(decision="", cancelled=False, step=step, application__in=visible)
+        if not scope.everything:
+            reviews = reviews.filter(application__region_id__in=scope.region_ids)
+        n += reviews.count()
+    for action, statuses in (("application.submit", [S.DRAFT]), ("application.draft", [S.RETURNED])):
+        scope = scope_for(user, action)
+        if scope.department_ids or scope.everything:
+            apps = visible.filter(status__in=statuses)
+            if not scope.everything:
+                apps = apps.filter(department_id__in=scope.department_ids)
+            n += apps.count()
+    return n
+
+
 def todo_for(user) -> list[TodoItem]:
     """What waits for this user, oldest first."""
     items: list[TodoItem] = []

@@ -159,7 +159,7 @@ class LeaderSeat(models.Model):
     class Meta:
         verbose_name = "领导席位"
         verbose_name_plural = "领导席位"
-        ordering = ["body", "order"]
+        ordering = ["body_id", "order"]
 
     def __str__(self) -> str:
         return f"{self.get_role_display()}：{self.post}"
@@ -177,7 +177,7 @@ class Membership(models.Model):
     class Meta:
         verbose_name = "成员单位"
         verbose_name_plural = "成员单位"
-        ordering = ["body", "order"]
+        ordering = ["body_id", "order"]
         constraints = [models.UniqueConstraint(fields=["body", "department"], name="membership_unique")]
 
     def __str__(self) -> str:

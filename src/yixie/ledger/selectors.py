@@ -23,6 +23,7 @@ def ledger_rows(user, *, on: date | None = None, action: str = "ledger.view"):
         .visible_to(user, action)
         .select_related("body", "region", "lead_department", "office_department", "document",
                         "body__basis_document")
+        .defer("changes")
     )
 
 

@@ -264,6 +264,8 @@ def test_todo_lists_and_same_day_measure(city):
     assert selectors.todo_for(city.qz_bianban) == []
     services.review(actor=city.bianban, app=app, step=ReviewStep.ESTABLISHMENT, decision=Decision.APPROVE,
                     checklist=ALL_YES)
+    for user in (city.hr, city.clerk, city.liangban, city.bianban, city.zuzhibu, city.qz_bianban):
+        assert selectors.todo_count(user) == len(selectors.todo_for(user))
     stats = selectors.turnaround()
     assert stats["establishment_total"] == 1 and stats["same_day"] == 0
 
