@@ -85,57 +85,50 @@ def _overdue(step: str, since: datetime) -> bool:
     return timezone.now() - since > timedelta(hours=STEP_LIMIT_HOURS[step])
 
 
-def todo_count(user) -> int:
-    """How many items wait for the user, counted in SQL (the navigation badge on every page)."""
+DEPARTMENT_TODO = (
+    ("application.submit", [S.DRAFT], "审核后提交"),
+    ("application.draft", [S.RETURNED], "按意见修改后重新提交"),
+)
+
+
+def _todo_querysets(user):
+    """The querysets of what waits for the user: ("review", step, label, pending reviews) for each step
+    in scope, then ("application", None, label, applications) for the department's own drafts and returns.
+    One place for the to-do rules; the list and the count both read them."""
     visible = applications_visible_to(user)
-    n = 0
-    for step, (action, _label) in STEP_ACTIONS.items():
+    for step, (action, label) in STEP_ACTIONS.items():
         scope = scope_for(user, action)
         if scope.empty:
             continue
         reviews = Review.objects.filter(decision="", cancelled=False, step=step, application__in=visible)
         if not scope.everything:
             reviews = reviews.filter(application__region_id__in=scope.region_ids)
-        n += reviews.count()
-    for action, statuses in (("application.submit", [S.DRAFT]), ("application.draft", [S.RETURNED])):
+        yield "review", step, label, reviews
+    for action, statuses, label in DEPARTMENT_TODO:
         scope = scope_for(user, action)
         if scope.department_ids or scope.everything:
             apps = visible.filter(status__in=statuses)
             if not scope.everything:
                 apps = apps.filter(department_id__in=scope.department_ids)
-            n += apps.count()
-    return n
+            yield "application", None, label, apps
+
+
+def todo_count(user) -> int:
+    """How many items wait for the user, counted in SQL (the navigation badge on every page).
+    Drafts and returned applications have no pending review, so the two kinds never overlap."""
+    return sum(qs.count() for _kind, _step, _label, qs in _todo_querysets(user))
 
 
 def todo_for(user) -> list[TodoItem]:
     """What waits for this user, oldest first."""
     items: list[TodoItem] = []
-    visible = applications_visible_to(user)
-    for step, (action, label) in STEP_ACTIONS.items():
-        scope = scope_for(user, action)
-        if scope.empty:
-            continue
-        reviews = Review.objects.filter(decision="", cancelled=False, step=step,
-                                        application__in=visible).select_related("application",
-                                                                                "application__department",
-                                                                                "application__region")
-        if not scope.everything:
-            reviews = reviews.filter(application__region_id__in=scope.region_ids)
-        for r in reviews:
-            items.append(TodoItem(r.application, label, r.started_at, _overdue(step, r.started_at)))
-    for action, statuses, label in (
-        ("application.submit", [S.DRAFT], "审核后提交"),
-        ("application.draft", [S.RETURNED], "按意见修改后重新提交"),
-    ):
-        scope = scope_for(user, action)
-        if scope.department_ids or scope.everything:
-            apps = visible.filter(status__in=statuses)
-            if not scope.everything:
-                apps = apps.filter(department_id__in=scope.department_ids)
+    for kind, step, label, qs in _todo_querysets(user):
+        if kind == "review":
+            for r in qs.select_related("application", "application__department", "application__region"):
+                items.append(TodoItem(r.application, label, r.started_at, _overdue(step, r.started_at)))
+        else:
             seen = {i.application.pk for i in items}
-            for a in apps:
-                if a.pk not in seen:
-                    items.append(TodoItem(a, label, a.status_changed_at, False))
+            items += [TodoItem(a, label, a.status_changed_at, False) for a in qs if a.pk not in seen]
     items.sort(key=lambda i: i.since)
     return items
 
