@@ -31,8 +31,12 @@ class LedgerFilter(filters.FilterSet):
     sequence = filters.ChoiceFilter(label="序列", choices=Sequence.choices, empty_label="全部序列")
     status = filters.ChoiceFilter(label="状态", choices=BodyStatus.choices, empty_label="全部状态",
                                   method="filter_status")
+    # The department a link names (the department list links here by id); the form offers `dept`.
     department = filters.ModelChoiceFilter(label="涉及部门", queryset=Department.objects.none(),
-                                           method="filter_department", empty_label="全部部门")
+                                           method="filter_department", widget=forms.HiddenInput)
+    # 涉及部门 typed by name: a city 编办 sees ~460 departments and a province role ~5,000, too many for
+    # a <select>; the page suggests names as one types (`department_suggest`).
+    dept = filters.CharFilter(label="涉及部门", method="filter_department_name", max_length=50)
     temporary = filters.ChoiceFilter(label="存续", choices=[("1", "临时机构"), ("0", "常设机构")], method="filter_temporary",
                                      empty_label="常设和临时")
     expiring = filters.NumberFilter(label="N天内到期", method="filter_expiring", min_value=0, max_value=3650)
@@ -49,9 +53,10 @@ class LedgerFilter(filters.FilterSet):
         super().__init__(*args, **kwargs)
         if regions is not None:
             self.filters["region"].queryset = regions
-        if departments is not None:
-            self.filters["department"].queryset = departments
-        for name in ("region", "category", "sequence", "status", "department", "temporary", "sort"):
+        self.departments = departments if departments is not None else Department.objects.none()
+        self.filters["department"].queryset = self.departments
+        self.unknown_department = ""
+        for name in ("region", "category", "sequence", "status", "temporary", "sort"):
             self.form.fields[name].widget.attrs["class"] = "form-select form-select-sm"
 
     @property
@@ -75,6 +80,22 @@ class LedgerFilter(filters.FilterSet):
 
     def filter_department(self, qs, name, value):
         return qs.filter(department_keys__contains=f"|{value.pk}|")
+
+    def filter_department_name(self, qs, name, value):
+        """Bodies one of whose departments (lead, office or member, on the date shown) is named `value`:
+        the departments of that exact name (or short name) if there are any, else those whose name
+        contains it — so 发展和改革 finds the 发改委 of the city and the 发改局 of every county."""
+        value = value.strip()
+        if not value:
+            return qs
+        exact = list(self.departments.filter(Q(name=value) | Q(short_name=value)).values_list("id", flat=True))
+        ids = exact or list(self.departments.filter(Q(name__icontains=value) | Q(short_name__icontains=value))
+                            .values_list("id", flat=True))
+        if not ids:
+            self.unknown_department = value
+            return qs.none()
+        alternatives = "|".join(str(i) for i in sorted(set(ids)))
+        return qs.filter(department_keys__regex=rf"\|({alternatives})\|")
 
     def filter_temporary(self, qs, name, value):
         return qs.filter(is_temporary=value == "1")

@@ -6,6 +6,7 @@ app_name = "ledger"
 
 urlpatterns = [
     path("", views.body_list, name="body_list"),
+    path("departments/suggest/", views.department_suggest, name="department_suggest"),
     path("bodies/new/", views.body_create, name="body_create"),
     path("bodies/<int:pk>/", views.body_detail, name="body_detail"),
     path("bodies/<int:pk>/events/new/", views.event_create, name="event_create"),

@@ -70,17 +70,37 @@ def body_list(request):
         qs = flt.queryset.filter(status="active").order_by("region__code", "category", "name", "id")
     else:
         qs = flt.qs
+    if flt.unknown_department:
+        messages.warning(request, f"涉及部门：您可查看的部门中没有名称含“{flt.unknown_department}”的部门，请检查部门名称。")
     paginator = Paginator(qs, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    chosen_department = flt.form.cleaned_data.get("department") if flt.is_bound and flt.is_valid() else None
+    without_department = query.copy()
+    without_department.pop("department", None)
     category_tabs = [{"value": "", "label": "全部"}] + [{"value": v, "label": lbl} for v, lbl in BodyCategory.choices]
     return render(request, "ledger/body_list.html", {
         "filter": flt, "page": page, "on": on, "is_past": on != timezone.localdate(),
         "query": query.urlencode(), "category_tabs": category_tabs,
+        "chosen_department": chosen_department, "query_without_department": without_department.urlencode(),
         "current_category": request.GET.get("category", ""),
         "export_url": reverse("ledger:export") + ("?" + request.GET.urlencode() if request.GET else ""),
     })
+
+
+@requires("ledger.view")
+def department_suggest(request):
+    """Department names for the list page's 涉及部门 box (a <datalist>, fetched as one types)."""
+    text = request.GET.get("dept", "").strip()[:50]
+    names: list[str] = []
+    if text:
+        from django.db.models import Q
+
+        matching = (_departments_for(request.user).filter(Q(name__icontains=text) | Q(short_name__icontains=text))
+                    .order_by().values_list("name", flat=True).distinct())
+        names = sorted(set(matching[:200]), key=lambda n: (not n.startswith(text), len(n), n))[:20]
+    return render(request, "ledger/_department_options.html", {"names": names})
 
 
 @requires("ledger.view")

@@ -53,7 +53,12 @@ def scope_for(user, action: str) -> Scope:
             departments.add(assignment.department_id)
         else:
             regions.add(assignment.region_id)
-    scope = Scope(region_ids=frozenset(region_subtree_ids(regions)), department_ids=frozenset(departments))
+    # Most actions of a user cover the same regions: compute each subtree once per request (user object).
+    subtrees = user.__dict__.setdefault("_yixie_subtrees", {})
+    key = frozenset(regions)
+    if key not in subtrees:
+        subtrees[key] = frozenset(region_subtree_ids(regions))
+    scope = Scope(region_ids=subtrees[key], department_ids=frozenset(departments))
     cache[action] = scope
     return scope
 

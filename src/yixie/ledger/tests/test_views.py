@@ -38,6 +38,47 @@ def test_list_filters_search_and_as_of(client_for, city):
     assert "市安全生产委员会" in by_member
 
 
+def test_department_filter_by_name_exact_first_then_contains(client_for, city):
+    establish(city.city, name="市安全生产委员会", lead=city.yjj, members=[city.gxj])
+    establish(city.county, name="青州市安全生产委员会", lead=city.qz_yjj, members=[city.qz_fgj])
+    establish(city.city, name="市物价工作领导小组", lead=city.fgw, members=[city.swj])
+    c = client_for(city.bianban)
+    url = reverse("ledger:body_list")
+
+    def names(**params) -> set[str]:
+        text = c.get(url, params).content.decode()
+        return {n for n in ("市安全生产委员会", "青州市安全生产委员会", "市物价工作领导小组") if f">{n}<" in text}
+
+    # Exact name: only that department, though 青州市应急管理局 contains it too.
+    assert names(dept="市应急管理局") == {"市安全生产委员会"}
+    # Short name, and a part of the name that the city's 发改委 and the county's 发改局 both contain.
+    assert names(dept="市发展改革委") == {"市物价工作领导小组"}
+    assert names(dept="发展和改革") == {"市物价工作领导小组", "青州市安全生产委员会"}
+    # A member unit counts as much as the lead department.
+    assert names(dept="市工业和信息化局") == {"市安全生产委员会"}
+    # A name nobody has: no rows, and a message that says which.
+    text = c.get(url, {"dept": "市不存在局"}).content.decode()
+    assert "没有名称含“市不存在局”的部门" in text and 'id="total">0<' in text
+    # The department list still links by id; the page names the department and offers to drop it.
+    text = c.get(url, {"department": city.gxj.pk}).content.decode()
+    assert "市安全生产委员会" in text and 'id="dept-chosen"' in text and "市工业和信息化局" in text
+
+
+def test_department_filter_and_suggestions_stay_in_scope(client_for, city):
+    establish(city.county, name="青州市安全生产委员会", lead=city.qz_yjj)
+    url = reverse("ledger:department_suggest")
+    offered = client_for(city.bianban).get(url, {"dept": "应急"}).content.decode()
+    assert '<option value="市应急管理局">' in offered and '<option value="青州市应急管理局">' in offered
+    # 青州 编办 sees its county only: neither the city's departments nor their bodies.
+    qz = client_for(city.qz_bianban)
+    offered = qz.get(url, {"dept": "应急"}).content.decode()
+    assert '<option value="青州市应急管理局">' in offered and 'value="市应急管理局"' not in offered
+    assert "<option" not in qz.get(url, {"dept": ""}).content.decode()
+    assert "没有名称含“市应急管理局”" not in qz.get(reverse("ledger:body_list"), {"dept": "应急管理局"}).content.decode()
+    text = qz.get(reverse("ledger:body_list"), {"dept": "市工业和信息化局"}).content.decode()
+    assert "没有名称含“市工业和信息化局”的部门" in text
+
+
 def test_bad_filter_input_gets_a_chinese_message_not_a_500(client_for, city):
     c = client_for(city.bianban)
     r = c.get(reverse("ledger:body_list"), {"on": "2019-13-45", "expiring": "abc", "region": "99999",
