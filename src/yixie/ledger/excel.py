@@ -1110,8 +1110,10 @@ def import_workbook(path_or_file, *, actor, default_region: Region | None = None
 
     try:
         with transaction.atomic():
+            _register_documents(checker, actor)
             items = [services.NewBody(region=p.region, state=p.state, on=p.on,
-                                      document=_document_for(p, checker, actor)) for p in checker.pending]
+                                      document=checker.documents[p.doc_number] if p.doc_number else None)
+                     for p in checker.pending]
             bodies = services.bodies_establish_bulk(
                 actor=actor, items=items, note="Excel导入", source=source, refs=checker.refs(),
                 progress=lambda done: tick(n_rows + done, force=done == len(items)))
@@ -1136,20 +1138,20 @@ def import_workbook(path_or_file, *, actor, default_region: Region | None = None
     return report
 
 
-def _document_for(p: _Pending, checker: _Checker, actor) -> Document | None:
-    """The row's basis document: found when checking, or registered now (once per 文号, audited)."""
-    if not p.doc_number:
-        return None
-    if checker.documents.get(p.doc_number) is None:
-        new = checker.new_docs[p.doc_number]
-        try:
-            checker.documents[p.doc_number] = services.document_create(
-                actor=actor, region=new.region, number=p.doc_number, issuer=new.issuer, issued_on=new.issued_on,
-                title=new.title, note="Excel导入时登记")
-        except services.LedgerError as exc:
-            raise _RowFailure(RowError(p.sheet, p.row, _FIELD_COLUMN.get(exc.field or "", "机构名称"),
-                                       exc.message)) from exc
-    return checker.documents[p.doc_number]
+def _register_documents(checker: _Checker, actor) -> None:
+    """Register the 文号 the ledger does not know yet (each once, audited), in the order the rows name them."""
+    new = [n for n in dict.fromkeys(p.doc_number for p in checker.pending if p.doc_number)
+           if checker.documents.get(n) is None]
+    items = [services.NewDocument(region=d.region, number=n, issuer=d.issuer, issued_on=d.issued_on, title=d.title,
+                                  note="Excel导入时登记") for n, d in ((n, checker.new_docs[n]) for n in new)]
+    try:
+        docs = services.documents_create_bulk(actor=actor, items=items)
+    except services.ItemRefused as refused:
+        p = next(p for p in checker.pending if p.doc_number == new[refused.index])
+        exc = refused.error
+        raise _RowFailure(RowError(p.sheet, p.row, _FIELD_COLUMN.get(getattr(exc, "field", None) or "", "机构名称"),
+                                   str(getattr(exc, "message", exc)))) from exc
+    checker.documents.update(zip(new, docs, strict=True))
 
 
 def errors_workbook(errors: Iterable[dict | RowError], *, title: str = "导入问题清单") -> Workbook:

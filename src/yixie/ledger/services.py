@@ -42,6 +42,60 @@ ALLOWED_FILE_TYPES = (".pdf", ".ofd", ".docx")
 
 def document_create(*, actor, region: Region, number: str, issuer: str, issued_on: date, title: str,
                     note: str = "") -> Document:
+    doc = _new_document(region=region, number=number, issuer=issuer, issued_on=issued_on, title=title, note=note)
+    with transaction.atomic():
+        if Document.objects.filter(number=doc.number).exists():
+            raise LedgerError(_number_taken(doc.number), "number")
+        doc.save()
+        audit.record(actor=actor, **_document_audit(doc))
+    return doc
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    """One document for `documents_create_bulk` to register."""
+
+    region: Region
+    number: str
+    issuer: str
+    issued_on: date
+    title: str
+    note: str = ""
+
+
+@transaction.atomic
+def documents_create_bulk(*, actor, items: Sequence[NewDocument]) -> list[Document]:
+    """Register many documents at once, all or nothing, by the rules of `document_create`.
+
+    The first refused item raises `ItemRefused`; otherwise the documents and their audit entries are
+    written with multi-row inserts.
+    """
+    docs: list[Document] = []
+    seen: set[str] = set()
+    for i, it in enumerate(items):
+        try:
+            doc = _new_document(region=it.region, number=it.number, issuer=it.issuer, issued_on=it.issued_on,
+                                title=it.title, note=it.note)
+            if doc.number in seen:
+                raise LedgerError(_number_taken(doc.number), "number")
+        except LedgerError as exc:
+            raise ItemRefused(i, exc) from exc
+        seen.add(doc.number)
+        docs.append(doc)
+    numbers = [d.number for d in docs]
+    taken: set[str] = set()
+    for i in range(0, len(numbers), 500):
+        taken |= set(Document.objects.filter(number__in=numbers[i:i + 500]).values_list("number", flat=True))
+    for i, number in enumerate(numbers):
+        if number in taken:
+            raise ItemRefused(i, LedgerError(_number_taken(number), "number"))
+    Document.objects.bulk_create(docs, batch_size=BULK_BATCH)
+    audit.record_many([audit.entry(actor=actor, **_document_audit(d)) for d in docs])
+    return docs
+
+
+def _new_document(*, region: Region, number: str, issuer: str, issued_on: date, title: str, note: str) -> Document:
+    """A document checked and unsaved: its 文号 readable and canonical, its year the issue date's."""
     try:
         parsed, _notes = parse_document_number(number)
     except DocumentNumberError as exc:
@@ -54,13 +108,16 @@ def document_create(*, actor, region: Region, number: str, issuer: str, issued_o
         raise LedgerError("请填写发文机关。", "issuer")
     if not title.strip():
         raise LedgerError("请填写文件标题。", "title")
-    with transaction.atomic():
-        if Document.objects.filter(number=canonical).exists():
-            raise LedgerError(f"文号“{canonical}”已登记，不能重复登记。", "number")
-        doc = Document.objects.create(region=region, number=canonical, issuer=issuer.strip(), issued_on=issued_on,
-                                      title=title.strip(), note=note.strip())
-        audit.record(actor=actor, action="登记文件", target=doc, after=snapshot(doc))
-    return doc
+    return Document(region=region, number=canonical, issuer=issuer.strip(), issued_on=issued_on, title=title.strip(),
+                    note=note.strip())
+
+
+def _number_taken(number: str) -> str:
+    return f"文号“{number}”已登记，不能重复登记。"
+
+
+def _document_audit(doc: Document) -> dict:
+    return {"action": "登记文件", "target": doc, "after": snapshot(doc)}
 
 
 def document_get_or_create(*, actor, region: Region, number: str, issuer: str, issued_on: date,

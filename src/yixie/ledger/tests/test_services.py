@@ -285,3 +285,21 @@ def test_same_name_in_another_region_is_fine_in_bulk(city):
     bodies = services.bodies_establish_bulk(actor=None, items=[
         _new(city, "安全生产委员会", lead=city.fgw), _new(city, "安全生产委员会", lead=city.qz_fgj, region=city.county)])
     assert [b.region for b in bodies] == [city.city, city.county]
+
+
+def test_bulk_documents_are_registered_and_audited_like_document_create(city):
+    kw = {"region": city.city, "issuer": "潍坊市人民政府", "issued_on": date(2020, 3, 1), "title": "关于设立的通知"}
+    single = services.document_create(actor=city.bianban, number="潍政字〔2020〕1号", **kw)
+    (bulk,) = services.documents_create_bulk(actor=city.bianban, items=[
+        services.NewDocument(number="潍政字[2020]02号", **kw)])
+    assert bulk.number == "潍政字〔2020〕2号"
+    entries = {e.target_id: e for e in AuditEntry.objects.filter(action="登记文件")}
+    a, b = entries[str(single.pk)], entries[str(bulk.pk)]
+    assert (b.actor, b.target_type, b.target_label, b.after) == (
+        a.actor, a.target_type, "潍政字〔2020〕2号", {**a.after, "number": "潍政字〔2020〕2号"})
+    for numbers, index in ((["潍政字〔2020〕3号", "潍政字〔2020〕1号"], 1), (["潍政字〔2020〕4号", "潍政字〔2020〕04号"], 1),
+                           (["潍政字〔2019〕5号"], 0)):
+        with pytest.raises(services.ItemRefused) as refused:
+            services.documents_create_bulk(actor=None, items=[services.NewDocument(number=n, **kw) for n in numbers])
+        assert refused.value.index == index
+    assert AuditEntry.objects.filter(action="登记文件").count() == 2
