@@ -3,7 +3,7 @@ Excel import).
 
 Why not `bulk_create` everywhere: on PostgreSQL Django 5.2 inserts through `UNNEST` of one array per
 column, and psycopg's Python array dumper spends most of the time on JSON-heavy rows (ledger event
-states, audit entries); `executemany` of the prepared values has no such cost and is as fast on SQLite.
+states, audit entries); multi-row `VALUES` of the prepared values have no such cost, on SQLite too.
 These helpers return no primary keys: use `bulk_create` for the rows other rows point at.
 """
 
@@ -14,19 +14,37 @@ from collections.abc import Sequence
 from django.db import connection, models
 
 BATCH = 5000
+ROWS_PER_STATEMENT = 500
 
 
 def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Sequence[tuple], *,
                 batch: int = BATCH) -> None:
-    """INSERT plain tuples (values already in their database form) into `model`'s table."""
+    """INSERT plain tuples (values already in their database form) into `model`'s table.
+
+    Many rows per statement (`INSERT … VALUES (…), (…), …`, as many as the backend takes parameters),
+    `batch` rows per `executemany` round.
+    """
     if not rows:
         return
     qn = connection.ops.quote_name
-    sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) "  # noqa: S608
-           f"VALUES ({', '.join(['%s'] * len(columns))})")
+    max_params = connection.features.max_query_params or 30_000
+    per_statement = max(1, min(ROWS_PER_STATEMENT, max_params // len(columns)))
+    head = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) VALUES "  # noqa: S608
+    one = f"({', '.join(['%s'] * len(columns))})"
+
+    def statement(n: int) -> str:
+        return head + ", ".join([one] * n)
+
+    full = len(rows) - len(rows) % per_statement
     with connection.cursor() as cursor:
-        for i in range(0, len(rows), batch):
-            cursor.executemany(sql, rows[i:i + batch])
+        if full:
+            params = [[v for row in rows[i:i + per_statement] for v in row] for i in range(0, full, per_statement)]
+            per_round = max(1, batch // per_statement)
+            sql = statement(per_statement)
+            for i in range(0, len(params), per_round):
+                cursor.executemany(sql, params[i:i + per_round])
+        if full < len(rows):
+            cursor.execute(statement(len(rows) - full), [v for row in rows[full:] for v in row])
 
 
 def insert_objects(model: type[models.Model], objs: Sequence[models.Model], *, batch: int = BATCH) -> None:
