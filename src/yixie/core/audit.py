@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import models
 
+from . import bulk
 from .models import AuditEntry
 
 
@@ -38,6 +39,31 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
     return data
 
 
+def entry(
+    *,
+    actor,
+    action: str,
+    target: models.Model,
+    before: dict | None = None,
+    after: dict | None = None,
+    reason: str = "",
+    body_id: int | None = None,
+) -> AuditEntry:
+    """One journal entry, unsaved: what `record` writes, for `record_many` to write in bulk."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEntry(
+        actor=user,
+        action=action,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        target_label=str(target)[:300],
+        body_id=body_id,
+        before=_jsonable(before) if before is not None else None,
+        after=_jsonable(after) if after is not None else None,
+        reason=reason[:500],
+    )
+
+
 def record(
     *,
     actor,
@@ -49,15 +75,11 @@ def record(
     body_id: int | None = None,
 ) -> AuditEntry:
     """Journal one write. Call inside the same transaction as the write itself."""
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEntry.objects.create(
-        actor=user,
-        action=action,
-        target_type=target._meta.label_lower,
-        target_id=str(target.pk),
-        target_label=str(target)[:300],
-        body_id=body_id,
-        before=_jsonable(before) if before is not None else None,
-        after=_jsonable(after) if after is not None else None,
-        reason=reason[:500],
-    )
+    e = entry(actor=actor, action=action, target=target, before=before, after=after, reason=reason, body_id=body_id)
+    e.save(force_insert=True)
+    return e
+
+
+def record_many(entries: list[AuditEntry]) -> None:
+    """Journal many writes at once (entries made by `entry`), in the same transaction as the writes."""
+    bulk.insert_objects(AuditEntry, entries)

@@ -38,7 +38,8 @@ class TimeStamped(models.Model):
 class AuditEntry(models.Model):
     """Who did what, when, with the state before and after and a human reason.
 
-    Written only by `yixie.core.audit.record`; never updated or deleted.
+    Written only by `yixie.core.audit` (`record`, or `record_many` for bulk writes); never updated or
+    deleted.
     """
 
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)

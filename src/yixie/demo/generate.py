@@ -48,6 +48,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 
 from yixie.approvals.models import Application, ApplicationLog, Review
+from yixie.core import bulk
 from yixie.core.roles import Role
 from yixie.ledger import services
 from yixie.ledger import state as st
@@ -404,33 +405,14 @@ class _Writer:
         for model in self.ORDER:
             objs = self.rows.pop(model, None)
             if objs:
-                self._insert_objects(model, objs)
+                bulk.insert_objects(model, objs, batch=BATCH)
             rows = self.tuples.pop(model, None)
             if rows:
-                self._insert(model, RAW_COLUMNS[model], rows)
+                bulk.insert_rows(model, RAW_COLUMNS[model], rows, batch=BATCH)
         assert not self.rows and not self.tuples, f"unknown models buffered: {list(self.rows)}"
 
-    @staticmethod
-    def _insert(model, columns, rows: list[tuple]) -> None:
-        qn = connection.ops.quote_name
-        sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) "
-               f"VALUES ({', '.join(['%s'] * len(columns))})")
-        with connection.cursor() as cursor:
-            for i in range(0, len(rows), BATCH):
-                cursor.executemany(sql, rows[i:i + BATCH])
 
-    def _insert_objects(self, model, objs: list) -> None:
-        """`executemany` of the instances' prepared values: bulk_create's UNNEST path on PostgreSQL spends most
-        of its time in psycopg's Python array dumper on the JSON-heavy rows; this path has no such cost."""
-        fields = [f for f in model._meta.concrete_fields if not (f.primary_key and objs[0].pk is None)]
-        rows = [tuple(f.get_db_prep_save(f.pre_save(o, True), connection) for f in fields) for o in objs]
-        self._insert(model, [f.column for f in fields], rows)
-
-
-RAW_COLUMNS = {
-    LeaderSeat: ("body_id", "role", "post_id", "order"),
-    Membership: ("body_id", "department_id", "role", "order"),
-}
+RAW_COLUMNS = {LeaderSeat: services.SEAT_COLUMNS, Membership: services.MEMBER_COLUMNS}
 
 
 @contextmanager
@@ -1007,10 +989,10 @@ class Generator:
             if self.rng.random() < 0.85 and established + timedelta(days=40) < HORIZON:
                 body.work_rules_filed_on = established + timedelta(days=self.rng.randint(5, 35))
             self.writer.add(body)
-            for j, s in enumerate(current.state["leaders"]):
-                self.writer.add_row(LeaderSeat, (plan.id, s["role"], s["post_id"], j))
-            for j, m in enumerate(current.state["members"]):
-                self.writer.add_row(Membership, (plan.id, m["department_id"], m["role"], j))
+            for row in services.seat_rows(plan.id, current.state):
+                self.writer.add_row(LeaderSeat, row)
+            for row in services.member_rows(plan.id, current.state):
+                self.writer.add_row(Membership, row)
             self.stats.memberships += len(current.state["members"])
         self.stats.bodies += len(plans)
         return event_ids

@@ -6,8 +6,9 @@ else, so an exported file can be edited and imported again as it is.
 
 An import is all or nothing. Phase 1 reads and checks every row of every sheet and collects every
 problem (sheet, row, column, and a Chinese message quoting the value); phase 2 runs only when there
-is none, inside one transaction, and writes through `services.body_establish` like any other setup,
-so a row that the form would refuse is refused here too and the rules stay in one place.
+is none, inside one transaction, and writes through `services.bodies_establish_bulk`, which checks
+every row by the same rules as `services.body_establish` (a row that the form would refuse is refused
+here too, the rules stay in one place) and writes the same rows, many at a time.
 """
 
 from __future__ import annotations
@@ -632,6 +633,16 @@ class _Directory:
             if d.short_name:
                 self.shorts[_key(d.short_name)].append(d)
         self.posts = {_key(p.name): p for p in Post.objects.filter(region=region)}
+        self.units = {**self.depts, **self.shorts}  # what a 成员单位 item may name
+        self.post_width = _join_width(self.posts)
+        self.unit_width = _join_width(self.units)
+        # What the services check a state's references against, without a query: all of the region's.
+        self.refs = services.Refs.of(self.depts.values(), self.posts.values())
+
+
+def _join_width(known) -> int:
+    """How many 、-separated pieces a known name spans at most: 1 + the most 、 in one."""
+    return 1 + max((k.count("、") for k in known), default=0)
 
 
 def _field_len(model, name: str) -> int:
@@ -646,7 +657,8 @@ class _Checker:
         self.warnings: list[RowError] = []
         self.pending: list[_Pending] = []
         self.new_docs: dict[str, _NewDocument] = {}
-        self._known_docs: dict[str, bool] = {}
+        self.documents: dict[str, Document | None] = {}  # 文号 → the registered document, or None
+        self._parsed: dict[str, Any] = {}
         self._dirs: dict[int, _Directory] = {}
         self._policies: dict[int, Policy] = {}
         self.names: dict[tuple[int, str], list[tuple[str, int]]] = defaultdict(list)
@@ -666,15 +678,54 @@ class _Checker:
             self._dirs[region.pk] = _Directory(region)
         return self._dirs[region.pk]
 
+    def refs(self) -> services.Refs:
+        """The departments and posts of every region the file named, for the services' reference check."""
+        dirs = self._dirs.values()
+        return services.Refs({k: v for d in dirs for k, v in d.refs.departments.items()},
+                             {k: v for d in dirs for k, v in d.refs.posts.items()})
+
     def policy(self, region: Region) -> Policy:
         if region.pk not in self._policies:
             self._policies[region.pk] = Policy.for_region(region)
         return self._policies[region.pk]
 
     def document_known(self, number: str) -> bool:
-        if number not in self._known_docs:
-            self._known_docs[number] = Document.objects.filter(number=number).exists()
-        return self._known_docs[number]
+        if number not in self.documents:
+            self.preload_documents([number])
+        return self.documents[number] is not None
+
+    def preload_documents(self, numbers: Iterable[str]) -> None:
+        """Look the 文号 up in the ledger, 500 a query, so that checking a row needs none."""
+        wanted = sorted(set(numbers) - self.documents.keys())
+        for i in range(0, len(wanted), 500):
+            part = wanted[i:i + 500]
+            self.documents.update(dict.fromkeys(part))
+            self.documents.update({d.number: d for d in Document.objects.filter(number__in=part)})
+
+    def preload(self, sheets: list[_Sheet]) -> None:
+        """Every 文号 of the file looked up at once (the rows' own check reports the unreadable ones)."""
+        numbers = []
+        for sheet in sheets:
+            for _n, cells in sheet.rows:
+                raw = _split_document(_text(cells.get("依据文件")))[0]
+                if raw:
+                    try:
+                        numbers.append(self.parse_number(raw)[0].canonical)
+                    except DocumentNumberError:
+                        pass
+        self.preload_documents(numbers)
+
+    def parse_number(self, raw: str):
+        """`parse_document_number`, once per distinct text of the file."""
+        if raw not in self._parsed:
+            try:
+                self._parsed[raw] = parse_document_number(raw)
+            except DocumentNumberError as exc:
+                self._parsed[raw] = exc
+        result = self._parsed[raw]
+        if isinstance(result, DocumentNumberError):
+            raise DocumentNumberError(result.message)
+        return result
 
     def region(self, text: str, bad) -> Region | None:
         code = _key(text)
@@ -782,7 +833,7 @@ class _Checker:
         if text("依据文件"):
             raw_number, doc_title = _split_document(text("依据文件"))
             try:
-                parsed, notes = parse_document_number(raw_number)
+                parsed, notes = self.parse_number(raw_number)
             except DocumentNumberError as exc:
                 at("依据文件")(exc.message)
             else:
@@ -831,19 +882,19 @@ class _Checker:
                 office = self.department(region, text("办事机构所在部门"), at("办事机构所在部门"))
             else:
                 at("办事机构所在部门")("未填写办事机构所在部门（办公室设在哪个部门）")
-            leaders = self.split_names(text("组长"), self.directory(region).posts)
+            directory = self.directory(region)
+            leaders = self.split_names(text("组长"), directory.posts, directory.post_width)
             if len(leaders) > 1:
                 at("组长")(f"组长只能填写一个领导职务，现填写了{len(leaders)}个：{text('组长')}")
             elif leaders:
                 leader = self.post(region, leaders[0], at("组长"))
-            for item in self.split_names(text("副组长"), self.directory(region).posts):
+            for item in self.split_names(text("副组长"), directory.posts, directory.post_width):
                 p = self.post(region, item, at("副组长"))
                 if p is not None:
                     deputies.append(p)
             if leader is not None and leader in deputies:
                 at("副组长")(f"领导职务“{leader.name}”不能既任组长又任副组长")
-            directory = self.directory(region)
-            for item in self.split_names(text("成员单位"), {**directory.depts, **directory.shorts}):
+            for item in self.split_names(text("成员单位"), directory.units, directory.unit_width):
                 item, role = _member_role(item)
                 d = self.department(region, item, at("成员单位"))
                 if d is not None:
@@ -861,7 +912,7 @@ class _Checker:
         )
         # The same rules the form and the services apply, in the same words.
         try:
-            services.validate_state_refs(state, region)
+            services.validate_state_refs(state, region, self.directory(region).refs)
         except services.LedgerError as exc:
             at(_FIELD_COLUMN.get(exc.field or "", "机构名称"))(exc.message)
         for f in check_body_state(state, region=region, policy=self.policy(region), on=on):
@@ -874,7 +925,7 @@ class _Checker:
         if doc_number and not self.document_known(doc_number):
             new = self.new_docs.get(doc_number)
             if new is None:
-                agency = parse_document_number(doc_number)[0].agency
+                agency = self.parse_number(doc_number)[0].agency
                 new = self.new_docs[doc_number] = _NewDocument(region=region, issued_on=on,
                                                                issuer=issuer_for(agency))
             new.issued_on = min(new.issued_on, on)
@@ -884,16 +935,18 @@ class _Checker:
         self.pending.append(_Pending(sheet.title, n, region, on, state, doc_number))
 
     @staticmethod
-    def split_names(text: str, known) -> list[str]:
+    def split_names(text: str, known, width: int | None = None) -> list[str]:
         """Split a 、-separated list, keeping whole the names that themselves contain 、.
 
         "市委常委、组织部部长、副市长" with a post named "市委常委、组织部部长" gives two items:
-        adjacent pieces are joined back, longest first, wherever the join is a known name.
+        adjacent pieces are joined back, longest first, wherever the join is a known name; a join
+        is never wider than the known name with the most 、 (so a long list costs linear time).
         """
         pieces = _split_list(text)
+        width = width or _join_width(known)
         items, i = [], 0
         while i < len(pieces):
-            for j in range(len(pieces), i + 1, -1):
+            for j in range(min(len(pieces), i + width), i + 1, -1):
                 joined = "、".join(pieces[i:j])
                 if _key(_member_role(joined)[0]) in known:
                     items.append(joined)
@@ -954,26 +1007,18 @@ class _Checker:
     def clashes_with_ledger(self) -> None:
         """Names used by a body that is active in the same region on the row's date or any day after.
 
-        The same rule as `services.check_name_free` (which refuses the write in phase 2 anyway), checked
-        for a whole file up front so every clash is reported: one query per region and 500 names
-        instead of one per row.
+        The same rule as `services.check_name_free` (`services.name_clash_on`), checked for a whole file up
+        front so every clash is reported: one query per region and 500 names instead of one per row.
         """
         by_region: dict[int, list[tuple[str, int, Region, str, date]]] = defaultdict(list)
         for c in self.candidates:
             by_region[c[2].pk].append(c)
         for region_id, cands in by_region.items():
-            names = sorted({c[3] for c in cands})
-            spans: dict[str, list[tuple[date, date | None]]] = defaultdict(list)
-            for i in range(0, len(names), 500):
-                qs = LedgerEvent.objects.filter(is_void=False, region_id=region_id, status=BodyStatus.ACTIVE,
-                                                name__in=names[i:i + 500])
-                for name, start, until in qs.values_list("name", "effective_on", "valid_until"):
-                    spans[name].append((start, until))
+            spans = services.active_name_spans(region_id, (c[3] for c in cands))
             for sheet, row, region, name, on in cands:
-                overlapping = [start for start, until in spans.get(name, ()) if until is None or until > on]
-                if not overlapping:
+                since = services.name_clash_on(spans.get(name, ()), on)
+                if since is None:
                     continue
-                since = max(min(overlapping), on)
                 when = f"在{format_date_zh(on)}" if since == on else f"自{format_date_zh(since)}起"
                 self.errors.append(RowError(sheet, row, "机构名称",
                                             f"{region.name}{when}已有同名机构“{name}”，不能重名。"))
@@ -1042,6 +1087,7 @@ def import_workbook(path_or_file, *, actor, default_region: Region | None = None
 
     tick(0, force=True)
     checker = _Checker(actor=actor, default_region=default_region)
+    checker.preload(sheets)
     done = 0
     for sheet in sheets:
         for n, cells in sheet.rows:
@@ -1062,24 +1108,24 @@ def import_workbook(path_or_file, *, actor, default_region: Region | None = None
         report.errors = sorted(set(checker.errors), key=sort_key)
         return report
 
-    created = 0
     try:
         with transaction.atomic():
-            documents: dict[str, Document] = {}
-            for i, p in enumerate(checker.pending, start=1):
-                try:
-                    document = _document_for(p, checker, documents, actor)
-                    services.body_establish(actor=actor, region=p.region, state=p.state, on=p.on,
-                                            document=document, note="Excel导入", source=source)
-                except services.LedgerError as exc:
-                    raise _RowFailure(RowError(p.sheet, p.row, _FIELD_COLUMN.get(exc.field or "", "机构名称"),
-                                               exc.message)) from exc
-                except PolicyViolation as exc:
-                    f = next(f for f in exc.findings if f.is_error)
-                    raise _RowFailure(RowError(p.sheet, p.row, _RULE_COLUMN.get(f.rule, "机构名称"),
-                                               f"{f.message}（依据：{f.source}）")) from exc
-                created += 1
-                tick(n_rows + i, force=i == len(checker.pending))
+            _register_documents(checker, actor)
+            items = [services.NewBody(region=p.region, state=p.state, on=p.on,
+                                      document=checker.documents[p.doc_number] if p.doc_number else None)
+                     for p in checker.pending]
+            bodies = services.bodies_establish_bulk(
+                actor=actor, items=items, note="Excel导入", source=source, refs=checker.refs(),
+                progress=lambda done: tick(n_rows + done, force=done == len(items)))
+    except services.ItemRefused as refused:
+        p, exc = checker.pending[refused.index], refused.error
+        if isinstance(exc, PolicyViolation):
+            f = next(f for f in exc.findings if f.is_error)
+            column, message = _RULE_COLUMN.get(f.rule, "机构名称"), f"{f.message}（依据：{f.source}）"
+        else:
+            column, message = _FIELD_COLUMN.get(exc.field or "", "机构名称"), exc.message
+        report.errors = [RowError(p.sheet, p.row, column, message)]
+        return report
     except _RowFailure as failure:
         report.errors = [failure.error]
         return report
@@ -1088,22 +1134,24 @@ def import_workbook(path_or_file, *, actor, default_region: Region | None = None
         report.errors = [RowError("", 0, "", "写入台账时出现意外错误，整个文件没有导入任何内容。请稍后重试；"
                                              "如仍出错，请联系系统管理员（错误已记录）。")]
         return report
-    report.created = created
+    report.created = len(bodies)
     return report
 
 
-def _document_for(p: _Pending, checker: _Checker, documents: dict[str, Document], actor) -> Document | None:
-    if not p.doc_number:
-        return None
-    if p.doc_number not in documents:
-        existing = Document.objects.filter(number=p.doc_number).first()
-        if existing is None:
-            new = checker.new_docs[p.doc_number]
-            existing = services.document_create(actor=actor, region=new.region, number=p.doc_number,
-                                                issuer=new.issuer, issued_on=new.issued_on, title=new.title,
-                                                note="Excel导入时登记")
-        documents[p.doc_number] = existing
-    return documents[p.doc_number]
+def _register_documents(checker: _Checker, actor) -> None:
+    """Register the 文号 the ledger does not know yet (each once, audited), in the order the rows name them."""
+    new = [n for n in dict.fromkeys(p.doc_number for p in checker.pending if p.doc_number)
+           if checker.documents.get(n) is None]
+    items = [services.NewDocument(region=d.region, number=n, issuer=d.issuer, issued_on=d.issued_on, title=d.title,
+                                  note="Excel导入时登记") for n, d in ((n, checker.new_docs[n]) for n in new)]
+    try:
+        docs = services.documents_create_bulk(actor=actor, items=items)
+    except services.ItemRefused as refused:
+        p = next(p for p in checker.pending if p.doc_number == new[refused.index])
+        exc = refused.error
+        raise _RowFailure(RowError(p.sheet, p.row, _FIELD_COLUMN.get(getattr(exc, "field", None) or "", "机构名称"),
+                                   str(getattr(exc, "message", exc)))) from exc
+    checker.documents.update(zip(new, docs, strict=True))
 
 
 def errors_workbook(errors: Iterable[dict | RowError], *, title: str = "导入问题清单") -> Workbook:

@@ -4,14 +4,16 @@ the approval workflow call them). Each runs in one transaction, checks the rules
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from yixie.core import audit
+from yixie.core import audit, bulk
 from yixie.core.audit import snapshot
 from yixie.core.dates import format_date_zh
 from yixie.core.files import UploadError, check_upload
@@ -21,7 +23,7 @@ from . import state as st
 from .choices import ENDED_STATUSES, BodyStatus, EventKind
 from .docnumber import DocumentNumberError, parse_document_number
 from .models import Body, Document, DocumentFile, LeaderSeat, LedgerEvent, Membership
-from .policy import Finding, Policy, check_body_state, refuse_on_errors
+from .policy import Finding, Policy, PolicyViolation, check_body_state, refuse_on_errors
 
 
 class LedgerError(Exception):
@@ -40,6 +42,60 @@ ALLOWED_FILE_TYPES = (".pdf", ".ofd", ".docx")
 
 def document_create(*, actor, region: Region, number: str, issuer: str, issued_on: date, title: str,
                     note: str = "") -> Document:
+    doc = _new_document(region=region, number=number, issuer=issuer, issued_on=issued_on, title=title, note=note)
+    with transaction.atomic():
+        if Document.objects.filter(number=doc.number).exists():
+            raise LedgerError(_number_taken(doc.number), "number")
+        doc.save()
+        audit.record(actor=actor, **_document_audit(doc))
+    return doc
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    """One document for `documents_create_bulk` to register."""
+
+    region: Region
+    number: str
+    issuer: str
+    issued_on: date
+    title: str
+    note: str = ""
+
+
+@transaction.atomic
+def documents_create_bulk(*, actor, items: Sequence[NewDocument]) -> list[Document]:
+    """Register many documents at once, all or nothing, by the rules of `document_create`.
+
+    The first refused item raises `ItemRefused`; otherwise the documents and their audit entries are
+    written with multi-row inserts.
+    """
+    docs: list[Document] = []
+    seen: set[str] = set()
+    for i, it in enumerate(items):
+        try:
+            doc = _new_document(region=it.region, number=it.number, issuer=it.issuer, issued_on=it.issued_on,
+                                title=it.title, note=it.note)
+            if doc.number in seen:
+                raise LedgerError(_number_taken(doc.number), "number")
+        except LedgerError as exc:
+            raise ItemRefused(i, exc) from exc
+        seen.add(doc.number)
+        docs.append(doc)
+    numbers = [d.number for d in docs]
+    taken: set[str] = set()
+    for i in range(0, len(numbers), 500):
+        taken |= set(Document.objects.filter(number__in=numbers[i:i + 500]).values_list("number", flat=True))
+    for i, number in enumerate(numbers):
+        if number in taken:
+            raise ItemRefused(i, LedgerError(_number_taken(number), "number"))
+    Document.objects.bulk_create(docs, batch_size=BULK_BATCH)
+    audit.record_many([audit.entry(actor=actor, **_document_audit(d)) for d in docs])
+    return docs
+
+
+def _new_document(*, region: Region, number: str, issuer: str, issued_on: date, title: str, note: str) -> Document:
+    """A document checked and unsaved: its 文号 readable and canonical, its year the issue date's."""
     try:
         parsed, _notes = parse_document_number(number)
     except DocumentNumberError as exc:
@@ -52,13 +108,16 @@ def document_create(*, actor, region: Region, number: str, issuer: str, issued_o
         raise LedgerError("请填写发文机关。", "issuer")
     if not title.strip():
         raise LedgerError("请填写文件标题。", "title")
-    with transaction.atomic():
-        if Document.objects.filter(number=canonical).exists():
-            raise LedgerError(f"文号“{canonical}”已登记，不能重复登记。", "number")
-        doc = Document.objects.create(region=region, number=canonical, issuer=issuer.strip(), issued_on=issued_on,
-                                      title=title.strip(), note=note.strip())
-        audit.record(actor=actor, action="登记文件", target=doc, after=snapshot(doc))
-    return doc
+    return Document(region=region, number=canonical, issuer=issuer.strip(), issued_on=issued_on, title=title.strip(),
+                    note=note.strip())
+
+
+def _number_taken(number: str) -> str:
+    return f"文号“{number}”已登记，不能重复登记。"
+
+
+def _document_audit(doc: Document) -> dict:
+    return {"action": "登记文件", "target": doc, "after": snapshot(doc)}
 
 
 def document_get_or_create(*, actor, region: Region, number: str, issuer: str, issued_on: date,
@@ -94,33 +153,90 @@ def _today() -> date:
     return timezone.localdate()
 
 
+def active_name_spans(region_id: int, names: Iterable[str], *,
+                      exclude_body_id: int | None = None) -> dict[str, list[tuple[date, date | None]]]:
+    """When each name is borne by an active body of the region: (from, until) per ledger state."""
+    names = sorted(set(names))
+    spans: dict[str, list[tuple[date, date | None]]] = defaultdict(list)
+    for i in range(0, len(names), 500):
+        qs = (LedgerEvent.objects.filter(is_void=False, region_id=region_id, status=BodyStatus.ACTIVE,
+                                         name__in=names[i:i + 500])
+              .exclude(body_id=exclude_body_id))
+        for name, start, until in qs.values_list("name", "effective_on", "valid_until"):
+            spans[name].append((start, until))
+    return spans
+
+
+def name_clash_on(spans: Iterable[tuple[date, date | None]], on: date) -> date | None:
+    """The first day from `on` on which a name borne over `spans` is taken, or None if it is free.
+
+    The rule: no two active bodies of a region may bear the same name on `on` or at any later date.
+    """
+    starts = [start for start, until in spans if until is None or until > on]
+    return max(min(starts), on) if starts else None
+
+
 def check_name_free(*, region: Region, name: str, on: date, exclude_body_id: int | None = None) -> None:
     """No other active body of the region may bear the name on `on` or at any later date."""
-    clash = (
-        LedgerEvent.objects.filter(is_void=False, region=region, name=name, status=BodyStatus.ACTIVE)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=on))
-        .exclude(body_id=exclude_body_id)
-        .order_by("effective_on")
-        .first()
-    )
-    if clash is not None:
-        when = on if clash.effective_on <= on else clash.effective_on
-        raise LedgerError(f"{region.name}在{format_date_zh(when)}已有同名机构“{name}”，不能重名。", "name")
+    spans = active_name_spans(region.pk, [name], exclude_body_id=exclude_body_id)
+    when = name_clash_on(spans.get(name, ()), on)
+    if when is not None:
+        raise LedgerError(_name_taken(region, name, when), "name")
 
 
-def validate_state_refs(state: dict, region: Region) -> None:
-    """Departments and posts must belong to the body's region."""
-    dept_ids = {state[k]["id"] for k in ("lead_department", "office_department") if state.get(k)}
-    dept_ids |= {m["department_id"] for m in state.get("members", [])}
-    if dept_ids:
-        bad = Department.objects.filter(id__in=dept_ids).exclude(region=region)
-        if bad.exists():
-            raise LedgerError(f"部门“{bad.first().name}”不属于{region.name}，不能作为该机构的牵头、办事或成员单位。")
-    post_ids = {s["post_id"] for s in state.get("leaders", [])}
-    if post_ids:
-        bad_posts = Post.objects.filter(id__in=post_ids).exclude(region=region)
-        if bad_posts.exists():
-            raise LedgerError(f"领导职务“{bad_posts.first().name}”不属于{region.name}。")
+def _name_taken(region: Region, name: str, when: date) -> str:
+    return f"{region.name}在{format_date_zh(when)}已有同名机构“{name}”，不能重名。"
+
+
+@dataclass(frozen=True)
+class Refs:
+    """The region and name of departments and posts by id: what a state's references are checked against."""
+
+    departments: dict[int, tuple[int, str]]
+    posts: dict[int, tuple[int, str]]
+
+    @classmethod
+    def of(cls, departments: Iterable[Department], posts: Iterable[Post]) -> Refs:
+        """From instances already in memory (an importer's directory of a region)."""
+        return cls({d.pk: (d.region_id, d.name) for d in departments}, {p.pk: (p.region_id, p.name) for p in posts})
+
+    @classmethod
+    def load(cls, states: Iterable[dict]) -> Refs:
+        """Every department and post the states refer to, in a query per model (and per 1,000 ids)."""
+        dept_ids: set[int] = set()
+        post_ids: set[int] = set()
+        for state in states:
+            dept_ids |= _department_ids(state)
+            post_ids |= {s["post_id"] for s in state.get("leaders", [])}
+        refs = cls({}, {})
+        for model, ids, into in ((Department, dept_ids, refs.departments), (Post, post_ids, refs.posts)):
+            ordered = sorted(ids)
+            for i in range(0, len(ordered), 1000):
+                for pk, region_id, name in model.objects.filter(id__in=ordered[i:i + 1000]).values_list(
+                        "id", "region_id", "name"):
+                    into[pk] = (region_id, name)
+        return refs
+
+
+def _department_ids(state: dict) -> set[int]:
+    ids = {state[k]["id"] for k in ("lead_department", "office_department") if state.get(k)}
+    return ids | {m["department_id"] for m in state.get("members", [])}
+
+
+def validate_state_refs(state: dict, region: Region, refs: Refs | None = None) -> None:
+    """Departments and posts must belong to the body's region; the fields a body cannot lack are there.
+
+    `refs` (see `Refs`) saves the queries when the caller already has the departments and posts at hand.
+    """
+    refs = refs if refs is not None else Refs.load([state])
+    for dept_id in sorted(_department_ids(state)):
+        dept_region, dept_name = refs.departments.get(dept_id, (None, f"编号{dept_id}"))
+        if dept_region != region.pk:
+            raise LedgerError(f"部门“{dept_name}”不属于{region.name}，不能作为该机构的牵头、办事或成员单位。")
+    for post_id in sorted({s["post_id"] for s in state.get("leaders", [])}):
+        post_region, post_name = refs.posts.get(post_id, (None, f"编号{post_id}"))
+        if post_region != region.pk:
+            raise LedgerError(f"领导职务“{post_name}”不属于{region.name}。")
     member_ids = [m["department_id"] for m in state.get("members", [])]
     if len(member_ids) != len(set(member_ids)):
         raise LedgerError("成员单位有重复，请检查。", "members")
@@ -134,8 +250,8 @@ def validate_state_refs(state: dict, region: Region) -> None:
         raise LedgerError("常设机构不应填写存续期限；如为临时机构，请勾选“临时机构”。", "ends_on")
 
 
-def policy_findings(state: dict, region: Region) -> list[Finding]:
-    return check_body_state(state, region=region, policy=Policy.for_region(region))
+def policy_findings(state: dict, region: Region, policy: Policy | None = None) -> list[Finding]:
+    return check_body_state(state, region=region, policy=policy or Policy.for_region(region))
 
 
 @transaction.atomic
@@ -143,22 +259,115 @@ def body_establish(*, actor, region: Region, state: dict, on: date, document: Do
                    note: str = "", origin: Body | None = None,
                    source: tuple[str, str] | None = None) -> tuple[Body, list[Finding]]:
     """Record a body's setup (设立): the body, its first ledger event, and the audit entry."""
-    findings = policy_findings(state, region)
+    policy = Policy.for_region(region)
+    findings = policy_findings(state, region, policy)
     refuse_on_errors(findings)
     validate_state_refs(state, region)
     check_name_free(region=region, name=state["name"], on=on)
+    # A new body has one event: its state is the setup's, in force from `on` on (what `_replay` derives).
+    body = _new_body(region=region, state=state, on=on, document=document, origin=origin, policy=policy)
+    body.save()
+    _new_body_event(body, state, actor=actor, on=on, document=document, note=note, source=source).save()
+    bulk.insert_rows(LeaderSeat, SEAT_COLUMNS, seat_rows(body.pk, state))
+    bulk.insert_rows(Membership, MEMBER_COLUMNS, member_rows(body.pk, state))
+    audit.record(actor=actor, **_establish_audit(body, state, note))
+    return body, findings
+
+
+#: Bodies written per round of multi-row inserts by `bodies_establish_bulk`.
+BULK_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class NewBody:
+    """One body for `bodies_establish_bulk` to set up."""
+
+    region: Region
+    state: dict
+    on: date
+    document: Document | None = None
+
+
+class ItemRefused(Exception):
+    """`bodies_establish_bulk` refused `items[index]`; `error` is a `LedgerError` or a `PolicyViolation`."""
+
+    def __init__(self, index: int, error: LedgerError | PolicyViolation):
+        self.index = index
+        self.error = error
+        super().__init__(f"item {index}: {error}")
+
+
+@transaction.atomic
+def bodies_establish_bulk(*, actor, items: Sequence[NewBody], note: str = "", source: tuple[str, str] | None = None,
+                          refs: Refs | None = None, batch_size: int | None = None,
+                          progress: Callable[[int], None] | None = None) -> list[Body]:
+    """Set up many bodies at once, all or nothing: the same rows as `body_establish` one after the other.
+
+    Every item is checked first, in order, by the same rules (policy, references, the name rule — a name
+    set up by an earlier item is taken for the later ones); the first refused item raises `ItemRefused`
+    and nothing is written. Then the rows are written per `batch_size` (`BULK_BATCH`) items with multi-row inserts
+    (bodies, setup events, seats, member units, one audit entry per body), calling `progress(done)`
+    after each batch. `refs` (see `Refs`) saves the reference queries when the caller has them.
+    """
+    batch_size = batch_size or BULK_BATCH
+    policies: dict[int, Policy] = {}
+    refs = refs if refs is not None else Refs.load(it.state for it in items)
+    by_region: dict[int, set[str]] = defaultdict(set)
+    for it in items:
+        by_region[it.region.pk].add(it.state.get("name", ""))
+    spans = {region_id: active_name_spans(region_id, names) for region_id, names in by_region.items()}
+    for i, it in enumerate(items):
+        policy = policies.get(it.region.pk) or policies.setdefault(it.region.pk, Policy.for_region(it.region))
+        try:
+            refuse_on_errors(policy_findings(it.state, it.region, policy))
+            validate_state_refs(it.state, it.region, refs)
+            taken = spans[it.region.pk][it.state["name"]]
+            when = name_clash_on(taken, it.on)
+            if when is not None:
+                raise LedgerError(_name_taken(it.region, it.state["name"], when), "name")
+        except (LedgerError, PolicyViolation) as exc:
+            raise ItemRefused(i, exc) from exc
+        taken.append((it.on, None))
+
+    created: list[Body] = []
+    for start in range(0, len(items), batch_size):
+        chunk = items[start:start + batch_size]
+        bodies = [_new_body(region=it.region, state=it.state, on=it.on, document=it.document, origin=None,
+                            policy=policies[it.region.pk]) for it in chunk]
+        Body.objects.bulk_create(bodies)
+        pairs = list(zip(bodies, chunk, strict=True))
+        bulk.insert_objects(LedgerEvent, [
+            _new_body_event(b, it.state, actor=actor, on=it.on, document=it.document, note=note, source=source)
+            for b, it in pairs])
+        bulk.insert_rows(LeaderSeat, SEAT_COLUMNS, [r for b, it in pairs for r in seat_rows(b.pk, it.state)])
+        bulk.insert_rows(Membership, MEMBER_COLUMNS, [r for b, it in pairs for r in member_rows(b.pk, it.state)])
+        audit.record_many([audit.entry(actor=actor, **_establish_audit(b, it.state, note)) for b, it in pairs])
+        created += bodies
+        if progress is not None:
+            progress(len(created))
+    return created
+
+
+def _new_body(*, region: Region, state: dict, on: date, document: Document | None, origin: Body | None,
+              policy: Policy) -> Body:
+    """A body just set up, unsaved: its columns are its setup state's."""
     body = Body(region=region, established_on=on, basis_document=document, origin=origin)
     _project_columns(body, state)
-    body.save()
-    LedgerEvent.objects.create(body=body, kind=EventKind.ESTABLISH, effective_on=on, document=document, note=note,
-                               changes=state, recorded_by=_user(actor), **_source(source),
-                               **_denormalised(body, state))
-    _replay(body)
-    deadline = Policy.for_region(region)["work_rules.deadline_days"].value
-    body.work_rules_due_on = date.fromordinal(on.toordinal() + int(deadline))
-    body.save(update_fields=["work_rules_due_on"])
-    audit.record(actor=actor, action="设立机构", target=body, after=state, reason=note, body_id=body.pk)
-    return body, findings
+    body.ended_on = on if body.status in ENDED_STATUSES else None
+    body.work_rules_due_on = date.fromordinal(on.toordinal() + int(policy["work_rules.deadline_days"].value))
+    return body
+
+
+def _new_body_event(body: Body, state: dict, *, actor, on: date, document: Document | None, note: str,
+                    source: tuple[str, str] | None) -> LedgerEvent:
+    """A saved body's setup event, unsaved: its state is the setup state, in force until a later event."""
+    return LedgerEvent(body=body, kind=EventKind.ESTABLISH, effective_on=on, document=document, note=note,
+                       changes=state, state=state, valid_until=None, recorded_by=_user(actor), **_source(source),
+                       **_denormalised(body, state))
+
+
+def _establish_audit(body: Body, state: dict, note: str) -> dict:
+    return {"action": "设立机构", "target": body, "after": state, "reason": note, "body_id": body.pk}
 
 
 REQUIRED_CHANGES = {
@@ -384,10 +593,19 @@ def _project(body: Body, event: LedgerEvent) -> None:
     # Seats and memberships are a projection of the state: rebuilt, never the record themselves.
     body.leader_seats.all().delete()
     body.memberships.all().delete()
-    LeaderSeat.objects.bulk_create(
-        LeaderSeat(body=body, role=s["role"], post_id=s["post_id"], order=i) for i, s in enumerate(state["leaders"])
-    )
-    Membership.objects.bulk_create(
-        Membership(body=body, department_id=m["department_id"], role=m["role"], order=i)
-        for i, m in enumerate(state["members"])
-    )
+    bulk.insert_rows(LeaderSeat, SEAT_COLUMNS, seat_rows(body.pk, state))
+    bulk.insert_rows(Membership, MEMBER_COLUMNS, member_rows(body.pk, state))
+
+
+SEAT_COLUMNS = ("body_id", "role", "post_id", "order")
+MEMBER_COLUMNS = ("body_id", "department_id", "role", "order")
+
+
+def seat_rows(body_id: int, state: dict) -> list[tuple]:
+    """The body's `LeaderSeat` rows (SEAT_COLUMNS) for a state: its leaders in order."""
+    return [(body_id, s["role"], s["post_id"], i) for i, s in enumerate(state["leaders"])]
+
+
+def member_rows(body_id: int, state: dict) -> list[tuple]:
+    """The body's `Membership` rows (MEMBER_COLUMNS) for a state: its member units in order."""
+    return [(body_id, m["department_id"], m["role"], i) for i, m in enumerate(state["members"])]

@@ -341,6 +341,71 @@ def test_posts_whose_names_contain_the_list_separator_stay_whole(city):
     assert run(saved(wb), city).ok
 
 
+EVENT_FIELDS = ["kind", "effective_on", "seq", "document_id", "note", "source_label", "source_url", "changes",
+                "state", "valid_until", "is_void", "recorded_by_id", "region_id", "name", "category", "sequence",
+                "status", "lead_department_id", "office_department_id", "is_temporary", "ends_on", "search_text",
+                "department_keys"]
+
+
+def _body_picture(body: Body) -> dict:
+    body = Body.objects.get(pk=body.pk)
+    return {
+        "body": {f.attname: getattr(body, f.attname) for f in Body._meta.concrete_fields if f.name != "updated_at"},
+        "events": list(body.events.order_by("id").values("id", *EVENT_FIELDS)),
+        "seats": list(body.leader_seats.order_by("order").values_list("role", "post_id", "order")),
+        "members": list(body.memberships.order_by("order").values_list("department_id", "role", "order")),
+    }
+
+
+@pytest.mark.django_db
+def test_imported_bodies_are_exactly_what_replay_derives(city):
+    """The bulk write computes each body's state, columns, seats and members itself: `_replay` agrees."""
+    make_post(city.city, "市委常委、组织部部长")
+    make_post(city.county, "青州市副市长")
+    future = timezone.localdate().replace(year=timezone.localdate().year + 1, month=1, day=1)
+    buf = xlsx({
+        GOV: [good_row(),
+              good_row(机构名称="潍坊市临时工作专班领导小组", 存续时间="临时，至2027年10月31日", 撤销条件="任务完成后撤销",
+                       组长="市委常委、组织部部长", 副组长="", 成员单位="市商务局、市农业农村局（主办）", 别名="",
+                       简称="", 依据文件=""),
+              good_row(机构名称="青州市安全生产委员会", 所属区划="青州市", 牵头部门="青州市应急管理局",
+                       办事机构所在部门="青州市应急管理局", 组长="青州市市长", 副组长="青州市副市长",
+                       成员单位="青州市发展和改革局", 依据文件="潍政字〔2020〕7号", 设立时间="2020-02-03"),
+              good_row(机构名称="潍坊市明年设立的领导小组", 设立时间=future.isoformat(), 依据文件="")],
+        BodyCategory.JOINT_MEETING.label: [good_row(机构名称="潍坊市物流发展联席会议", 机构形式="", 组长="", 副组长="",
+                                                    工作性质="综合性工作", 依据文件="潍政办字〔2020〕3号",
+                                                    设立时间="2020年4月1日")],
+    })
+    report = run(buf, city, source=("Excel导入：台账.xlsx", "/ledger/import/1/"))
+    assert report.ok, report.lines()
+    bodies = list(Body.objects.order_by("id"))
+    assert len(bodies) == 5
+    for body in bodies:
+        before = _body_picture(body)
+        services._replay(body)
+        assert _body_picture(body) == before, body.name
+
+
+@pytest.mark.django_db
+def test_imported_bodies_are_audited_like_a_single_setup(city):
+    """One entry per body, with the very fields `audit.record` writes for `body_establish`."""
+    report = run(xlsx({GOV: [good_row(), good_row(机构名称="潍坊市新能源产业发展领导小组")]}), city)
+    assert report.ok, report.lines()
+    state = Body.objects.get(name="潍坊市数字经济发展领导小组").events.get().state
+    single, _ = services.body_establish(actor=city.bianban, region=city.city, state={**state, "name": "对照机构"},
+                                        on=date(2019, 3, 15), note="Excel导入")
+    keys = ["actor_id", "action", "target_type", "target_id", "target_label", "body_id", "before", "after", "reason"]
+    entries = {e["target_label"]: e for e in AuditEntry.objects.filter(action="设立机构").values(*keys, "at")}
+    assert len(entries) == 3
+    reference = entries.pop("对照机构")
+    for body in Body.objects.exclude(pk=single.pk):
+        entry = entries[body.name]
+        assert entry["at"] is not None
+        assert entry == {**reference, "at": entry["at"], "target_id": str(body.pk), "target_label": body.name,
+                         "body_id": body.pk, "after": {**reference["after"], "name": body.name}}
+        assert entry["after"] == body.events.get().state
+
+
 @pytest.mark.django_db
 def test_two_leaders_are_refused(city):
     report = run(xlsx({GOV: [good_row(组长="市长、常务副市长", 副组长="")]}), city)
@@ -572,37 +637,46 @@ def test_two_thousand_rows_with_the_last_one_bad_write_nothing(city):
 
 @pytest.mark.django_db
 def test_a_failure_while_writing_rolls_back_every_row(city, monkeypatch):
+    """A name registered by someone else between the check and the write: the services refuse that row."""
     rows = [good_row(机构名称=f"潍坊市第{i:02d}号领导小组", 依据文件=f"潍政字〔2019〕{i + 1}号") for i in range(60)]
-    real = services.body_establish
-    calls = {"n": 0}
-
-    def flaky(**kw):
-        calls["n"] += 1
-        if calls["n"] == 60:
-            raise services.LedgerError("模拟：同名机构已由他人登记", "name")
-        return real(**kw)
-
-    monkeypatch.setattr(services, "body_establish", flaky)
+    establish(city.city, name="潍坊市第59号领导小组", lead=city.fgw, on=date(2018, 1, 1))
+    monkeypatch.setattr(excel._Checker, "clashes_with_ledger", lambda self: None)
     before = counts()
     report = run(xlsx({GOV: rows}), city)
     assert counts() == before
     assert report.created == 0
     (e,) = report.errors
     assert (e.sheet, e.row, e.column) == (GOV, 61, "机构名称")
+    assert "已有同名机构“潍坊市第59号领导小组”" in e.message
+
+
+@pytest.mark.django_db
+def test_a_failure_in_a_later_batch_rolls_back_the_batches_written(city, monkeypatch):
+    rows = [good_row(机构名称=f"潍坊市第{i:02d}号领导小组", 依据文件="潍政字〔2019〕1号") for i in range(25)]
+    real = services.audit.record_many
+    calls = {"n": 0}
+
+    def flaky(entries):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("disk full")
+        return real(entries)
+
+    monkeypatch.setattr(services.audit, "record_many", flaky)
+    monkeypatch.setattr(services, "BULK_BATCH", 10)
+    before = counts()
+    report = run(xlsx({GOV: rows}), city)
+    assert calls["n"] == 3
+    assert counts() == before
+    assert "没有导入任何内容" in report.errors[0].message
 
 
 @pytest.mark.django_db
 def test_an_unexpected_error_while_writing_rolls_back_and_is_reported(city, monkeypatch):
-    real = services.body_establish
-    calls = {"n": 0}
+    def broken(entries):
+        raise RuntimeError("disk full")
 
-    def broken(**kw):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise RuntimeError("disk full")
-        return real(**kw)
-
-    monkeypatch.setattr(services, "body_establish", broken)
+    monkeypatch.setattr(services.audit, "record_many", broken)
     before = counts()
     report = run(xlsx({GOV: [good_row(), good_row(机构名称="另一个领导小组")]}), city)
     assert counts() == before

@@ -226,3 +226,80 @@ def test_name_must_be_free_on_later_dates_too(city):
     establish(city.city, name="市甲领导小组", lead=city.fgw, on=date(2021, 1, 1))
     with pytest.raises(services.LedgerError, match="2021年1月1日已有同名机构"):
         establish(city.city, name="市甲领导小组", lead=city.fgw, on=date(2019, 1, 1))
+
+
+# ---------------------------------------------------------------- many setups at once
+
+def _new(city, name, on=date(2021, 1, 1), region=None, **kw):
+    region = region or city.city
+    kw.setdefault("leader", city.mayor if region == city.city else city.qz_mayor)
+    return services.NewBody(region=region, state=body_state(region, name=name, **kw), on=on)
+
+
+def test_bulk_setup_writes_what_body_establish_writes(city):
+    """The same columns, event, seats, members and audit entry as one `body_establish` per item."""
+    kw = {"lead": city.fgw, "office": city.nyj, "members": [city.gxj, city.swj], "deputies": [city.vice],
+          "is_temporary": True, "ends_on": date(2025, 6, 30), "aliases": ["别名"]}
+    (bulk,) = services.bodies_establish_bulk(actor=city.bianban, items=[_new(city, "甲", **kw)], note="说明",
+                                             source=("来源", "/x/"))
+    single, _ = services.body_establish(actor=city.bianban, region=city.city, on=date(2021, 1, 1),
+                                        state=body_state(city.city, name="乙", leader=city.mayor, **kw), note="说明",
+                                        source=("来源", "/x/"))
+
+    def picture(body):
+        body = Body.objects.get(pk=body.pk)
+        skip = {"id", "name", "created_at", "updated_at"}
+        event = body.events.values().get()
+        entry = AuditEntry.objects.filter(body_id=body.pk).values().get()
+        return (
+            {f.attname: getattr(body, f.attname) for f in Body._meta.concrete_fields if f.name not in skip},
+            {k: v for k, v in event.items() if k not in {"id", "body_id", "recorded_at", "name", "search_text",
+                                                            "changes", "state"}},
+            {**event["state"], "name": ""},
+            list(body.leader_seats.values_list("role", "post_id", "order")),
+            list(body.memberships.values_list("department_id", "role", "order")),
+            {k: v for k, v in entry.items() if k not in {"id", "at", "target_id", "target_label", "body_id", "after"}},
+        )
+
+    assert picture(bulk) == picture(single)
+
+
+def test_bulk_setup_refuses_the_first_bad_item_and_writes_nothing(city):
+    cases = [
+        ([_new(city, "甲", lead=city.fgw), _new(city, "甲", lead=city.gxj, on=date(2020, 1, 1))], 1, "2021年1月1日已有同名机构"),
+        ([_new(city, "甲", lead=city.fgw), _new(city, "乙", lead=city.qz_fgj)], 1, "不属于潍坊市"),
+        ([_new(city, "甲", lead=city.fgw, is_temporary=True)], 0, "临时机构须写明"),
+    ]
+    establish(city.city, name="已有", lead=city.fgw, on=date(2018, 1, 1))
+    cases.append(([_new(city, "丙", lead=city.fgw), _new(city, "已有", lead=city.fgw)], 1, "已有同名机构“已有”"))
+    before = (Body.objects.count(), LedgerEvent.objects.count(), AuditEntry.objects.count())
+    for items, index, message in cases:
+        with pytest.raises(services.ItemRefused) as refused:
+            services.bodies_establish_bulk(actor=city.bianban, items=items)
+        assert refused.value.index == index
+        assert message in str(refused.value.error)
+        assert (Body.objects.count(), LedgerEvent.objects.count(), AuditEntry.objects.count()) == before
+
+
+def test_same_name_in_another_region_is_fine_in_bulk(city):
+    bodies = services.bodies_establish_bulk(actor=None, items=[
+        _new(city, "安全生产委员会", lead=city.fgw), _new(city, "安全生产委员会", lead=city.qz_fgj, region=city.county)])
+    assert [b.region for b in bodies] == [city.city, city.county]
+
+
+def test_bulk_documents_are_registered_and_audited_like_document_create(city):
+    kw = {"region": city.city, "issuer": "潍坊市人民政府", "issued_on": date(2020, 3, 1), "title": "关于设立的通知"}
+    single = services.document_create(actor=city.bianban, number="潍政字〔2020〕1号", **kw)
+    (bulk,) = services.documents_create_bulk(actor=city.bianban, items=[
+        services.NewDocument(number="潍政字[2020]02号", **kw)])
+    assert bulk.number == "潍政字〔2020〕2号"
+    entries = {e.target_id: e for e in AuditEntry.objects.filter(action="登记文件")}
+    a, b = entries[str(single.pk)], entries[str(bulk.pk)]
+    assert (b.actor, b.target_type, b.target_label, b.after) == (
+        a.actor, a.target_type, "潍政字〔2020〕2号", {**a.after, "number": "潍政字〔2020〕2号"})
+    for numbers, index in ((["潍政字〔2020〕3号", "潍政字〔2020〕1号"], 1), (["潍政字〔2020〕4号", "潍政字〔2020〕04号"], 1),
+                           (["潍政字〔2019〕5号"], 0)):
+        with pytest.raises(services.ItemRefused) as refused:
+            services.documents_create_bulk(actor=None, items=[services.NewDocument(number=n, **kw) for n in numbers])
+        assert refused.value.index == index
+    assert AuditEntry.objects.filter(action="登记文件").count() == 2
