@@ -6,7 +6,7 @@
 # Generates each database once (cached in var/bench/, keyed by scale, seed and generator version; the
 # PostgreSQL one is yixie_bench_<scale>), then measures on SQLite and PostgreSQL and prints a table of
 # medians and 95th percentiles, each beside its floor. Set YIXIE_BENCH_PG_URL=postgres://user@host:port
-# to use another PostgreSQL server. See docs/performance.md.
+# to use another PostgreSQL server, YIXIE_BENCH_PG_DB=name another database. See docs/performance.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -x .venv/bin/python ]; then

@@ -134,7 +134,8 @@ def ensure_postgres(scale: str, seed: int, regenerate: bool) -> tuple[str, dict]
     import psycopg
 
     server = pg_server()
-    name = f"yixie_bench_{scale}"
+    # YIXIE_BENCH_PG_DB names another database (a second checkout measuring beside this one).
+    name = os.environ.get("YIXIE_BENCH_PG_DB") or f"yixie_bench_{scale}"
     url = f"{server}/{name}"
     stamp = CACHE / f"{name}.pg.json"
     with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
