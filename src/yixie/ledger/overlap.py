@@ -722,8 +722,9 @@ def _shared_terms(index: _Index, row: int, qvec, qname_words: set[str], cand: _C
 # (region id, with descendants) → {(day, recent years): (fingerprint, index)}
 _CACHE: dict[tuple[int, bool], OrderedDict] = {}
 _CACHE_PER_REGION = 8
-# An update that would analyse more than this share of the candidates again is a full build instead.
-_FULL_BUILD_SHARE = 0.25
+# When more than this share of the rows of a scope changed (and more than 100), the index is built afresh
+# rather than updated (either gives the same index; the update saves nothing then).
+_FULL_BUILD_SHARE = 0.5
 
 
 def invalidate(region_id: int | None = None) -> None:
@@ -868,7 +869,7 @@ def _index_for(region, on: date | None, recent_years: int, include_descendants: 
         old = cached[1]
         changed = {k for k, at in stamps.items() if old.stamps.get(k) != at}
         gone = {k for k in old.stamps if k not in stamps}
-        if len(changed) + len(gone) <= _FULL_BUILD_SHARE * max(len(old.candidates), 1):
+        if len(changed) + len(gone) <= max(100, _FULL_BUILD_SHARE * len(old.stamps)):
             raw = _load_candidates(region_ids, on, recent_years,
                                    body_ids=[pk for kind, pk in changed if kind == "body"],
                                    department_ids=[pk for kind, pk in changed if kind == "department"])
