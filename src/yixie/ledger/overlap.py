@@ -32,14 +32,26 @@ How it scores (the choices are measured on the labelled set in ``tests/overlap_p
   department whose one sentence says 统一负责食品安全监督管理 covers a 食品安全 body); a department's
   name counts at half weight (市城市管理局 is meant to go with 城市管理).
 
-Indexes are cached per process and region and rebuilt when the ledger changes: each call runs a cheap
-fingerprint query (latest event id and count, latest body and department ``updated_at`` and count of
-the region), so a write made by another app server is seen on the next call; nothing is shared between
-processes. (A write whose ``updated_at`` is older than the region's latest, which only clock skew
-between app servers can produce, and which records no event, would be seen at the next write.)
-The private jieba dictionary grows by the names of the regions indexed in the process. Since a
-compound is always counted with its parts, this moves scores only slightly (the compound's own weight),
-but two processes that indexed different regions first may differ in the second decimal.
+Scope: the region's own bodies and departments, or with ``include_descendants`` those of every region
+below it too (a province, or a city and its counties, in one index; the regions' names are all prefixes).
+
+Indexes are cached per process and scope, and kept current (docs/decisions/0008-overlap-index.md): each
+call runs a cheap fingerprint query (latest event id and count, latest body and department ``updated_at``
+and count of the scope), so a write made by another app server is seen on the next call; nothing is
+shared between processes. When the fingerprint moved, the ``updated_at`` of every body and department of
+the scope is read and only the rows whose stamp changed are loaded and analysed again (`_update_index`);
+the others keep their tf rows. (A write whose ``updated_at`` is older than the scope's latest, which only
+clock skew between app servers can produce, and which records no event, would be seen at the next write.)
+A query scores every candidate at once (rapidfuzz ``cdist`` on the names, numpy for the rest), then
+scores the best again one by one with the same functions, for the alias and the shared terms.
+
+The private jieba dictionary grows by the names of the scopes indexed in the process. A text's tokens
+are cached (`_tokens`) with the point of the dictionary's growth they were cut at, and are cut again
+only when a word added since occurs in the text: a new word can change no other text, since words are
+added without raising jieba's total frequency. So cached tokens are always those a fresh cut would
+give, in this process. Since a compound is always counted with its parts, the dictionary's history
+moves scores only slightly (the compound's own weight), but two processes that indexed different
+regions first may differ in the second decimal.
 """
 
 from __future__ import annotations
