@@ -172,85 +172,60 @@ def import_() -> None:
 # ---------------------------------------------------------------------------------------------- overlap
 
 def overlap_() -> None:
-    import numpy as np
+    from django.db import transaction
     from overlap_bench import PROPOSALS
-    from rapidfuzz.distance import Indel
-    from rapidfuzz.process import cdist
 
-    from yixie.ledger import overlap
+    from yixie.ledger import overlap, services
+    from yixie.ledger.choices import EventKind
+    from yixie.ledger.models import Body
     from yixie.org.models import Region, RoleAssignment
 
     city = RoleAssignment.objects.get(user__username="bench_bianban").region
+    province = Region.objects.get(parent__isnull=True, pk__in=[city.parent_id, city.pk])
     props = [(city.name + n[1:], d) for n, d in PROPOSALS]
-    raw = []
-    for r in Region.objects.filter(level__in=["city", "county"]).order_by("code"):
-        raw += overlap._load_candidates(r, None, 3)
+
+    def find(name: str, duties: str):
+        return overlap.find_overlaps(region=province, include_descendants=True, name=name, duties=duties)
+
+    overlap.invalidate()
     t = time.perf_counter()
-    index = overlap._build_index(raw, [r.name for r in Region.objects.all()])
-    print(f"\n== overlap against the province: {len(raw):,} candidates, index built in "
-          f"{time.perf_counter() - t:.1f} s")
+    find(*props[0])
+    index = overlap._index_for(province, None, 3, True)
+    print(f"\n== overlap against the province: {len(index.candidates):,} candidates, first call (full build, every "
+          f"text cut) {time.perf_counter() - t:.1f} s")
+    print(f"   find_overlaps(province, include_descendants=True), 5 proposals  "
+          f"{timed(lambda: [find(n, d) for n, d in props], n=6, warmup=1)}  (per 5)")
+    print("-- where a query goes (cProfile, 5 proposals × 4)")
+    profile(lambda: [find(n, d) for n, d in props], r"overlap.py|cdist|_fingerprint", n=4, lines=10)
 
-    def run_all(fn) -> Callable[[], None]:
-        def go():
-            for n, d in props:
-                fn(index, name=n, duties=d)
-        return go
+    def rebuild():
+        overlap.invalidate()
+        find(*props[0])
 
-    print(f"   as it is (5 proposals)                 {timed(run_all(overlap._query), n=4, warmup=1)}  (per 5)")
-    shared = overlap._shared_terms
-    overlap._shared_terms = lambda *a, **k: ()
-    print(f"   shared terms only for the 10 shown     {timed(run_all(overlap._query), n=4, warmup=1)}  (per 5)")
-    overlap._shared_terms = shared
+    print(f"   full build again, tokens cached        {timed(rebuild, n=2, warmup=0)}")
+    print("-- where a build with cached tokens goes (cProfile)")
+    profile(rebuild, r"overlap.py.*(_update_index|_tokens|_terms|_tf_rows|_candidate|_load_candidates|_stamps)",
+            n=1, lines=10)
 
-    # Vectorised names: every name's spec (and its bigrams as one string) scored in one C call.
-    names = [(i, n) for i, c in enumerate(index.candidates) for n in c.names]
-    owner = np.array([i for i, _n in names])
-    codes: dict[str, int] = {}
+    body = Body.objects.filter(region=city, status="active").order_by("id").first()
 
-    def grams(s: str) -> str:
-        return "".join(chr(0xF0000 + codes.setdefault(b, len(codes))) for b in overlap._bigrams(s))
+    def one_write():
+        with transaction.atomic():
+            services.event_record(actor=None, body=body, kind=EventKind.RENAME, on=date.today(),
+                                  changes={"name": f"{city.name}低空飞行服务保障工作专班"})
+            t = time.perf_counter()
+            find(f"{city.name}低空飞行服务保障工作专班", "")
+            took = time.perf_counter() - t
+            transaction.set_rollback(True)
+        find(*props[0])  # the rollback is a change too
+        return took
 
-    specs = [n.spec for _i, n in names]
-    bspecs = [grams(s) for s in specs]
-    norms = np.array([n.norm for _i, n in names], dtype=object)
-    cores = np.array([n.core for _i, n in names], dtype=object)
-    abbr = np.array([n.abbreviation for _i, n in names])
-    is_dept = np.array([c.kind == "department" for c in index.candidates])
-    n_cand = len(index.candidates)
-
-    def fast_query(index, *, name, duties, top=10):
-        qn = overlap._name(name, index.prefixes, is_main=True)
-        sim = (cdist([qn.spec], specs, scorer=Indel.normalized_similarity, dtype=np.float64)[0]
-               + cdist([grams(qn.spec)], bspecs, scorer=Indel.normalized_similarity, dtype=np.float64)[0]) / 2
-        exact = norms == qn.norm
-        sim = np.where(exact | ((cores == qn.core) & ~abbr & (not qn.abbreviation)), 1.0,
-                       np.where(abbr | qn.abbreviation, 0.0, sim))
-        name_score = np.zeros(n_cand)
-        np.maximum.at(name_score, owner, np.round(sim, 9))
-        cos = np.zeros(n_cand)
-        qvec = index.vectorizer.transform([duties]).tocsr()
-        if qvec.nnz:
-            cos = (index.matrix @ qvec.T).toarray().ravel()
-            if index.chunks is not None:
-                np.maximum.at(cos, np.array(index.chunk_owner),
-                              overlap.SENTENCE_WEIGHT * (index.chunks @ qvec.T).toarray().ravel())
-        d = np.clip(cos, 0, 1)
-        n = name_score ** overlap.NAME_EXPONENT * np.where(is_dept, overlap.DEPARTMENT_NAME_WEIGHT, 1.0)
-        score = overlap.W_MAX * np.maximum(n, d) + (1 - overlap.W_MAX) * (n + d) / 2
-        best = np.argpartition(-score, 50)[:50]
-        rows = [(round(float(score[i]), 4), index.candidates[i].kind != "body", index.candidates[i].name, i)
-                for i in best if score[i] > overlap.MIN_SCORE]
-        rows.sort(key=lambda r: (-r[0], r[1], r[2]))
-        return [(index.candidates[i].kind, index.candidates[i].id) for *_x, i in rows[:top]]
-
-    same = all([(m.kind, m.id) for m in overlap._query(index, name=n, duties=d)] == fast_query(index, name=n, duties=d)
-               for n, d in props)
-    print(f"   vectorised (cdist names, numpy scores, shared terms for 10 only): "
-          f"{timed(run_all(fast_query), n=6, warmup=1)}  (per 5); same top-10 as _query: {same}")
-    print("-- where the index build goes (cProfile)")
-    profile(lambda: overlap._build_index(raw, [r.name for r in Region.objects.all()]),
-            r"overlap.py.*(_build_index|_terms|_name\)|_add_word)|jieba/__init__.py.*lcut|text.py.*fit_transform",
-            n=1, lines=8)
+    took = sorted(one_write() for _ in range(5))
+    print(f"   next call after one write (rename), incremental update: median {took[2] * 1000:.0f} ms, "
+          f"max {took[-1] * 1000:.0f} ms")
+    print("-- where the update after a write goes (cProfile)")
+    profile(one_write, r"overlap.py.*(_index_for|_update_index|_stamps|_fingerprint|_load_candidates|_weighted|"
+            r"_tf_rows)", n=2, lines=10)
 
 
 # ---------------------------------------------------------------------------------------------- as of

@@ -34,8 +34,9 @@ from .models import ApplicationFile
 S = ApplicationStatus
 
 
-def overlaps_for(app) -> list[dict]:
-    """Overlap evidence for an application (name, duties, aliases against the region's bodies and 三定)."""
+def overlaps_for(app, *, include_descendants: bool = False) -> list[dict]:
+    """Overlap evidence for an application (name, duties, aliases against the region's bodies and 三定;
+    with `include_descendants`, those of its subordinate regions too)."""
     from yixie.ledger.overlap import find_overlaps
 
     state = app.proposed or {}
@@ -44,7 +45,7 @@ def overlaps_for(app) -> list[dict]:
     exclude = [app.body_id] if app.body_id else []
     exclude += list(app.merge_bodies.values_list("pk", flat=True))
     matches = find_overlaps(region=app.region, name=name, duties=duties, aliases=state.get("aliases") or [],
-                            exclude_body_ids=exclude, top=10)
+                            exclude_body_ids=exclude, top=10, include_descendants=include_descendants)
     return [asdict(m) | {"level": m.level} for m in matches]
 
 
@@ -179,7 +180,10 @@ def application_detail(request, pk: int):
     if ctx["show_evidence"]:
         from yixie.ledger.overlap import highlight
 
-        ctx["overlaps"] = overlaps_for(app)
+        # 编办 may widen the comparison to the subordinate regions (a city's counties) with a GET toggle.
+        ctx["can_widen_overlaps"] = services._may(u, "application.review_establishment", app)
+        ctx["overlaps_wide"] = ctx["can_widen_overlaps"] and request.GET.get("overlaps") == "wide"
+        ctx["overlaps"] = overlaps_for(app, include_descendants=ctx["overlaps_wide"])
         ctx["load"] = selectors.leader_load(app)
         terms = {t for m in ctx["overlaps"] if m["level"] != "low" for t in m["shared_terms"]}
         if ctx["proposed"] and terms:

@@ -32,18 +32,31 @@ How it scores (the choices are measured on the labelled set in ``tests/overlap_p
   department whose one sentence says 统一负责食品安全监督管理 covers a 食品安全 body); a department's
   name counts at half weight (市城市管理局 is meant to go with 城市管理).
 
-Indexes are cached per process and region and rebuilt when the ledger changes: each call runs a cheap
-fingerprint query (latest event id and count, latest body and department ``updated_at`` and count of
-the region), so a write made by another app server is seen on the next call; nothing is shared between
-processes. (A write whose ``updated_at`` is older than the region's latest, which only clock skew
-between app servers can produce, and which records no event, would be seen at the next write.)
-The private jieba dictionary grows by the names of the regions indexed in the process. Since a
-compound is always counted with its parts, this moves scores only slightly (the compound's own weight),
-but two processes that indexed different regions first may differ in the second decimal.
+Scope: the region's own bodies and departments, or with ``include_descendants`` those of every region
+below it too (a province, or a city and its counties, in one index; the regions' names are all prefixes).
+
+Indexes are cached per process and scope, and kept current (docs/decisions/0008-overlap-index.md): each
+call runs a cheap fingerprint query (latest event id and count, latest body and department ``updated_at``
+and count of the scope), so a write made by another app server is seen on the next call; nothing is
+shared between processes. When the fingerprint moved, the ``updated_at`` of every body and department of
+the scope is read and only the rows whose stamp changed are loaded and analysed again (`_update_index`);
+the others keep their tf rows. (A write whose ``updated_at`` is older than the scope's latest, which only
+clock skew between app servers can produce, and which records no event, would be seen at the next write.)
+A query scores every candidate at once (rapidfuzz ``cdist`` on the names, numpy for the rest), then
+scores the best again one by one with the same functions, for the alias and the shared terms.
+
+The private jieba dictionary grows by the names of the scopes indexed in the process. A text's tokens
+are cached (`_tokens`) with the point of the dictionary's growth they were cut at, and are cut again
+only when a word added since occurs in the text: a new word can change no other text, since words are
+added without raising jieba's total frequency. So cached tokens are always those a fresh cut would
+give, in this process. Since a compound is always counted with its parts, the dictionary's history
+moves scores only slightly (the compound's own weight), but two processes that indexed different
+regions first may differ in the second decimal.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import threading
@@ -120,6 +133,16 @@ _STOP: frozenset[str] = frozenset()
 # Words added to the dictionary (domain terms, body and department names) → their parts, so that a
 # compound also counts as the words it is made of.
 _PARTS: dict[str, tuple[str, ...]] = {}
+# The words given parts after the domain dictionary was loaded (body and department names), in order:
+# the private dictionary only grows, and a text's tokens (and their parts) can change only if one of
+# these words occurs in it. `tokenize` and `_update_index` use this log to tell stale tokens from good.
+_WORD_LOG: list[str] = []
+# Tokens of each text seen, with the length of _WORD_LOG they were cut at (see `tokenize`).
+_TOKENS: dict[str, tuple[int, tuple[str, ...]]] = {}
+_TOKEN_CACHE_MAX = 400_000
+# Beyond this many words added since a text was cut, cutting it again is cheaper than checking them.
+_RECHECK_MAX = 2_000
+_WORDS: dict[str, str] = {}  # one string object per distinct token
 _CJK_OR_ALNUM = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
 
 
@@ -147,7 +170,7 @@ def _get_tokenizer():
             tk.initialize()
             _STOP = frozenset(_read_list(STOPWORDS_FILE))
             for term in _read_list(TERMS_FILE):
-                _add_word(tk, term, None if EXPAND_TERM_PARTS else ())
+                _add_word(tk, term, None if EXPAND_TERM_PARTS else (), log=False)
             _tokenizer = tk
     return _tokenizer
 
@@ -156,32 +179,63 @@ def _keep(word: str) -> bool:
     return len(word) > 1 and word not in _STOP and bool(_CJK_OR_ALNUM.search(word))
 
 
-def _add_word(tk, word: str, parts: Iterable[str] | None = None) -> None:
-    """Add a word to the private dictionary, remembering what it was made of before."""
+def _add_word(tk, word: str, parts: Iterable[str] | None = None, *, log: bool = True) -> None:
+    """Add a word to the private dictionary, remembering what it was made of before.
+
+    jieba's ``add_word`` also raises the dictionary's total frequency, which shifts the weight of every
+    path through every text a little; the total is left as loaded here, so that a new word can change
+    only the texts it occurs in (which is what lets `tokenize` keep the tokens of the others)."""
     if len(word) < 2 or word in _PARTS:
         return
     if parts is None:
         parts = tk.lcut(word, HMM=False)
     kept = tuple(p for p in dict.fromkeys(parts) if p != word and _keep(p))
     _PARTS[word] = kept
+    if log:
+        _WORD_LOG.append(word)
     if not tk.FREQ.get(word):
-        tk.add_word(word)
+        tk.FREQ[word] = tk.suggest_freq(word, False)
+        for i in range(1, len(word)):
+            tk.FREQ.setdefault(word[:i], 0)
+
+
+def _stale(text: str, since: int) -> bool:
+    """Whether a word added after position `since` of _WORD_LOG may cut `text` otherwise."""
+    if since >= len(_WORD_LOG):
+        return False
+    if len(_WORD_LOG) - since > _RECHECK_MAX:
+        return True
+    return any(w in text for w in itertools.islice(_WORD_LOG, since, None))
+
+
+def _tokens(text: str) -> tuple[str, ...]:
+    """`tokenize`, cached: a text is cut again only when a word added since occurs in it."""
+    tk = _get_tokenizer()
+    with _LOCK:
+        hit = _TOKENS.get(text)
+        now = len(_WORD_LOG)
+        if hit is not None and (hit[0] == now or not _stale(text, hit[0])):
+            if hit[0] != now:
+                _TOKENS[text] = (now, hit[1])
+            return hit[1]
+        words = tuple(_WORDS.setdefault(w, w) for w in (w.lower() for w in tk.lcut(text, HMM=False) if _keep(w)))
+        if len(_TOKENS) >= _TOKEN_CACHE_MAX:
+            _TOKENS.clear()
+        _TOKENS[text] = (now, words)
+        return words
 
 
 def tokenize(text: str) -> list[str]:
     """Words of a text: jieba with the domain dictionary; stop words and one-character tokens removed."""
     if not text:
         return []
-    tk = _get_tokenizer()
-    with _LOCK:
-        words = tk.lcut(text, HMM=False)
-    return [w.lower() for w in words if _keep(w)]
+    return list(_tokens(text))
 
 
 def _terms(text: str, extra_stop: frozenset[str] = frozenset()) -> list[str]:
     """The analyzer of the duties index: the words, plus the parts of compound words."""
     out: list[str] = []
-    for w in tokenize(text):
+    for w in _tokens(text) if text else ():
         if w in extra_stop:
             continue
         out.append(w)
@@ -321,20 +375,50 @@ class _Candidate:
     names: tuple[_Name, ...]
     duties: str
     name_words: frozenset[str] = frozenset()
+    grams: tuple[str, ...] = ()  # each name's spec as bigram codes (see `_Index.codes`)
 
 
 @dataclass
 class _Index:
+    """Every candidate of a scope, with what a query needs as arrays.
+
+    Duties: TF-IDF (sublinear tf, smooth idf, L2 rows; the same figures as scikit-learn's
+    ``TfidfVectorizer`` fitted on the candidates) kept as the raw tf rows and recomputed weights, so that
+    a candidate can be replaced without cutting the others again. Names: one entry per name of every
+    candidate (owner row, spec, spec as bigram codes, normalised form, core, abbreviation flag), scored
+    for a query with two ``rapidfuzz.process.cdist`` calls and numpy masks."""
+
     candidates: list[_Candidate]
     prefixes: tuple[str, ...]
     extra_stop: frozenset[str]
-    vectorizer: object | None = None
-    matrix: object | None = None  # candidates × terms, rows L2-normalised
+    region_names: tuple[str, ...] = ()
+    # (kind, id) → updated_at of every body and department of the scope, candidate or not.
+    stamps: dict = field(default_factory=dict)
+    # duties
+    vocabulary: dict[str, int] = field(default_factory=dict)
     terms: list[str] = field(default_factory=list)
-    # Departments' 三定 cover many tasks: each sentence is also compared on its own.
+    tf: object | None = None  # candidates × terms, 1 + ln(count)
+    chunk_tf: object | None = None  # departments' sentences × terms
+    chunk_owner: object | None = None  # candidate row of each sentence
+    idf: object | None = None
+    matrix: object | None = None  # candidates × terms, rows L2-normalised
     chunks: object | None = None  # sentences × terms, rows L2-normalised
-    chunk_owner: list[int] = field(default_factory=list)  # candidate row of each sentence
+    # names
+    codes: dict[str, str] = field(default_factory=dict)  # bigram → one character standing for it
+    owner: object | None = None
+    specs: list[str] = field(default_factory=list)
+    grams: list[str] = field(default_factory=list)
+    norms: object | None = None
+    cores: object | None = None
+    abbreviation: object | None = None
+    is_department: object | None = None
+    body_ids: object | None = None  # Body.pk per row, -1 for a department
     build_seconds: float = 0.0
+    analysed: int = 0  # candidates analysed by the build or update that made this index
+
+    @property
+    def vectorizer(self):  # the duties index exists (some candidate has a word left after stop words)
+        return self if self.terms else None
 
 
 def _region_prefixes(region_names: Iterable[str]) -> tuple[str, ...]:
@@ -348,23 +432,105 @@ def _region_prefixes(region_names: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(dict.fromkeys(out), key=len, reverse=True))
 
 
-def _build_index(raw: Sequence[dict], region_names: Sequence[str]) -> _Index:
+def _code(i: int) -> str:
+    """The i-th character standing for a bigram (any character will do; surrogates are skipped)."""
+    c = 0x100 + i
+    return chr(c + 0x800 if c >= 0xD800 else c)
+
+
+def _gram_string(spec: str, codes: dict[str, str], local: dict[str, str] | None = None) -> str:
+    """A spec's bigrams as one string, a character per bigram, so that rapidfuzz compares bigram sequences
+    as fast as strings. `local`: codes for bigrams the index does not know (a query's), never stored."""
+    out = []
+    for b in _bigrams(spec):
+        ch = codes.get(b)
+        if ch is None:
+            if local is None:
+                ch = codes[b] = _code(len(codes))
+            else:
+                ch = local.get(b) or local.setdefault(b, _code(len(codes) + len(local)))
+        out.append(ch)
+    return "".join(out)
+
+
+def _tf_rows(docs: Sequence[Sequence[str]], vocabulary: dict[str, int], terms: list[str] | None):
+    """Sublinear tf rows (1 + ln count) of term lists; new terms are added to `vocabulary` when `terms`
+    is given, else left out (as a fitted vectorizer's ``transform`` does)."""
+    import numpy as np
+    from scipy import sparse
+
+    indptr, indices, data = [0], [], []
+    for doc in docs:
+        counts: dict[int, int] = {}
+        for t in doc:
+            j = vocabulary.get(t)
+            if j is None:
+                if terms is None:
+                    continue
+                j = vocabulary[t] = len(terms)
+                terms.append(t)
+            counts[j] = counts.get(j, 0) + 1
+        indices.extend(counts)
+        data.extend(counts.values())
+        indptr.append(len(indices))
+    values = np.asarray(data, dtype=np.float64)
+    np.log(values, out=values)
+    values += 1.0
+    return sparse.csr_matrix((values, np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int64)),
+                             shape=(len(docs), len(vocabulary)))
+
+
+def _weighted(tf, idf):
+    """tf × idf with rows L2-normalised (zero rows stay zero)."""
+    import numpy as np
+
+    m = tf.copy()
+    m.data *= idf[m.indices]
+    rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
+    norms = np.sqrt(np.bincount(rows, weights=m.data * m.data, minlength=m.shape[0]))
+    norms[norms == 0] = 1.0
+    m.data /= norms[rows]
+    return m
+
+
+def _sentences(c: _Candidate) -> list[str]:
+    if c.kind != "department":
+        return []
+    return [s for s in _SENTENCE.split(c.duties) if len(s) >= 8]
+
+
+def _candidate(r: dict, prefixes: Sequence[str]) -> _Candidate:
+    dept = r["kind"] == "department"
+    names = tuple(_name(label, prefixes, is_main=is_main, short=short, department=dept)
+                  for label, is_main, short in r["names"] if label and label.strip())
+    return _Candidate(r["kind"], r["id"], r["name"], r["status"], names, r.get("duties") or "")
+
+
+def _build_index(raw: Sequence[dict], region_names: Sequence[str], stamps: dict | None = None) -> _Index:
     """An index over candidate dicts: kind, id, name, status, names [(label, is_main, short)], duties."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    prefixes = _region_prefixes(region_names)
+    empty = _Index([], prefixes, frozenset(p for p in prefixes if len(p) >= 2), tuple(region_names))
+    return _update_index(empty, raw, set(), stamps or {})
+
+
+def _update_index(old: _Index, raw: Sequence[dict], drop: set[tuple[str, int]], stamps: dict) -> _Index:
+    """A new index: `old` without the candidates in `drop` or in `raw`, with those of `raw` (new or
+    changed). The unchanged candidates keep their tf rows, unless a word added to the dictionary by the
+    new names occurs in their texts (then they are analysed again, as a full build would). `old` is not
+    modified (a query may be running on it)."""
+    import numpy as np
+    from scipy import sparse
 
     started = time.perf_counter()
     tk = _get_tokenizer()
-    prefixes = _region_prefixes(region_names)
-    extra_stop = frozenset(p for p in prefixes if len(p) >= 2)
-    candidates: list[_Candidate] = []
+    prefixes, extra_stop = old.prefixes, old.extra_stop
+    fresh = [_candidate(r, prefixes) for r in raw]
+    replaced = drop | {(c.kind, c.id) for c in fresh}
     with _LOCK:
-        for r in raw:
-            dept = r["kind"] == "department"
-            names = tuple(_name(label, prefixes, is_main=is_main, short=short, department=dept)
-                          for label, is_main, short in r["names"] if label and label.strip())
-            candidates.append(_Candidate(r["kind"], r["id"], r["name"], r["status"], names, r.get("duties") or ""))
-            # The region's names become words (a name in a duties text is strong evidence), the core too.
-            for n in names:
+        logged = len(_WORD_LOG)
+        # The candidates' names become words (a name in a duties text is strong evidence), the core too.
+        for c in fresh:
+            for n in c.names:
                 if n.abbreviation:
                     continue
                 core_parts = tk.lcut(n.core, HMM=False) if len(n.core) >= 2 else []
@@ -372,31 +538,72 @@ def _build_index(raw: Sequence[dict], region_names: Sequence[str]) -> _Index:
                     _add_word(tk, n.core, core_parts)
                 if len(n.norm) >= 4:
                     _add_word(tk, n.norm, [n.core, *core_parts])
-    for c in candidates:
+        added = _WORD_LOG[logged:]
+    keep: list[int] = []
+    for i, c in enumerate(old.candidates):
+        if (c.kind, c.id) in replaced:
+            continue
+        if added and (any(w in c.duties for w in added)
+                      or any(w in n.core for n in c.names for w in added)):
+            fresh.append(_Candidate(c.kind, c.id, c.name, c.status, c.names, c.duties))  # analysed again
+            continue
+        keep.append(i)
+    codes = old.codes  # only grows; a code is never reused
+    for c in fresh:
         c.name_words = frozenset(w for n in c.names if not n.abbreviation for w in _terms(n.core, extra_stop))
-    index = _Index(candidates, prefixes, extra_stop)
-    docs = [c.duties for c in candidates]
-    if any(d.strip() for d in docs):
-        vectorizer = TfidfVectorizer(analyzer=lambda text: _terms(text, extra_stop), sublinear_tf=True,
-                                     norm="l2", smooth_idf=True)
-        try:
-            index.matrix = vectorizer.fit_transform(docs).tocsr()
-            index.vectorizer = vectorizer
-            index.terms = list(vectorizer.get_feature_names_out())
-        except ValueError:  # nothing but stop words
-            index.vectorizer = index.matrix = None
-    if index.vectorizer is not None:
-        sentences: list[str] = []
-        for i, c in enumerate(candidates):
-            if c.kind == "department":
-                for sentence in _SENTENCE.split(c.duties):
-                    if len(sentence) >= 8:
-                        sentences.append(sentence)
-                        index.chunk_owner.append(i)
-        if sentences:
-            index.chunks = index.vectorizer.transform(sentences).tocsr()
+        c.grams = tuple(_gram_string(n.spec, codes) for n in c.names)
+    index = _Index([old.candidates[i] for i in keep] + fresh, prefixes, extra_stop, old.region_names,
+                   stamps=stamps, codes=codes)
+
+    # Duties: tf rows of the kept candidates as they were, new rows for the others.
+    vocabulary, terms = dict(old.vocabulary), list(old.terms)
+    new_tf = _tf_rows([_terms(c.duties, extra_stop) for c in fresh], vocabulary, terms)
+    new_sentences = [(len(keep) + k, s) for k, c in enumerate(fresh) for s in _sentences(c)]
+    new_chunk_tf = _tf_rows([_terms(s, extra_stop) for _o, s in new_sentences], vocabulary, None)
+    width = len(terms)
+    if old.tf is not None and keep:
+        kept_tf = old.tf[np.asarray(keep)]
+        kept_tf.resize(len(keep), width)
+        tf = sparse.vstack([kept_tf, _resized(new_tf, width)], format="csr")
+        renumber = np.full(len(old.candidates), -1)
+        renumber[np.asarray(keep)] = np.arange(len(keep))
+        owners = renumber[old.chunk_owner]
+        kept_chunks = old.chunk_tf[np.nonzero(owners >= 0)[0]]
+        kept_chunks.resize(kept_chunks.shape[0], width)
+        chunk_tf = sparse.vstack([kept_chunks, _resized(new_chunk_tf, width)], format="csr")
+        chunk_owner = np.concatenate([owners[owners >= 0], np.asarray([o for o, _s in new_sentences], dtype=int)])
+    else:
+        tf, chunk_tf = _resized(new_tf, width), _resized(new_chunk_tf, width)
+        chunk_owner = np.asarray([o for o, _s in new_sentences], dtype=int)
+    n = tf.shape[0]
+    df = np.bincount(tf.indices, minlength=width)
+    idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
+    idf[df == 0] = 0.0  # a term only removed candidates had: not in the vocabulary of a fresh fit
+    index.vocabulary, index.terms, index.tf, index.chunk_tf, index.chunk_owner, index.idf = (
+        vocabulary, terms, tf, chunk_tf, chunk_owner, idf)
+    if df.any():
+        index.matrix, index.chunks = _weighted(tf, idf), _weighted(chunk_tf, idf)
+    else:
+        index.terms = []
+
+    # Names: one entry per name of every candidate.
+    entries = [(row, n, g) for row, c in enumerate(index.candidates) for n, g in zip(c.names, c.grams, strict=True)]
+    index.owner = np.asarray([row for row, _n, _g in entries], dtype=np.int64)
+    index.specs = [n.spec for _r, n, _g in entries]
+    index.grams = [g for _r, _n, g in entries]
+    index.norms = np.asarray([n.norm for _r, n, _g in entries] or [""], dtype=object)[: len(entries)]
+    index.cores = np.asarray([n.core for _r, n, _g in entries] or [""], dtype=object)[: len(entries)]
+    index.abbreviation = np.asarray([n.abbreviation for _r, n, _g in entries], dtype=bool)
+    index.is_department = np.asarray([c.kind == "department" for c in index.candidates], dtype=bool)
+    index.body_ids = np.asarray([c.id if c.kind == "body" else -1 for c in index.candidates], dtype=np.int64)
+    index.analysed = len(fresh)
     index.build_seconds = time.perf_counter() - started
     return index
+
+
+def _resized(m, width: int):
+    m.resize(m.shape[0], width)
+    return m
 
 
 def _combine(name_score: float, duties_score: float) -> float:
@@ -404,43 +611,94 @@ def _combine(name_score: float, duties_score: float) -> float:
     return W_MAX * hi + (1 - W_MAX) * (name_score + duties_score) / 2
 
 
+def _query_vector(index: _Index, duties: str):
+    """The proposal's duties as a TF-IDF row of the index (None when it shares no word with it)."""
+    if not index.terms or not duties or not duties.strip():
+        return None
+    q = _tf_rows([_terms(duties, index.extra_stop)], index.vocabulary, None)
+    q.resize(1, len(index.terms))
+    q = _weighted(q, index.idf)
+    q.eliminate_zeros()
+    return q if q.nnz else None
+
+
+def _name_scores(index: _Index, qnames: Sequence[_Name]):
+    """Every candidate's best name similarity to any query name (`_name_score`, for all rows at once)."""
+    import numpy as np
+    from rapidfuzz.distance import Indel
+    from rapidfuzz.process import cdist
+
+    best = np.zeros(len(index.candidates))
+    if not qnames or not index.specs:
+        return best
+    empty = np.asarray([not s for s in index.specs])
+    local: dict[str, str] = {}
+    for q in qnames:
+        exact = index.norms == q.norm
+        same_core = (index.cores == q.core) & ~index.abbreviation & (not q.abbreviation)
+        if q.abbreviation:
+            sim = np.zeros(len(index.specs))
+        else:
+            chars = cdist([q.spec], index.specs, scorer=Indel.normalized_similarity, dtype=np.float64, workers=1)[0]
+            grams = cdist([_gram_string(q.spec, index.codes, local)], index.grams,
+                          scorer=Indel.normalized_similarity, dtype=np.float64, workers=1)[0]
+            sim = np.where(empty | (not q.spec), 0.0, (chars + grams) / 2)
+        sim = np.where(exact | same_core, 1.0, np.where(index.abbreviation, 0.0, sim))
+        np.maximum.at(best, index.owner, np.round(sim, 9))
+    return best
+
+
 def _query(index: _Index, *, name: str, duties: str, aliases: Sequence[str] = (),
            exclude_body_ids: Iterable[int] = (), top: int = 10, include_departments: bool = True) -> list[Match]:
-    excluded = set(exclude_body_ids)
+    """The candidates closest to a proposal, best first: every candidate scored with numpy, then the
+    best (and whatever ties with them) scored again one by one, for the alias and the shared terms."""
+    import numpy as np
+
     prefixes = index.prefixes
     qnames = [_name(name, prefixes, is_main=True)] if name and name.strip() else []
     qnames += [_name(a, prefixes, is_main=False) for a in aliases if a and a.strip()]
-    qvec = None
-    if index.vectorizer is not None and duties and duties.strip():
-        qvec = index.vectorizer.transform([duties]).tocsr()
-        if qvec.nnz == 0:
-            qvec = None
-    cosines = None
+    qvec = _query_vector(index, duties)
+    n_rows = len(index.candidates)
     if qvec is not None:
         cosines = (index.matrix @ qvec.T).toarray().ravel()
-        if index.chunks is not None:
-            for owner, cos in zip(index.chunk_owner, (index.chunks @ qvec.T).toarray().ravel(), strict=True):
-                cosines[owner] = max(cosines[owner], SENTENCE_WEIGHT * cos)
+        if index.chunks is not None and index.chunks.shape[0]:
+            np.maximum.at(cosines, index.chunk_owner, SENTENCE_WEIGHT * (index.chunks @ qvec.T).toarray().ravel())
+        cosines = np.clip(cosines, 0.0, 1.0)
+    else:
+        cosines = np.zeros(n_rows)
+    name_scores = _name_scores(index, qnames)
+    weighted = name_scores ** NAME_EXPONENT * np.where(index.is_department, DEPARTMENT_NAME_WEIGHT, 1.0)
+    scores = W_MAX * np.maximum(weighted, cosines) + (1 - W_MAX) * (weighted + cosines) / 2
+    eligible = scores > MIN_SCORE
+    excluded = list(exclude_body_ids)
+    if excluded:
+        eligible &= ~np.isin(index.body_ids, np.asarray(excluded, dtype=np.int64))
+    if not include_departments:
+        eligible &= ~index.is_department
+    rows = np.nonzero(eligible)[0]
+    if top and len(rows) > top:
+        # The `top` best and every candidate that may round to the score of the last of them (ties go by name).
+        floor = np.partition(scores[rows], len(rows) - top)[len(rows) - top]
+        rows = rows[scores[rows] >= floor - 1.5e-4]
     qname_words = {w for n in qnames if not n.abbreviation for w in _terms(n.core, index.extra_stop)}
-    out: list[Match] = []
-    for i, c in enumerate(index.candidates):
-        if c.kind == "body" and c.id in excluded:
-            continue
-        if c.kind == "department" and not include_departments:
-            continue
+    found: list[tuple[float, int, float, float, str]] = []
+    for i in rows.tolist():
+        c = index.candidates[i]
         n_score, alias = _name_score(qnames, c.names) if qnames else (0.0, "")
-        d_score = float(cosines[i]) if cosines is not None else 0.0
-        d_score = min(1.0, max(0.0, d_score))
-        weighted_name = n_score ** NAME_EXPONENT * (DEPARTMENT_NAME_WEIGHT if c.kind == "department" else 1.0)
-        score = _combine(weighted_name, d_score)
-        if score <= MIN_SCORE:
-            continue
-        shared = _shared_terms(index, i, qvec, qname_words, c)
+        d_score = float(cosines[i])
+        score = _combine(n_score ** NAME_EXPONENT * (DEPARTMENT_NAME_WEIGHT if c.kind == "department" else 1.0),
+                         d_score)
+        if score > MIN_SCORE:
+            found.append((score, i, n_score, d_score, alias))
+    found.sort(key=lambda f: (-round(f[0], 4), index.candidates[f[1]].kind != "body", index.candidates[f[1]].name,
+                              index.candidates[f[1]].id))
+    out = []
+    for score, i, n_score, d_score, alias in found[:top] if top else found:
+        c = index.candidates[i]
         out.append(Match(kind=c.kind, id=c.id, name=c.name, status=c.status, score=round(score, 4),
-                         name_score=round(n_score, 4), duties_score=round(d_score, 4), shared_terms=shared,
-                         matched_alias=alias))
-    out.sort(key=lambda m: (-m.score, m.kind != "body", m.name))
-    return out[:top] if top else out
+                         name_score=round(n_score, 4), duties_score=round(d_score, 4),
+                         shared_terms=_shared_terms(index, i, qvec, qname_words, c), matched_alias=alias))
+    return out
 
 
 def _shared_terms(index: _Index, row: int, qvec, qname_words: set[str], cand: _Candidate) -> tuple[str, ...]:
@@ -473,8 +731,12 @@ def _shared_terms(index: _Index, row: int, qvec, qname_words: set[str], cand: _C
 
 # ---------------------------------------------------------------------------------------------- the ledger
 
-_CACHE: dict[int, OrderedDict] = {}
+# (region id, with descendants) → {(day, recent years): (fingerprint, index)}
+_CACHE: dict[tuple[int, bool], OrderedDict] = {}
 _CACHE_PER_REGION = 8
+# When more than this share of the rows of a scope changed (and more than 100), the index is built afresh
+# rather than updated (either gives the same index; the update saves nothing then).
+_FULL_BUILD_SHARE = 0.5
 
 
 def invalidate(region_id: int | None = None) -> None:
@@ -483,21 +745,36 @@ def invalidate(region_id: int | None = None) -> None:
         if region_id is None:
             _CACHE.clear()
         else:
-            _CACHE.pop(region_id, None)
+            for key in [k for k in _CACHE if k[0] == region_id]:
+                _CACHE.pop(key, None)
 
 
-def _fingerprint(region_id: int) -> tuple:
-    """Cheap: changes whenever a body, an event or a department of the region is written, by any process."""
+def _fingerprint(region_ids: Sequence[int]) -> tuple:
+    """Cheap: changes whenever a body, an event or a department of the regions is written, by any process."""
     from django.db.models import Count, Max
 
     from yixie.org.models import Department
 
     from .models import Body, LedgerEvent
 
-    ev = LedgerEvent.objects.filter(region_id=region_id).aggregate(m=Max("id"), n=Count("id"))
-    bo = Body.objects.filter(region_id=region_id).aggregate(m=Max("updated_at"), n=Count("id"))
-    de = Department.objects.filter(region_id=region_id).aggregate(m=Max("updated_at"), n=Count("id"))
+    where = {"region_id": region_ids[0]} if len(region_ids) == 1 else {"region_id__in": region_ids}
+    ev = LedgerEvent.objects.filter(**where).aggregate(m=Max("id"), n=Count("id"))
+    bo = Body.objects.filter(**where).aggregate(m=Max("updated_at"), n=Count("id"))
+    de = Department.objects.filter(**where).aggregate(m=Max("updated_at"), n=Count("id"))
     return (ev["m"], ev["n"], bo["m"], bo["n"], de["m"], de["n"])
+
+
+def _stamps(region_ids: Sequence[int]) -> dict:
+    """(kind, id) → updated_at of every body and department of the regions: what changed since an index
+    was built is what has another stamp (every ledger write saves the body, which sets updated_at)."""
+    from yixie.org.models import Department
+
+    from .models import Body
+
+    out = {("body", pk): at for pk, at in Body.objects.filter(region_id__in=region_ids).values_list("id", "updated_at")}
+    out.update({("department", pk): at
+                for pk, at in Department.objects.filter(region_id__in=region_ids).values_list("id", "updated_at")})
+    return out
 
 
 def _years_before(d: date, years: int) -> date:
@@ -513,7 +790,10 @@ def _lines(value) -> list[str]:
     return [str(v).strip() for v in (value or []) if str(v).strip()]
 
 
-def _load_candidates(region, on: date | None, recent_years: int) -> list[dict]:
+def _load_candidates(regions, on: date | None, recent_years: int, *, body_ids: Iterable[int] | None = None,
+                     department_ids: Iterable[int] | None = None) -> list[dict]:
+    """The candidates of a region (a Region) or of several (their ids); only the given bodies and
+    departments when `body_ids` / `department_ids` are given."""
     from django.db.models import Q
     from django.utils import timezone
 
@@ -522,26 +802,31 @@ def _load_candidates(region, on: date | None, recent_years: int) -> list[dict]:
     from .choices import BodyStatus
     from .models import Body, LedgerEvent
 
+    region_ids = [regions.pk] if hasattr(regions, "pk") else list(regions)
     day = on or timezone.localdate()
     cutoff = _years_before(day, recent_years)
     raw: list[dict] = []
     if on is None:
-        rows = (Body.objects.filter(region=region)
-                .filter(Q(status=BodyStatus.ACTIVE) | Q(ended_on__gte=cutoff))
-                .values("id", "name", "short_name", "aliases", "former_names", "duties", "status"))
-        for b in rows:
+        rows = (Body.objects.filter(region_id__in=region_ids)
+                .filter(Q(status=BodyStatus.ACTIVE) | Q(ended_on__gte=cutoff)))
+        if body_ids is not None:
+            rows = rows.filter(pk__in=list(body_ids))
+        for b in rows.values("id", "name", "short_name", "aliases", "former_names", "duties", "status"):
             raw.append(_body_raw(b["id"], b["name"], b["status"], b["short_name"], _lines(b["aliases"]),
                                  _lines(b["former_names"]), b["duties"]))
     else:
-        rows = (LedgerEvent.objects.in_force_on(on).filter(region=region)
-                .filter(Q(status=BodyStatus.ACTIVE) | Q(effective_on__gte=cutoff))
-                .values("body_id", "name", "status", "state"))
-        for ev in rows:
+        rows = (LedgerEvent.objects.in_force_on(on).filter(region_id__in=region_ids)
+                .filter(Q(status=BodyStatus.ACTIVE) | Q(effective_on__gte=cutoff)))
+        if body_ids is not None:
+            rows = rows.filter(body_id__in=list(body_ids))
+        for ev in rows.values("body_id", "name", "status", "state"):
             s = ev["state"] or {}
             raw.append(_body_raw(ev["body_id"], ev["name"], ev["status"], s.get("short_name", ""),
                                  _lines(s.get("aliases")), _lines(s.get("former_names")), s.get("duties", "")))
-    for d in (Department.objects.filter(region=region, is_active=True).exclude(duties="")
-              .values("id", "name", "short_name", "duties")):
+    departments = Department.objects.filter(region_id__in=region_ids, is_active=True).exclude(duties="")
+    if department_ids is not None:
+        departments = departments.filter(pk__in=list(department_ids))
+    for d in departments.values("id", "name", "short_name", "duties"):
         names = [(d["name"], True, False)]
         if d["short_name"]:
             names.append((d["short_name"], False, False))
@@ -559,23 +844,53 @@ def _body_raw(pk, name, status, short_name, aliases, former_names, duties) -> di
     return {"kind": "body", "id": pk, "name": name, "status": status, "names": names, "duties": duties or ""}
 
 
-def _index_for(region, on: date | None, recent_years: int) -> _Index:
+def _scope(region, include_descendants: bool) -> tuple[list[int], list[str]]:
+    """The region ids of a scope and the region names that prefix its names (the scope's and the parent's)."""
+    from yixie.org.models import Region
+    from yixie.org.scopes import region_subtree_ids
+
+    parent = getattr(region, "parent", None)
+    parent_names = [parent.name] if parent is not None else []
+    if not include_descendants:
+        return [region.pk], [region.name, *parent_names]
+    ids = region_subtree_ids({region.pk})
+    names = dict(Region.objects.filter(pk__in=ids).values_list("id", "name"))
+    return sorted(ids), [region.name, *parent_names, *(names[i] for i in sorted(ids) if i != region.pk)]
+
+
+def _index_for(region, on: date | None, recent_years: int, include_descendants: bool = False) -> _Index:
+    """The cached index of a scope: as it is while the fingerprint holds; else brought up to date with the
+    bodies and departments whose stamp changed; built afresh the first time (or after a large change)."""
     from django.utils import timezone
 
-    fp = _fingerprint(region.pk)
-    key = (on.isoformat() if on else f"today:{timezone.localdate().isoformat()}", recent_years)
+    region_ids, region_names = _scope(region, include_descendants)
+    fp = _fingerprint(region_ids)
+    key = (on.isoformat() if on else f"today:{timezone.localdate().isoformat()}", recent_years,
+           tuple(region_ids), tuple(region_names))
+    scope = (region.pk, include_descendants)
     with _LOCK:
-        cached = _CACHE.get(region.pk, OrderedDict()).get(key)
-        if cached is not None and cached[0] == fp:
-            _CACHE[region.pk].move_to_end(key)
-            return cached[1]
-    region_names = [region.name]
-    parent = getattr(region, "parent", None)
-    if parent is not None:
-        region_names.append(parent.name)
-    index = _build_index(_load_candidates(region, on, recent_years), region_names)
+        cached = _CACHE.get(scope, OrderedDict()).get(key)
+    if cached is not None and cached[0] == fp:
+        with _LOCK:
+            if key in _CACHE.get(scope, {}):
+                _CACHE[scope].move_to_end(key)
+        return cached[1]
+    stamps = _stamps(region_ids)
+    index = None
+    if cached is not None:
+        old = cached[1]
+        changed = {k for k, at in stamps.items() if old.stamps.get(k) != at}
+        gone = {k for k in old.stamps if k not in stamps}
+        if len(changed) + len(gone) <= max(100, _FULL_BUILD_SHARE * len(old.stamps)):
+            raw = _load_candidates(region_ids, on, recent_years,
+                                   body_ids=[pk for kind, pk in changed if kind == "body"],
+                                   department_ids=[pk for kind, pk in changed if kind == "department"])
+            # A changed row that is no longer a candidate (abolished long ago, department without 三定) drops out.
+            index = _update_index(old, raw, changed | gone, stamps)
+    if index is None:
+        index = _build_index(_load_candidates(region_ids, on, recent_years), region_names, stamps)
     with _LOCK:
-        per_region = _CACHE.setdefault(region.pk, OrderedDict())
+        per_region = _CACHE.setdefault(scope, OrderedDict())
         per_region[key] = (fp, index)
         per_region.move_to_end(key)
         while len(per_region) > _CACHE_PER_REGION:
@@ -585,17 +900,19 @@ def _index_for(region, on: date | None, recent_years: int) -> _Index:
 
 def find_overlaps(*, region, name: str, duties: str, aliases: Sequence[str] = (),
                   exclude_body_ids: Iterable[int] = (), on: date | None = None, top: int = 10,
-                  include_departments: bool = True, recent_years: int = 3) -> list[Match]:
+                  include_departments: bool = True, recent_years: int = 3,
+                  include_descendants: bool = False) -> list[Match]:
     """The bodies and departments of `region` closest to a proposal, best first (only score > 0.05).
 
     Candidates: bodies active on `on` (default: today, from the current rows; with `on`, from the
     ledger events in force that day) or ended within `recent_years` before it, and the region's
-    departments with 三定 duties. `exclude_body_ids`: the body being changed, when an application
-    adjusts or renames an existing body.
+    departments with 三定 duties; with `include_descendants`, those of every region below it too (a
+    province, or a city and its counties, in one index). `exclude_body_ids`: the body being changed,
+    when an application adjusts or renames an existing body.
     """
     if region is None:
         return []
-    index = _index_for(region, on, recent_years)
+    index = _index_for(region, on, recent_years, include_descendants)
     return _query(index, name=name, duties=duties, aliases=aliases, exclude_body_ids=exclude_body_ids, top=top,
                   include_departments=include_departments)
 

@@ -137,3 +137,26 @@ def test_bad_meeting_and_publication_input_is_named(client_for, city):
     assert "文号" in r.content.decode() and "〔" in r.content.decode()
     app.refresh_from_db()
     assert app.status == "decided"
+
+
+def test_bianban_may_widen_the_overlap_check_to_subordinate_regions(client_for, city):
+    from yixie.approvals import services
+    from yixie.ledger import overlap
+
+    from .conftest import draft
+
+    overlap.invalidate()
+    establish(city.county, name="青州市预制菜产业发展工作专班", lead=city.qz_fgj,
+              duties="统筹推进青州市预制菜产业发展，建设预制菜原料基地。")
+    app = services.submit(actor=city.hr, app=draft(city))
+    app = services.accept(actor=city.liangban, app=app)
+    url = reverse("approvals:detail", args=[app.pk])
+    bb = client_for(city.bianban)
+    page = bb.get(url).content.decode()
+    assert "含下辖地区" in page and "青州市预制菜产业发展工作专班" not in page
+    page = bb.get(url + "?overlaps=wide").content.decode()
+    assert "青州市预制菜产业发展工作专班" in page and "仅本级" in page
+    # The applicant's clerk sees the evidence of the own region only, and no toggle.
+    page = client_for(city.clerk).get(url + "?overlaps=wide").content.decode()
+    assert "含下辖地区" not in page and "青州市预制菜产业发展工作专班" not in page
+    overlap.invalidate()
