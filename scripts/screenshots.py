@@ -10,7 +10,8 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 
 PAGES = {
     "bianban": [("home", "/"), ("ledger", "/ledger/"), ("ledger_asof_2019", "/ledger/?on=2019-01-01&category=government"),
-                ("ledger_expiring", "/ledger/?expiring=90"), ("documents", "/ledger/documents/"),
+                ("ledger_expiring", "/ledger/?expiring=90"), ("ledger_dept", "/ledger/?dept=发展和改革"),
+                ("ledger_dept_unknown", "/ledger/?dept=市不存在局"), ("documents", "/ledger/documents/"),
                 ("departments", "/org/departments/"), ("posts", "/org/posts/"), ("create", "/ledger/bodies/new/"),
                 ("import", "/ledger/import/"), ("approvals_todo", "/approvals/todo/"),
                 ("approvals_list", "/approvals/"), ("approval_in_review", "/approvals/2/"),
