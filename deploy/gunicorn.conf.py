@@ -41,3 +41,12 @@ access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s %(D)sus "%(a)s"
 
 # Workers' heartbeat files in memory: on a slow or network /tmp gunicorn may think workers hung.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+
+
+# Each worker keeps its own overlap indexes (docs/decisions/0008): build those of the regions with an
+# application under review in a background thread as the worker starts. YIXIE_OVERLAP_WARM=0 turns it off.
+def post_worker_init(worker):
+    if os.environ.get("YIXIE_OVERLAP_WARM", "1") != "0":
+        from yixie.approvals.warmup import start_in_background
+
+        start_in_background()

@@ -187,3 +187,13 @@ def status_counts(user) -> dict:
 
 def can(user, action: str) -> bool:
     return user_can(user, action)
+
+
+def regions_under_review():
+    """The regions with an application waiting for a step of the review (where overlap checks will run)."""
+    from yixie.org.models import Region
+
+    waiting = [ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW, ApplicationStatus.REVIEWED,
+               ApplicationStatus.RETURNED]
+    return Region.objects.filter(
+        id__in=Application.objects.filter(status__in=waiting).values("region_id")).order_by("code")

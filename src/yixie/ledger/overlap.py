@@ -70,7 +70,7 @@ from pathlib import Path
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-__all__ = ["HIGH", "THRESHOLD", "Match", "find_overlaps", "highlight", "invalidate", "tokenize"]
+__all__ = ["HIGH", "THRESHOLD", "Match", "find_overlaps", "highlight", "invalidate", "tokenize", "warm_up"]
 
 # A match at or above THRESHOLD is flagged for the reviewer; at or above HIGH it is shown as a likely
 # duplicate. Both chosen on the labelled set (see the module docstring and tests/test_overlap.py).
@@ -915,6 +915,16 @@ def find_overlaps(*, region, name: str, duties: str, aliases: Sequence[str] = ()
     index = _index_for(region, on, recent_years, include_descendants)
     return _query(index, name=name, duties=duties, aliases=aliases, exclude_body_ids=exclude_body_ids, top=top,
                   include_departments=include_departments)
+
+
+def warm_up(regions: Iterable, *, include_descendants: bool = False) -> int:
+    """Build (or bring up to date) the indexes of these regions now, so that the first check of each in
+    this process does not pay for it (jieba's dictionary and every text cut once). Returns how many."""
+    n = 0
+    for region in regions:
+        _index_for(region, None, 3, include_descendants)
+        n += 1
+    return n
 
 
 # ---------------------------------------------------------------------------------------------- evidence
