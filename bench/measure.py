@@ -440,10 +440,10 @@ class Suite:
                  floor_peak_mb=max(f["peak_mb"] for f in floors), floor_growth_mb=max(f["growth_mb"] for f in floors))
 
     def import_file(self) -> Path:
-        """10,000 rows of the ledger as the template has them, renamed so none clashes (cached per scale+seed).
+        """10,000 rows of the ledger as the export writes them, renamed so none clashes (cached per scale+seed).
 
-        Rows whose 组长/副组长 hold a post with "、" in its title (市委常委、组织部部长) are left out: the
-        import splits that cell on "、" and refuses them (a bug of the export/import round trip, reported).
+        Every row is kept, also those whose 组长/副组长 hold a post with "、" in its title (市委常委、组织部部长):
+        the export joins deputies with "、" and the import must split them back by the known posts.
         """
         from django.utils import timezone
         from openpyxl import Workbook, load_workbook
@@ -451,9 +451,8 @@ class Suite:
         from yixie.ledger import excel
         from yixie.ledger.choices import BodyStatus
         from yixie.ledger.models import LedgerEvent
-        from yixie.org.models import Post
 
-        path = self.cache / f"import{IMPORT_ROWS // 1000}k_{self.scale}_{self.seed}.xlsx"
+        path = self.cache / f"import{IMPORT_ROWS // 1000}k_v2_{self.scale}_{self.seed}.xlsx"
         if path.exists():
             return path
         log(f"building the import file {path.name} (once)")
@@ -462,14 +461,11 @@ class Suite:
         tmp = path.with_suffix(".tmp.xlsx")
         excel.write_export(qs.filter(body_id__lte=ids[-1]).order_by("region__code", "category", "name", "id"),
                            on=timezone.localdate(), stream=tmp)
-        bad_posts = set(Post.objects.filter(name__contains="、").values_list("name", flat=True))
         src = load_workbook(tmp, read_only=True)
         sheets = []
         for ws in src.worksheets:
             rows = [list(r) for r in ws.iter_rows(values_only=True)]
             header, body_rows = rows[0], rows[1:]
-            cols = [header.index("组长"), header.index("副组长")]
-            body_rows = [r for r in body_rows if not any(p in (r[c] or "") for c in cols for p in bad_posts)]
             sheets.append((ws.title, header, body_rows))
         src.close()
         out = Workbook(write_only=True)

@@ -33,6 +33,8 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 # Words clerks search for (names, short names and duties of the demo city's bodies).
 SEARCHES = ["安全", "领导小组", "发展", "食品", "乡村振兴", "应急", "生态", "联席会议", "招商", "专班", "教育", "工作"]
 CATEGORIES = ["", "party", "government", "joint", "taskforce"]
+# What a clerk types into 涉及部门 (the page suggests full names as one types).
+DEPARTMENT_WORDS = ["发展和改革", "应急", "农业农村", "财政", "商务", "教育", "生态环境", "公安"]
 PAST_DATES = ["2019-06-30", "2020-01-01", "2021-07-01", "2022-12-31", "2024-03-15"]
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -44,7 +46,7 @@ _next = count()
 
 
 def _options(page: str, select: str) -> list[str]:
-    """Non-empty option values of one <select> on a page (regions, departments the user may pick)."""
+    """Non-empty option values of one <select> on a page (the regions the user may pick)."""
     m = re.search(rf'<select name="{select}".*?</select>', page, re.S)
     return [v for v in re.findall(r'<option value="([^"]*)"', m.group(0)) if v] if m else []
 
@@ -106,7 +108,11 @@ class Clerk(_YixieUser):
         text = first.text or ""
         self.bodies = BODY_LINK.findall(text)
         self.regions = _options(text, "region")
-        self.departments = _options(text, "department")
+        self.departments = []
+        for word in random.sample(DEPARTMENT_WORDS, 3):
+            offered = self.page("/ledger/departments/suggest/?" + urlencode({"dept": word}),
+                                "department suggestions").text or ""
+            self.departments += re.findall(r'<option value="([^"]+)"', offered)
 
     def _filters(self) -> dict[str, str]:
         query: dict[str, str] = {}
@@ -118,7 +124,7 @@ class Clerk(_YixieUser):
         if self.regions and random.random() < 0.4:
             query["region"] = random.choice(self.regions)
         elif self.departments and random.random() < 0.3:
-            query["department"] = random.choice(self.departments)
+            query["dept"] = random.choice(self.departments)
         if not query:
             query["q"] = random.choice(SEARCHES)
         return query
