@@ -43,7 +43,9 @@ class ApprovalError(Exception):
 
 # ---------------------------------------------------------------- helpers
 
-def _may(user, action: str, app: Application, *, department: bool = False) -> bool:
+def may(user, action: str, app: Application, *, department: bool = False) -> bool:
+    """Whether the user's roles allow `action` on this application (its region, or with `department`
+    its applicant department): what the services require and the pages ask before offering a button."""
     scope = scope_for(user, action)
     if scope.everything:
         return True
@@ -53,7 +55,7 @@ def _may(user, action: str, app: Application, *, department: bool = False) -> bo
 
 
 def _require(user, action: str, app: Application, what: str, *, department: bool = False) -> None:
-    if not _may(user, action, app, department=department):
+    if not may(user, action, app, department=department):
         raise ApprovalError(f"您无权{what}此申请。")
 
 

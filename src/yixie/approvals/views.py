@@ -150,7 +150,7 @@ def application_detail(request, pk: int):
     pending = {r.step: r for r in app.reviews.filter(round=app.round, decision="", cancelled=False)}
 
     def may(action, step=None):
-        return services._may(u, action, app) and (step is None or step in pending)
+        return services.may(u, action, app) and (step is None or step in pending)
 
     reviewer = any(may(a) for a in ("application.review_establishment", "application.review_personnel",
                                     "application.accept", "application.deliberate", "application.publish"))
@@ -165,7 +165,7 @@ def application_detail(request, pk: int):
         "current": services.current_state(app),
         "proposed": services.proposed_state(app),
         "can_edit": mine and app.status in (S.DRAFT, S.RETURNED) and user_can(u, "application.draft"),
-        "can_submit": app.status in (S.DRAFT, S.RETURNED) and services._may(u, "application.submit", app,
+        "can_submit": app.status in (S.DRAFT, S.RETURNED) and services.may(u, "application.submit", app,
                                                                              department=True),
         "can_withdraw": mine and app.status in (S.DRAFT, S.SUBMITTED, S.RETURNED),
         "can_accept": app.status == S.SUBMITTED and may("application.accept", ReviewStep.ACCEPTANCE),
@@ -181,7 +181,7 @@ def application_detail(request, pk: int):
         from yixie.ledger.overlap import highlight
 
         # 编办 may widen the comparison to the subordinate regions (a city's counties) with a GET toggle.
-        ctx["can_widen_overlaps"] = services._may(u, "application.review_establishment", app)
+        ctx["can_widen_overlaps"] = services.may(u, "application.review_establishment", app)
         ctx["overlaps_wide"] = ctx["can_widen_overlaps"] and request.GET.get("overlaps") == "wide"
         ctx["overlaps"] = overlaps_for(app, include_descendants=ctx["overlaps_wide"])
         ctx["load"] = selectors.leader_load(app)
