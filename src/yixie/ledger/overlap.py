@@ -64,7 +64,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.utils.html import escape
@@ -377,6 +377,14 @@ class _Candidate:
     name_words: frozenset[str] = frozenset()
     grams: tuple[str, ...] = ()  # each name's spec as bigram codes (see `_Index.codes`)
 
+    @property
+    def words_text(self) -> str:
+        """The texts whose cut a word added to the dictionary may change: the duties and the name cores."""
+        text = self.__dict__.get("_words_text")
+        if text is None:
+            text = self.__dict__["_words_text"] = "\n".join([self.duties, *(n.core for n in self.names)])
+        return text
+
 
 @dataclass
 class _Index:
@@ -540,11 +548,11 @@ def _update_index(old: _Index, raw: Sequence[dict], drop: set[tuple[str, int]], 
                     _add_word(tk, n.norm, [n.core, *core_parts])
         added = _WORD_LOG[logged:]
     keep: list[int] = []
+    added_pattern = re.compile("|".join(re.escape(w) for w in sorted(set(added), key=len, reverse=True))) if added else None
     for i, c in enumerate(old.candidates):
         if (c.kind, c.id) in replaced:
             continue
-        if added and (any(w in c.duties for w in added)
-                      or any(w in n.core for n in c.names for w in added)):
+        if added_pattern is not None and added_pattern.search(c.words_text):
             fresh.append(_Candidate(c.kind, c.id, c.name, c.status, c.names, c.duties))  # analysed again
             continue
         keep.append(i)
@@ -586,16 +594,32 @@ def _update_index(old: _Index, raw: Sequence[dict], drop: set[tuple[str, int]], 
     else:
         index.terms = []
 
-    # Names: one entry per name of every candidate.
-    entries = [(row, n, g) for row, c in enumerate(index.candidates) for n, g in zip(c.names, c.grams, strict=True)]
-    index.owner = np.asarray([row for row, _n, _g in entries], dtype=np.int64)
-    index.specs = [n.spec for _r, n, _g in entries]
-    index.grams = [g for _r, _n, g in entries]
-    index.norms = np.asarray([n.norm for _r, n, _g in entries] or [""], dtype=object)[: len(entries)]
-    index.cores = np.asarray([n.core for _r, n, _g in entries] or [""], dtype=object)[: len(entries)]
-    index.abbreviation = np.asarray([n.abbreviation for _r, n, _g in entries], dtype=bool)
-    index.is_department = np.asarray([c.kind == "department" for c in index.candidates], dtype=bool)
-    index.body_ids = np.asarray([c.id if c.kind == "body" else -1 for c in index.candidates], dtype=np.int64)
+    # Names: one entry per name of every candidate — the kept candidates' entries taken from `old` (renumbered),
+    # the fresh ones' appended; per-candidate arrays likewise.
+    entries = [(len(keep) + k, n, g) for k, c in enumerate(fresh) for n, g in zip(c.names, c.grams, strict=True)]
+    fresh_owner = np.asarray([row for row, _n, _g in entries], dtype=np.int64)
+    fresh_norms = np.asarray([n.norm for _r, n, _g in entries] or [""], dtype=object)[: len(entries)]
+    fresh_cores = np.asarray([n.core for _r, n, _g in entries] or [""], dtype=object)[: len(entries)]
+    fresh_abbreviation = np.asarray([n.abbreviation for _r, n, _g in entries], dtype=bool)
+    fresh_department = np.asarray([c.kind == "department" for c in fresh], dtype=bool)
+    fresh_body_ids = np.asarray([c.id if c.kind == "body" else -1 for c in fresh], dtype=np.int64)
+    if keep and old.owner is not None:
+        kept = np.asarray(keep)
+        renumber = np.full(len(old.candidates), -1)
+        renumber[kept] = np.arange(len(keep))
+        rows = np.nonzero(renumber[old.owner] >= 0)[0]
+        index.owner = np.concatenate([renumber[old.owner[rows]], fresh_owner])
+        index.specs = [old.specs[r] for r in rows.tolist()] + [n.spec for _r, n, _g in entries]
+        index.grams = [old.grams[r] for r in rows.tolist()] + [g for _r, _n, g in entries]
+        index.norms = np.concatenate([old.norms[rows], fresh_norms])
+        index.cores = np.concatenate([old.cores[rows], fresh_cores])
+        index.abbreviation = np.concatenate([old.abbreviation[rows], fresh_abbreviation])
+        index.is_department = np.concatenate([old.is_department[kept], fresh_department])
+        index.body_ids = np.concatenate([old.body_ids[kept], fresh_body_ids])
+    else:
+        index.owner, index.specs, index.grams = fresh_owner, [n.spec for _r, n, _g in entries], [g for _r, _n, g in entries]
+        index.norms, index.cores, index.abbreviation = fresh_norms, fresh_cores, fresh_abbreviation
+        index.is_department, index.body_ids = fresh_department, fresh_body_ids
     index.analysed = len(fresh)
     index.build_seconds = time.perf_counter() - started
     return index
@@ -764,17 +788,43 @@ def _fingerprint(region_ids: Sequence[int]) -> tuple:
     return (ev["m"], ev["n"], bo["m"], bo["n"], de["m"], de["n"])
 
 
-def _stamps(region_ids: Sequence[int]) -> dict:
-    """(kind, id) → updated_at of every body and department of the regions: what changed since an index
-    was built is what has another stamp (every ledger write saves the body, which sets updated_at)."""
+def _stamps(region_ids: Sequence[int], since=None) -> dict:
+    """(kind, id) → updated_at of every body and department of the regions (with `since`, of those
+    stamped at or after it): what changed since an index was built is what has another stamp (every
+    ledger write saves the body, which sets updated_at)."""
     from yixie.org.models import Department
 
     from .models import Body
 
-    out = {("body", pk): at for pk, at in Body.objects.filter(region_id__in=region_ids).values_list("id", "updated_at")}
-    out.update({("department", pk): at
-                for pk, at in Department.objects.filter(region_id__in=region_ids).values_list("id", "updated_at")})
+    recent = {} if since is None else {"updated_at__gte": since}
+    out = {("body", pk): at for pk, at in Body.objects.filter(region_id__in=region_ids, **recent)
+           .values_list("id", "updated_at")}
+    out.update({("department", pk): at for pk, at in Department.objects.filter(region_id__in=region_ids, **recent)
+                .values_list("id", "updated_at")})
     return out
+
+
+# A transaction commits after it stamped its rows, so a row may appear with a stamp older than the newest
+# one an index was made from. Rows stamped within this window before that newest stamp are read again on
+# every update; a transaction longer than this (or clocks of app servers further apart) would be missed
+# until the next full build (the next day at the latest).
+STAMP_WINDOW = timedelta(hours=1)
+
+
+def _current_stamps(old: _Index, region_ids: Sequence[int], fp: tuple) -> dict:
+    """The stamps of the scope now, reading only the recent ones when that is enough: when the counts of
+    the fingerprint say that no row left the scope, a row stamped before the window did not change."""
+    newest = max(old.stamps.values(), default=None)
+    if newest is None:
+        return _stamps(region_ids)
+    recent = _stamps(region_ids, since=newest - STAMP_WINDOW)
+    stamps = {**old.stamps, **recent}
+    counts = {"body": 0, "department": 0}
+    for kind, _pk in stamps:
+        counts[kind] += 1
+    if (counts["body"], counts["department"]) != (fp[3], fp[5]):  # a row left the scope (or moved region)
+        return _stamps(region_ids)
+    return stamps
 
 
 def _years_before(d: date, years: int) -> date:
@@ -875,7 +925,7 @@ def _index_for(region, on: date | None, recent_years: int, include_descendants: 
             if key in _CACHE.get(scope, {}):
                 _CACHE[scope].move_to_end(key)
         return cached[1]
-    stamps = _stamps(region_ids)
+    stamps = _current_stamps(cached[1], region_ids, fp) if cached is not None else _stamps(region_ids)
     index = None
     if cached is not None:
         old = cached[1]

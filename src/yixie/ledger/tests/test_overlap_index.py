@@ -153,6 +153,19 @@ def results(index, queries):
              for m in overlap._query(index, name=n, duties=d, top=10)] for n, d in queries]
 
 
+def name_arrays(index) -> dict:
+    """(kind, id) → the sorted name entries of that candidate, and its per-candidate flags."""
+    out: dict = {}
+    for e, row in enumerate(index.owner.tolist()):
+        c = index.candidates[row]
+        out.setdefault((c.kind, c.id), []).append((index.specs[e], index.norms[e], index.cores[e],
+                                                   bool(index.abbreviation[e]), len(index.grams[e])))
+    flags = {(c.kind, c.id): (bool(index.is_department[i]), int(index.body_ids[i]))
+             for i, c in enumerate(index.candidates)}
+    assert all(flags[k] == (k[0] == "department", k[1] if k[0] == "body" else -1) for k in flags)
+    return {k: sorted(v) for k, v in out.items()} | {"flags": flags}
+
+
 def test_an_updated_index_answers_as_a_fresh_build():
     rng = random.Random(7)
     raw = generated(rng, 200)
@@ -175,6 +188,8 @@ def test_an_updated_index_answers_as_a_fresh_build():
                ("市鸢都风筝文化产业推进委员会", ""), ("", SAFETY_DUTIES), ("市人口普查领导小组", CENSUS_DUTIES)]
     assert results(updated, queries) == results(fresh, queries)
     assert results(updated, queries[:1])[0][0][1] in (9999, raw[3]["id"], raw[5]["id"])
+    # The name arrays (spliced from the old index, not rebuilt) hold what a fresh build's hold, per candidate.
+    assert name_arrays(updated) == name_arrays(fresh)
     # The old index is left as it was (a query may have been running on it).
     assert len(index.candidates) == 200 and 9999 not in {c.id for c in index.candidates}
 
@@ -250,6 +265,36 @@ def test_a_write_between_two_calls_is_seen_though_another_process_made_it(city):
     Body.objects.filter(pk=body.pk).update(duties="统筹推进全市预制菜产业发展。", updated_at=timezone.now())
     assert match_for(find_overlaps(region=city.city, name="市预制菜产业发展领导小组", duties="推进预制菜产业发展。"),
                      body)
+
+
+@pytest.mark.django_db
+def test_an_update_reads_recent_stamps_only_yet_sees_a_late_commit(city):
+    """An update reads the stamps of the last hour before the newest one it knows, not every row; a row
+    stamped earlier than that newest one but committed later (a long transaction) is still seen, and a
+    row stamped before the window is found through the fingerprint's counts."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from yixie.ledger.models import Body
+
+    census = establish(city.city, name="市人口普查领导小组", lead=city.fgw, duties=CENSUS_DUTIES)
+    establish(city.city, name="市安全生产委员会", lead=city.yjj, duties=SAFETY_DUTIES)
+    old = overlap._index_for(city.city, None, 3)
+    newest = max(old.stamps.values())
+    # Late commit: a ledger write (its event moves the fingerprint) whose row was stamped ten minutes before
+    # the newest stamp the index was made from.
+    services.event_record(actor=None, body=census, kind=EventKind.ADJUST, on=date(2024, 1, 1),
+                          changes={"duties": "统筹推进全市预制菜产业发展。"})
+    Body.objects.filter(pk=census.pk).update(updated_at=newest - timedelta(minutes=10))
+    assert overlap._current_stamps(old, [city.city.pk], overlap._fingerprint([city.city.pk]))[
+        ("body", census.pk)] == newest - timedelta(minutes=10)
+    assert match_for(find_overlaps(region=city.city, name="市预制菜产业发展领导小组", duties="推进预制菜产业发展。"),
+                     census)
+    # A new row stamped long before (its clock behind): not in the window, but the count moved.
+    late = establish(city.city, name="市低空经济发展工作专班", lead=city.gxj, duties="推进低空经济发展，建设通用机场。")
+    Body.objects.filter(pk=late.pk).update(updated_at=timezone.now() - timedelta(days=2))
+    assert match_for(find_overlaps(region=city.city, name="市低空经济发展工作专班", duties="建设通用机场"), late)
 
 
 @pytest.mark.django_db
