@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from yixie.core.access import user_can
 from yixie.ledger.choices import COUNTED_CATEGORIES, BodyStatus, LeaderRole
-from yixie.ledger.models import Body, LeaderSeat
+from yixie.ledger.models import Body, LeaderSeat, Membership
 from yixie.ledger.policy import Policy
 from yixie.org.models import Post
 from yixie.org.scopes import scope_for
@@ -36,8 +36,9 @@ def applications_visible_to(user):
         q |= Q(region_id__in=scope.region_ids) & ~Q(status=S.DRAFT)
     if scope.department_ids:
         q |= Q(department_id__in=scope.department_ids)
-        q |= Q(body__memberships__department_id__in=scope.department_ids) & ~Q(status=S.DRAFT)
-    return qs.filter(q).distinct()
+        member_of = Membership.objects.filter(department_id__in=scope.department_ids).values("body_id")
+        q |= Q(body_id__in=member_of) & ~Q(status=S.DRAFT)
+    return qs.filter(q)
 
 
 def application_for_user(user, pk: int) -> Application:

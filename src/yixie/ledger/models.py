@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from yixie.core.models import NoDeleteModel, NoDeleteQuerySet, TimeStamped
 from yixie.org.models import Department, Post, Region
@@ -83,8 +83,10 @@ class BodyQuerySet(NoDeleteQuerySet):
         q = Q(region_id__in=scope.region_ids)
         if scope.department_ids:
             ids = scope.department_ids
-            q |= Q(lead_department_id__in=ids) | Q(office_department_id__in=ids)
-            q |= Exists(Membership.objects.filter(body=OuterRef("pk"), department_id__in=ids))
+            involved = (Q(lead_department_id__in=ids) | Q(office_department_id__in=ids)
+                        | Q(id__in=Membership.objects.filter(department_id__in=ids).values("body_id")))
+            # A department's bodies are its region's (validate_state_refs): that region first, by its index.
+            q |= Q(region_id__in=scope.department_region_ids) & involved
         return self.filter(q)
 
 
@@ -200,8 +202,9 @@ class LedgerEventQuerySet(NoDeleteQuerySet):
         if scope.empty:
             return self.none()
         q = Q(region_id__in=scope.region_ids)
-        for dept_id in scope.department_ids:
-            q |= Q(department_keys__contains=f"|{dept_id}|")
+        for dept_id, region_id in scope.department_regions:
+            # The department's region first (indexed), then the department among the state's.
+            q |= Q(region_id=region_id, department_keys__contains=f"|{dept_id}|")
         return self.filter(q)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -12,7 +12,7 @@ from yixie.core.models import AuditEntry
 
 from . import state as st
 from .choices import COUNTED_CATEGORIES, BodyCategory, BodyStatus, EventKind
-from .models import Body, LedgerEvent
+from .models import Body, Document, LedgerEvent
 
 
 def ledger_rows(user, *, on: date | None = None, action: str = "ledger.view"):
@@ -25,6 +25,23 @@ def ledger_rows(user, *, on: date | None = None, action: str = "ledger.view"):
                         "body__basis_document")
         .defer("changes")
     )
+
+
+def documents_visible_to(user, action: str = "document.view"):
+    """The documents of the user's regions, and those that authorised an event of a body they may see.
+    (Semi-joins, not a join with DISTINCT: at province scale the latter counted every event.)"""
+    from yixie.org.scopes import scope_for
+
+    scope = scope_for(user, action)
+    qs = Document.objects.select_related("region")
+    if scope.everything:
+        return qs
+    visible_bodies = Body.objects.visible_to(user, action).values("id")
+    q = Q(id__in=LedgerEvent.objects.filter(body_id__in=visible_bodies, document_id__isnull=False)
+          .values("document_id"))
+    if scope.region_ids:
+        q |= Q(region_id__in=scope.region_ids)
+    return qs.filter(q)
 
 
 def bodies_as_of(*, region, on: date, include_ended: bool = False):

@@ -254,21 +254,9 @@ def body_work_rules(request, pk: int):
 
 # ---------------------------------------------------------------- documents
 
-def _documents_for(user):
-    scope = scope_for(user, "document.view")
-    qs = Document.objects.select_related("region")
-    if scope.everything:
-        return qs
-    visible_bodies = Body.objects.visible_to(user, "document.view")
-    by_body = qs.filter(events__body__in=visible_bodies)
-    if scope.region_ids:
-        return (qs.filter(region_id__in=scope.region_ids) | by_body).distinct()
-    return by_body.distinct()
-
-
 @requires("document.view")
 def document_list(request):
-    qs = _documents_for(request.user).order_by("-issued_on", "-id")
+    qs = selectors.documents_visible_to(request.user).order_by("-issued_on", "-id")
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(number__icontains=q) | qs.filter(title__icontains=q)
@@ -278,7 +266,7 @@ def document_list(request):
 
 @requires("document.view")
 def document_detail(request, pk: int):
-    doc = get_object_or_404(_documents_for(request.user), pk=pk)
+    doc = get_object_or_404(selectors.documents_visible_to(request.user), pk=pk)
     from yixie.core.access import user_can
 
     form = UploadForm() if user_can(request.user, "document.edit") else None
@@ -309,7 +297,7 @@ def document_create(request):
 @requires("document.edit")
 @require_http_methods(["POST"])
 def document_upload(request, pk: int):
-    doc = get_object_or_404(_documents_for(request.user), pk=pk)
+    doc = get_object_or_404(selectors.documents_visible_to(request.user), pk=pk)
     if not scope_for(request.user, "document.edit").everything and doc.region_id not in scope_for(
             request.user, "document.edit").region_ids:
         raise Http404
@@ -328,7 +316,7 @@ def document_upload(request, pk: int):
 
 @requires("document.view")
 def document_file(request, pk: int, file_pk: int):
-    doc = get_object_or_404(_documents_for(request.user), pk=pk)
+    doc = get_object_or_404(selectors.documents_visible_to(request.user), pk=pk)
     f = get_object_or_404(DocumentFile, pk=file_pk, document=doc)
     content_types = {"PDF": "application/pdf", "OFD": "application/ofd",
                      "DOCX": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}

@@ -19,6 +19,13 @@ class Scope:
     everything: bool = False
     region_ids: frozenset[int] = field(default_factory=frozenset)
     department_ids: frozenset[int] = field(default_factory=frozenset)
+    # (department id, its region id) of each department in department_ids: a department's bodies are
+    # its region's, so queries narrow to those regions first (an index) before looking for the department.
+    department_regions: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def department_region_ids(self) -> frozenset[int]:
+        return frozenset(region_id for _dept, region_id in self.department_regions)
 
     @property
     def empty(self) -> bool:
@@ -45,12 +52,12 @@ def scope_for(user, action: str) -> Scope:
     if action in cache:
         return cache[action]
     regions: set[int] = set()
-    departments: set[int] = set()
+    departments: dict[int, int] = {}
     for assignment in user_roles(user):
         if action not in ROLE_ACTIONS.get(assignment.role, set()):
             continue
         if assignment.role in DEPARTMENT_ROLES:
-            departments.add(assignment.department_id)
+            departments[assignment.department_id] = assignment.department.region_id
         else:
             regions.add(assignment.region_id)
     # Most actions of a user cover the same regions: compute each subtree once per request (user object).
@@ -58,7 +65,8 @@ def scope_for(user, action: str) -> Scope:
     key = frozenset(regions)
     if key not in subtrees:
         subtrees[key] = frozenset(region_subtree_ids(regions))
-    scope = Scope(region_ids=subtrees[key], department_ids=frozenset(departments))
+    scope = Scope(region_ids=subtrees[key], department_ids=frozenset(departments),
+                  department_regions=tuple(sorted(departments.items())))
     cache[action] = scope
     return scope
 
@@ -68,8 +76,5 @@ def regions_visible_to(user, action: str = "org.view"):
     if scope.everything:
         return Region.objects.all()
     ids = set(scope.region_ids)
-    if scope.department_ids:
-        from .models import Department
-
-        ids |= set(Department.objects.filter(id__in=scope.department_ids).values_list("region_id", flat=True))
+    ids |= scope.department_region_ids
     return Region.objects.filter(id__in=ids)
