@@ -296,6 +296,24 @@ class Suite:
         }
         self.facts["list_queries"] = counts
 
+        # A department clerk's pages: their department's bodies (lead, office or member) and documents.
+        from django.test import Client
+
+        clerk = Client()
+        assert clerk.post("/login/", {"username": "bench_clerk", "password": "yixie-bench-2026"}).status_code == 302
+
+        def clerk_get(url):
+            r = clerk.get(url)
+            assert r.status_code == 200, (url, r.status_code)
+            return r
+
+        for key, url, label in (("list_page_clerk", "/ledger/", "ledger list page of a department clerk"),
+                                ("documents_page_clerk", "/ledger/documents/", "documents page of a department clerk"),
+                                ("applications_page_clerk", "/approvals/", "applications page of a department clerk")):
+            n_queries = len(captured(lambda url=url: clerk_get(url)))
+            self.add(key, f"{label} ({n_queries} queries)", sample(lambda url=url: clerk_get(url), self.reps(30),
+                                                                   warmup=3))
+
         # The detail page of the city body with the longest history, and of a small one for the count.
         from django.db.models import Count
 
