@@ -32,7 +32,7 @@ run: setup
 	@echo "    fagaiwei  市发展改革委业务科室   fagaiwei_hr  市发展改革委组织人事科室"
 	@echo "    qingzhou  青州市委编办管理员     admin        系统管理员"
 	@echo ""
-	$(BIN)/gunicorn yixie.wsgi:application --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - 
+	$(BIN)/gunicorn yixie.wsgi:application -c deploy/gunicorn.conf.py --bind $(HOST):$(PORT) --workers 2 --threads 4
 
 # Every test: SQLite, then PostgreSQL, browser tests included in both.
 test: install
