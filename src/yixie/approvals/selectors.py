@@ -80,10 +80,15 @@ STEP_ACTIONS = {
 }
 
 
+def _overdue_before(step: str) -> datetime:
+    """A pending step that started before this moment is overdue."""
+    if step == ReviewStep.ESTABLISHMENT:  # not answered the same day
+        return timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return timezone.now() - timedelta(hours=STEP_LIMIT_HOURS[step])
+
+
 def _overdue(step: str, since: datetime) -> bool:
-    if step == ReviewStep.ESTABLISHMENT:
-        return timezone.localdate(since) < timezone.localdate()  # not answered the same day
-    return timezone.now() - since > timedelta(hours=STEP_LIMIT_HOURS[step])
+    return since < _overdue_before(step)
 
 
 DEPARTMENT_TODO = (
@@ -132,6 +137,55 @@ def todo_for(user) -> list[TodoItem]:
             items += [TodoItem(a, label, a.status_changed_at, False) for a in qs if a.pk not in seen]
     items.sort(key=lambda i: i.since)
     return items
+
+
+TODO_PAGE_SIZE = 50
+
+
+@dataclass
+class TodoPage:
+    items: list[TodoItem]
+    total: int
+    overdue: int
+    number: int
+    num_pages: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+
+def todo_page(user, number=1, per_page: int | None = None) -> TodoPage:
+    """One page of `todo_for` (oldest first) without loading the others: each to-do queryset gives at
+    most the items up to this page, in order, and they are merged; totals are counted in SQL. A province
+    role may have thousands of items waiting."""
+    per_page = per_page or TODO_PAGE_SIZE
+    try:
+        number = max(1, int(number))
+    except (TypeError, ValueError):
+        number = 1
+    sets = list(_todo_querysets(user))
+    total = sum(qs.count() for _kind, _step, _label, qs in sets)
+    overdue = sum(qs.filter(started_at__lt=_overdue_before(step)).count()
+                  for kind, step, _label, qs in sets if kind == "review")
+    num_pages = max(1, -(-total // per_page))
+    number = min(number, num_pages)
+    need = number * per_page
+    items: list[TodoItem] = []
+    for kind, step, label, qs in sets:
+        if kind == "review":
+            rows = (qs.select_related("application", "application__department", "application__region")
+                    .order_by("started_at", "id")[:need])
+            items += [TodoItem(r.application, label, r.started_at, _overdue(step, r.started_at)) for r in rows]
+        else:
+            items += [TodoItem(a, label, a.status_changed_at, False)
+                      for a in qs.order_by("status_changed_at", "id")[:need]]
+    items.sort(key=lambda i: i.since)
+    return TodoPage(items[need - per_page:need], total, overdue, number, num_pages)
 
 
 def leader_load(app: Application) -> dict:

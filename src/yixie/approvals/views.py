@@ -71,9 +71,9 @@ def application_list(request):
 
 @requires("application.view")
 def todo(request):
-    items = selectors.todo_for(request.user)
-    return render(request, "approvals/todo.html", {"items": items, "can_stats": user_can(request.user, "approvals.stats"),
-                                                   "overdue": sum(1 for i in items if i.overdue)})
+    page = selectors.todo_page(request.user, request.GET.get("page"))
+    return render(request, "approvals/todo.html", {"page": page, "items": page.items,
+                                                   "can_stats": user_can(request.user, "approvals.stats")})
 
 
 def _bodies_for(department):

@@ -290,3 +290,38 @@ def test_leader_load_counts_seats_per_post(city):
     mayor = load["rows"][0]
     assert (mayor["post"], len(mayor["leads"]), len(mayor["deputy"]), mayor["total"]) == ("市长", 3, 1, 4)
     assert load["counted"] == 4 and load["cap"] is None
+
+
+def test_todo_pages_merge_the_steps_oldest_first_and_count_in_sql(city, client_for, monkeypatch):
+    """A province role may have thousands waiting: the to-do page loads one page, in the same order as the
+    whole list, with the totals and the overdue count of all of it."""
+    now = timezone.now()
+    for k in range(7):
+        app = services.submit(actor=city.hr, app=draft(city))
+        if k % 2:  # some accepted: they wait for 编办 (a step with its own same-day rule), the others for 两办
+            app = services.accept(actor=city.liangban, app=app)
+            step = ReviewStep.ESTABLISHMENT
+        else:
+            step = ReviewStep.ACCEPTANCE
+        Review.objects.filter(application=app, step=step, decision="").update(
+            started_at=now - timedelta(hours=5 * k + 1))
+    admin = city.admin
+    whole = selectors.todo_for(admin)
+    pages = [selectors.todo_page(admin, n, per_page=3) for n in (1, 2, 3)]
+    assert [p.total for p in pages] == [len(whole)] * 3 and len(whole) >= 7
+    assert [(i.application.pk, i.action) for p in pages for i in p.items] == \
+        [(i.application.pk, i.action) for i in whole][:9]
+    assert pages[0].overdue == sum(i.overdue for i in whole) > 0
+    assert pages[0].num_pages == -(-len(whole) // 3) and not pages[0].has_previous and pages[0].has_next
+    # Out of range or unreadable page numbers fall back to the nearest page.
+    assert selectors.todo_page(admin, 999, per_page=3).number == pages[0].num_pages
+    assert selectors.todo_page(admin, "x", per_page=3).number == 1
+    # The page: its count, the overdue count, and page 2 linked when there is one.
+    text = client_for(city.bianban).get("/approvals/todo/").content.decode()
+    mine = selectors.todo_for(city.bianban)
+    assert f'id="todo-total">{len(mine)}<' in text and f"{sum(i.overdue for i in mine)} 件已超时" in text
+    monkeypatch.setattr(selectors, "TODO_PAGE_SIZE", 3)
+    second = client_for(admin).get("/approvals/todo/", {"page": "2"}).content.decode()
+    assert f"第 2 / {pages[0].num_pages} 页" in second and "上一页" in second
+    assert all(f"/approvals/{i.application.pk}/" in second for i in pages[1].items)
+    assert not any(f'href="/approvals/{i.application.pk}/"' in second for i in pages[0].items)
