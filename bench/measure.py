@@ -511,7 +511,7 @@ class Suite:
     def overlap(self) -> None:
         from overlap_bench import PROPOSALS
 
-        from yixie.ledger import overlap
+        from yixie.overlap import engine as overlap
 
         city = self.city
         proposals = [(city.name + name[1:] if name.startswith("市") else name, duties) for name, duties in PROPOSALS]
@@ -635,7 +635,7 @@ def brute_force(raw: list[dict], region_names: list[str], name: str, duties: str
     import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from yixie.ledger import overlap as ov
+    from yixie.overlap import engine as ov
 
     prefixes = ov._region_prefixes(region_names)
     extra_stop = frozenset(p for p in prefixes if len(p) >= 2)

@@ -41,7 +41,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from yixie.ledger import overlap
+    from yixie.overlap import engine as overlap
     from yixie.ledger.models import Body
     from yixie.org.models import Region
 

@@ -175,7 +175,8 @@ def overlap_() -> None:
     from django.db import transaction
     from overlap_bench import PROPOSALS
 
-    from yixie.ledger import overlap, services
+    from yixie.ledger import services
+    from yixie.overlap import engine as overlap
     from yixie.ledger.choices import EventKind
     from yixie.ledger.models import Body
     from yixie.org.models import Region, RoleAssignment

@@ -12,6 +12,9 @@ mkdir -p "$YIXIE_VAR_DIR"
 echo "== ruff =="
 $BIN/ruff check src
 
+echo "== floors (import-linter contracts in pyproject.toml) =="
+$BIN/lint-imports --no-cache
+
 echo "== tests on SQLite =="
 env -u DATABASE_URL $BIN/pytest "$@"
 

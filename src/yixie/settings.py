@@ -42,7 +42,10 @@ INSTALLED_APPS = [
     "yixie.core",
     "yixie.org",
     "yixie.ledger",
+    "yixie.overlap",
+    "yixie.leaderload",
     "yixie.approvals",
+    "yixie.insight",
     "yixie.demo",
 ]
 
@@ -103,7 +106,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "insight:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Lockout after repeated failures (django-axes): 5 failures lock the username for 15 minutes.

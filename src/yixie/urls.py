@@ -1,16 +1,18 @@
+"""The root URLs: login and health here; every app's URLs under its AppConfig's `url_prefix`, so that a new
+app joins the product from its own `apps.py` (and one line in INSTALLED_APPS), never from here."""
+
+from django.apps import apps
 from django.contrib import admin
 from django.urls import include, path
 
 from yixie.core import views as core_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
     path("login/", core_views.LoginView.as_view(), name="login"),
     path("logout/", core_views.logout_view, name="logout"),
     path("healthz/", core_views.health, name="health"),
-    path("ledger/", include("yixie.ledger.urls")),
-    path("org/", include("yixie.org.urls")),
-    path("approvals/", include("yixie.approvals.urls")),
+    *[path(config.url_prefix, include(f"{config.name}.urls"))
+      for config in apps.get_app_configs() if getattr(config, "url_prefix", None) is not None],
     path("admin/", admin.site.urls),
 ]
 

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
+from yixie.core import proposals
 from yixie.core.access import user_can
-from yixie.ledger.choices import COUNTED_CATEGORIES, BodyStatus, LeaderRole
-from yixie.ledger.models import Body, LeaderSeat, Membership
-from yixie.ledger.policy import Policy
-from yixie.org.models import Post
+from yixie.leaderload import selectors as leaderload
+from yixie.ledger.choices import COUNTED_CATEGORIES
+from yixie.ledger.models import Membership
 from yixie.org.scopes import scope_for
 
-from .choices import ApplicationStatus, ReviewStep
+from .choices import ApplicationKind, ApplicationStatus, ReviewStep
 from .models import Application, Review
 
 S = ApplicationStatus
@@ -189,32 +189,11 @@ def todo_page(user, number=1, per_page: int | None = None) -> TodoPage:
 
 
 def leader_load(app: Application) -> dict:
-    """For each proposed leader post: the bodies it already leads or sits in; and the region's total vs cap."""
+    """The leader load of the application's proposed seats (the engine in `yixie.leaderload`)."""
     state = app.proposed or {}
-    post_ids = [s["post_id"] for s in state.get("leaders", [])]
-    posts = {p.pk: p for p in Post.objects.filter(pk__in=post_ids)}
-    seats = (
-        LeaderSeat.objects.filter(post_id__in=post_ids, body__status=BodyStatus.ACTIVE)
-        .exclude(body_id=app.body_id)
-        .select_related("body")
-        .order_by("body__name")
-    )
-    by_post: dict[int, dict] = {pid: {"leads": [], "deputy": []} for pid in post_ids}
-    for seat in seats:
-        key = "leads" if seat.role == LeaderRole.LEADER else "deputy"
-        by_post[seat.post_id][key].append(seat.body)
-    rows = []
-    for s in state.get("leaders", []):
-        data = by_post.get(s["post_id"], {"leads": [], "deputy": []})
-        post = posts.get(s["post_id"])
-        rows.append({"post": post.name if post else s.get("post"), "role": dict(LeaderRole.choices)[s["role"]],
-                     "leads": data["leads"], "deputy": data["deputy"],
-                     "total": len(data["leads"]) + len(data["deputy"])})
-    counted = Body.objects.filter(region=app.region, status=BodyStatus.ACTIVE, category__in=COUNTED_CATEGORIES).count()
-    cap = Policy.for_region(app.region)["quota.counted_bodies"].value
     adds = 1 if app.kind == "establish" and state.get("category") in COUNTED_CATEGORIES else 0
-    return {"rows": rows, "counted": counted, "cap": cap, "after": counted + adds,
-            "over_cap": cap is not None and counted + adds > cap}
+    return leaderload.leader_load(region=app.region, leaders=state.get("leaders", []), exclude_body_id=app.body_id,
+                                  adds=adds)
 
 
 def turnaround(*, region_ids=None, since=None) -> dict:
@@ -256,3 +235,67 @@ def regions_under_review():
                ApplicationStatus.RETURNED]
     return Region.objects.filter(
         id__in=Application.objects.filter(status__in=waiting).values("region_id")).order_by("code")
+
+
+# ---------------------------------------------------------------- proposals of the intake (core.proposals)
+
+PROPOSAL_KINDS = set(ApplicationKind.values) - {ApplicationKind.ESTABLISH}
+
+
+def proposals_visible_to(user):
+    """Open proposals the user may see: region roles those of their regions; a department those about the
+    bodies it leads or hosts the office of (it drafts the application)."""
+    from yixie.ledger.models import Body
+
+    scope = scope_for(user, "application.view")
+    qs = proposals.proposals_open().filter(kind__in=PROPOSAL_KINDS)
+    if scope.everything:
+        return qs
+    if scope.empty:
+        return qs.none()
+    q = Q(pk__in=[])
+    if scope.region_ids:
+        q |= Q(region_id__in=scope.region_ids)
+    if scope.department_ids:
+        ids = Body.objects.filter(Q(lead_department_id__in=scope.department_ids)
+                                  | Q(office_department_id__in=scope.department_ids)).values("id")
+        q |= Q(body_id__in=ids)
+    return qs.filter(q)
+
+
+def proposals_to_take(user):
+    """The open proposals this user is to turn into applications (department clerks who draft)."""
+    from yixie.ledger.models import Body
+
+    scope = scope_for(user, "application.draft")
+    qs = proposals.proposals_open().filter(kind__in=PROPOSAL_KINDS)
+    if scope.everything:
+        return qs
+    if not scope.department_ids:
+        return qs.none()
+    return qs.filter(body_id__in=Body.objects.filter(lead_department_id__in=scope.department_ids).values("id"))
+
+
+def proposals_count(user) -> int:
+    return proposals_to_take(user).count()
+
+
+def proposal_take_url(proposal) -> str:
+    from django.urls import reverse
+
+    return f"{reverse('approvals:new')}?kind={proposal.kind}&body={proposal.body_id}&proposal={proposal.pk}"
+
+
+def overlaps_for(app, *, include_descendants: bool = False) -> list[dict]:
+    """Overlap evidence for an application (name, duties, aliases against the region's bodies and 三定;
+    with `include_descendants`, those of its subordinate regions too)."""
+    from yixie.overlap.engine import find_overlaps
+
+    state = app.proposed or {}
+    name = state.get("name") or (app.body.name if app.body_id else "")
+    duties = state.get("duties") or (app.body.duties if app.body_id else "")
+    exclude = [app.body_id] if app.body_id else []
+    exclude += list(app.merge_bodies.values_list("pk", flat=True))
+    matches = find_overlaps(region=app.region, name=name, duties=duties, aliases=state.get("aliases") or [],
+                            exclude_body_ids=exclude, top=10, include_descendants=include_descendants)
+    return [asdict(m) | {"level": m.level} for m in matches]

@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from yixie.core import audit
+from yixie.core import audit, proposals
 from yixie.core.access import user_roles
+from yixie.core.errors import DomainError
 from yixie.core.files import UploadError, check_upload
 from yixie.core.roles import DEPARTMENT_ROLES
 from yixie.ledger import services as ledger
@@ -32,13 +33,8 @@ from .models import Application, ApplicationFile, ApplicationLog, MemberConsent,
 S = ApplicationStatus
 
 
-class ApprovalError(Exception):
+class ApprovalError(DomainError):
     """A refused action, with a Chinese message that says what and why."""
-
-    def __init__(self, message: str, field: str | None = None):
-        self.message = message
-        self.field = field
-        super().__init__(message)
 
 
 # ---------------------------------------------------------------- helpers
@@ -210,8 +206,9 @@ def _involves_personnel(app: Application) -> bool:
 
 @transaction.atomic
 def application_save(*, actor, app: Application | None, region, department, kind: str, body: Body | None,
-                     reasons: str, proposed: dict, merge_bodies=()) -> Application:
-    """Create or edit a draft (also a returned application under revision)."""
+                     reasons: str, proposed: dict, merge_bodies=(), proposal=None) -> Application:
+    """Create or edit a draft (also a returned application under revision). A new draft made from a
+    proposal of the intake (`proposal`) takes it in, in the same transaction."""
     if app is not None:
         app = _lock(app)
         if app.status not in (S.DRAFT, S.RETURNED):
@@ -236,6 +233,16 @@ def application_save(*, actor, app: Application | None, region, department, kind
     app.merge_bodies.set(list(merge_bodies))
     audit.record(actor=actor, action="修改申请" if before else "起草申请", target=app, before=before,
                  after={"title": app.title, "reasons": app.reasons, "proposed": app.proposed}, body_id=app.body_id)
+    if proposal is not None:
+        if before is not None:
+            raise ApprovalError("只有新起草的申请可以受理调整建议。")
+        if proposal.body_id != (body.pk if body else None) or proposal.kind != kind:
+            raise ApprovalError("申请的事项或机构与调整建议不一致。", "body")
+        try:
+            proposals.proposal_take(proposal=proposal, taker="approvals", ref=f"application:{app.pk}", actor=actor,
+                                    note=f"已起草申请：{app.title}")
+        except DomainError as exc:
+            raise ApprovalError(exc.message) from exc
     return app
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.application_list, name="list"),
     path("todo/", views.todo, name="todo"),
     path("stats/", views.stats, name="stats"),
+    path("proposals/", views.proposal_list, name="proposals"),
     path("new/", views.application_new, name="new"),
     path("<int:pk>/", views.application_detail, name="detail"),
     path("<int:pk>/edit/", views.application_edit, name="edit"),

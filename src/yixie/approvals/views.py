@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -32,21 +30,6 @@ from .forms import (
 from .models import ApplicationFile
 
 S = ApplicationStatus
-
-
-def overlaps_for(app, *, include_descendants: bool = False) -> list[dict]:
-    """Overlap evidence for an application (name, duties, aliases against the region's bodies and 三定;
-    with `include_descendants`, those of its subordinate regions too)."""
-    from yixie.ledger.overlap import find_overlaps
-
-    state = app.proposed or {}
-    name = state.get("name") or (app.body.name if app.body_id else "")
-    duties = state.get("duties") or (app.body.duties if app.body_id else "")
-    exclude = [app.body_id] if app.body_id else []
-    exclude += list(app.merge_bodies.values_list("pk", flat=True))
-    matches = find_overlaps(region=app.region, name=name, duties=duties, aliases=state.get("aliases") or [],
-                            exclude_body_ids=exclude, top=10, include_descendants=include_descendants)
-    return [asdict(m) | {"level": m.level} for m in matches]
 
 
 def _drafting_departments(user):
@@ -92,25 +75,36 @@ def application_new(request):
         raise Http404
     bodies = _bodies_for(department)
     initial = {}
+    proposal = None
+    proposal_id = request.GET.get("proposal") or request.POST.get("proposal")
+    if proposal_id:
+        proposal = selectors.proposals_to_take(request.user).filter(
+            pk=int(proposal_id) if str(proposal_id).isdigit() else 0, kind=kind).first()
+        if proposal is None:
+            messages.error(request, "该调整建议不存在、已处理，或不属于您的部门，不能据此起草申请。")
+            return redirect("approvals:proposals")
     body_id = request.GET.get("body")
     if body_id and body_id.isdigit():
         body = bodies.filter(pk=body_id).first()
         if body is not None:
             current = services.ledger.state_on(body, timezone.localdate())
             initial = {**StateFieldsMixin.initial_from_state(current or {}), "body": body.pk}
+    if proposal is not None:
+        initial["reasons"] = proposal.reason
     form = ApplicationForm(request.POST or None, kind=kind, region=department.region, bodies=bodies, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             app = services.application_save(
                 actor=request.user, app=None, region=department.region, department=department, kind=kind,
                 body=form.cleaned_data.get("body"), reasons=form.cleaned_data["reasons"], proposed=form.proposed(),
-                merge_bodies=form.cleaned_data.get("merge_bodies") or [])
+                merge_bodies=form.cleaned_data.get("merge_bodies") or [], proposal=proposal)
         except services.ApprovalError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, "申请已保存为草稿。请上传材料，并在页面下方查看规则检查结果。")
             return redirect("approvals:detail", pk=app.pk)
     return render(request, "approvals/form.html", {"form": form, "kind": kind, "department": department,
+                                                   "proposal": proposal,
                                                    "kind_label": dict(ApplicationKind.choices)[kind],
                                                    "kinds": ApplicationKind.choices, "departments": departments})
 
@@ -178,12 +172,12 @@ def application_detail(request, pk: int):
         "meeting": dict(services.Meeting.choices)[services.meeting_for(app)],
     }
     if ctx["show_evidence"]:
-        from yixie.ledger.overlap import highlight
+        from yixie.overlap.engine import highlight
 
         # 编办 may widen the comparison to the subordinate regions (a city's counties) with a GET toggle.
         ctx["can_widen_overlaps"] = services.may(u, "application.review_establishment", app)
         ctx["overlaps_wide"] = ctx["can_widen_overlaps"] and request.GET.get("overlaps") == "wide"
-        ctx["overlaps"] = overlaps_for(app, include_descendants=ctx["overlaps_wide"])
+        ctx["overlaps"] = selectors.overlaps_for(app, include_descendants=ctx["overlaps_wide"])
         ctx["load"] = selectors.leader_load(app)
         terms = {t for m in ctx["overlaps"] if m["level"] != "low" for t in m["shared_terms"]}
         if ctx["proposed"] and terms:
@@ -237,7 +231,7 @@ def _invalid(request, pk, form, what: str):
 @requires("application.submit")
 @require_POST
 def submit(request, pk: int):
-    return _act(request, pk, lambda app: services.submit(actor=request.user, app=app, overlaps=overlaps_for),
+    return _act(request, pk, lambda app: services.submit(actor=request.user, app=app, overlaps=selectors.overlaps_for),
                 "申请已提交，等待两办受理。")
 
 
@@ -337,3 +331,16 @@ def stats(request):
     scope = scope_for(request.user, "approvals.stats")
     data = selectors.turnaround(region_ids=None if scope.everything else scope.region_ids)
     return render(request, "approvals/stats.html", data)
+
+
+@requires("application.view")
+def proposal_list(request):
+    """Proposals raised by other capabilities (evaluation, expiry, reconciliation) waiting to be taken in."""
+    items = selectors.proposals_visible_to(request.user).order_by("raised_at", "id")
+    page = Paginator(items, 30).get_page(request.GET.get("page"))
+    mine = set(selectors.proposals_to_take(request.user).filter(pk__in=[p.pk for p in page])
+               .values_list("pk", flat=True))
+    kinds = dict(ApplicationKind.choices)
+    rows = [{"p": p, "kind_label": kinds.get(p.kind, p.kind),
+             "take_url": selectors.proposal_take_url(p) if p.pk in mine else ""} for p in page]
+    return render(request, "approvals/proposals.html", {"page": page, "rows": rows})

@@ -77,3 +77,77 @@ class AuditEntry(models.Model):
         after = self.after or {}
         keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class Notification(models.Model):
+    """A message to one user in the in-app centre: what happened or what is due, and a link to act on it.
+
+    Written by `yixie.core.notifications.notify` (directly, or by the daily alerts job from the registered
+    alert sources); `key` makes a repeated alert to the same user a no-op."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE,
+                                  related_name="notifications")
+    source = models.CharField("来源", max_length=40)
+    key = models.CharField("去重键", max_length=200)
+    title = models.CharField("标题", max_length=300)
+    text = models.TextField("内容", blank=True)
+    url = models.CharField("链接", max_length=500, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_key")]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProposalStatus(models.TextChoices):
+    OPEN = "open", "待处理"
+    TAKEN = "taken", "已受理"
+    DISMISSED = "dismissed", "不予采纳"
+
+
+class Proposal(NoDeleteModel):
+    """A proposed change to a body that one capability raises and another takes in (the proposal intake).
+
+    An evaluation result, an expiry, a reconciliation difference raise one; the approval workflow opens an
+    application from it, or a review campaign puts it on a worklist. The body and region are kept as ids:
+    `core` sits below the ledger and the organisation tables and must not point at them."""
+
+    kind = models.CharField("建议事项", max_length=20)
+    region_id = models.BigIntegerField("区划", db_index=True)
+    body_id = models.BigIntegerField("机构", null=True, blank=True, db_index=True)
+    body_label = models.CharField("机构名称", max_length=200, blank=True)
+    reason = models.TextField("理由")
+    evidence = models.JSONField("依据", default=dict, blank=True)
+    source = models.CharField("来源", max_length=40)
+    source_ref = models.CharField("来源记录", max_length=200, blank=True)
+    source_url = models.CharField("来源链接", max_length=500, blank=True)
+    status = models.CharField("状态", max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.OPEN,
+                              db_index=True)
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="提出人", null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField("提出时间", auto_now_add=True)
+    taken_by = models.CharField("受理方", max_length=40, blank=True)
+    taken_ref = models.CharField("受理记录", max_length=200, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="处理人", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    decision_note = models.CharField("处理说明", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "调整建议"
+        verbose_name_plural = "调整建议"
+        ordering = ["-raised_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "source_ref", "kind", "body_id"],
+                                    condition=models.Q(status="open"), name="proposal_open_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body_label or self.body_id}：{self.kind}"

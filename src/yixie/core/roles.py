@@ -1,6 +1,9 @@
-"""Roles (spec §1) and what each may do. Scopes (which rows) are decided in `yixie.org.scopes`."""
+"""Roles (spec §1). What each role may do is registered by the apps (`yixie.core.registry`); which rows it
+sees is decided in `yixie.org.scopes`."""
 
 from django.db import models
+
+from .registry import GRANTS
 
 
 class Role(models.TextChoices):
@@ -15,19 +18,8 @@ class Role(models.TextChoices):
 # Roles held for a region (the region and those below it) versus for one department.
 REGION_ROLES = {Role.ESTABLISHMENT, Role.GENERAL_OFFICE, Role.ORGANISATION, Role.LEADER}
 DEPARTMENT_ROLES = {Role.DEPARTMENT, Role.DEPARTMENT_HR}
+#: Every role, for grants that every role holds (reading the ledger, say).
+ALL_ROLES = tuple(Role)
 
-# Actions, named "<area>.<verb>". A view declares the action it needs; nothing else is allowed.
-_READ = {"ledger.view", "ledger.export", "document.view", "org.view", "application.view"}
-ROLE_ACTIONS: dict[str, set[str]] = {
-    Role.ESTABLISHMENT: _READ | {
-        "ledger.edit", "ledger.import", "document.edit", "org.edit", "audit.view",
-        "application.review_establishment", "approvals.stats",
-    },
-    Role.GENERAL_OFFICE: _READ | {"audit.view", "application.accept", "application.deliberate",
-                                  "application.publish", "approvals.stats"},
-    Role.ORGANISATION: _READ | {"application.review_personnel"},
-    Role.DEPARTMENT: _READ | {"application.draft", "application.consent"},
-    Role.DEPARTMENT_HR: _READ | {"application.draft", "application.submit", "application.consent"},
-    Role.LEADER: _READ | {"approvals.stats"},
-}
-ALL_ACTIONS = set().union(*ROLE_ACTIONS.values())
+#: role -> actions, filled by each app's `AppConfig.ready()` through `registry.register_actions`.
+ROLE_ACTIONS = GRANTS

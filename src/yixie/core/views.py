@@ -8,8 +8,9 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from . import notifications
 from .access import AUTHENTICATED, PUBLIC, requires
 
 
@@ -33,13 +34,6 @@ def logout_view(request):
     logout(request)
     messages.info(request, "您已安全退出。")
     return redirect("login")
-
-
-@requires("ledger.view")
-def home(request):
-    from yixie.ledger.selectors import dashboard_summary
-
-    return render(request, "core/home.html", dashboard_summary(request.user))
 
 
 def permission_denied(request, exception=None):
@@ -78,3 +72,24 @@ def health(request):
     if not Path(settings.MEDIA_ROOT).is_dir():
         return HttpResponse("media missing", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
+
+
+@requires(AUTHENTICATED)
+@require_http_methods(["GET", "POST"])
+def notification_list(request):
+    """The notification centre: the user's own notifications, newest first; mark one or all read."""
+    if request.method == "POST":
+        raw = request.POST.getlist("id")
+        ids = [int(x) for x in raw if x.isdigit()]
+        if raw and not ids:
+            messages.error(request, "要标记的通知编号无效。")
+            return redirect("core:notifications")
+        n = notifications.mark_read(user=request.user, ids=ids or None)
+        messages.success(request, f"已将 {n} 条通知标记为已读。")
+        next_url = request.POST.get("next", "")
+        if next_url.startswith("/") and not next_url.startswith("//"):
+            return redirect(next_url)
+        return redirect("core:notifications")
+    unread_only = request.GET.get("unread") == "1"
+    items = notifications.for_user(request.user, unread_only=unread_only)[:200]
+    return render(request, "core/notifications.html", {"items": items, "unread_only": unread_only})

@@ -200,7 +200,7 @@ class DemoLoader:
 
         from yixie.approvals import services as approvals
         from yixie.approvals.choices import ApplicationKind, AttachmentKind, Decision, ReviewStep
-        from yixie.approvals.views import overlaps_for
+        from yixie.approvals.selectors import overlaps_for
 
         User = get_user_model()
         u = {name: User.objects.get(username=name) for name in

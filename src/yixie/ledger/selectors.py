@@ -137,3 +137,79 @@ def dashboard_summary(user) -> dict:
         "temporary_total": rows.filter(is_temporary=True).count(),
         "region_total": rows.values("region").distinct().count(),
     }
+
+
+# ---------------------------------------------------------------- facts the ledger adds to other floors' pages
+
+def _in_force_active(on: date, region_ids):
+    return (LedgerEvent.objects.in_force_on(on).filter(status=BodyStatus.ACTIVE, region_id__in=region_ids)
+            .order_by())
+
+
+def bodies_led_by_departments(department_ids: list[int], on: date | None = None) -> dict[int, int]:
+    """How many bodies in force on `on` (default today) each department leads (牵头)."""
+    from yixie.org.models import Department
+
+    on = on or timezone.localdate()
+    regions = set(Department.objects.filter(id__in=department_ids).values_list("region_id", flat=True))
+    rows = (_in_force_active(on, regions).filter(lead_department_id__in=department_ids)
+            .values_list("lead_department_id").annotate(n=Count("id")))
+    return dict(rows)
+
+
+def bodies_joined_by_departments(department_ids: list[int], on: date | None = None) -> dict[int, int]:
+    """How many bodies in force on `on` (default today) each department sits in as a member unit."""
+    from yixie.org.models import Department
+
+    on = on or timezone.localdate()
+    wanted = set(department_ids)
+    regions = set(Department.objects.filter(id__in=wanted).values_list("region_id", flat=True))
+    counts: dict[int, int] = {}
+    for state in _in_force_active(on, regions).values_list("state", flat=True):
+        for dept_id in {m.get("department_id") for m in state.get("members", [])} & wanted:
+            counts[dept_id] = counts.get(dept_id, 0) + 1
+    return counts
+
+
+def department_ledger_url(department_id: int) -> str:
+    from django.urls import reverse
+
+    return f"{reverse('ledger:body_list')}?department={department_id}"
+
+
+#: Days before a temporary body's end date at which its host department and 编办 are told (spec §4, J7).
+EXPIRY_WARNINGS = (90, 60, 30, 0)
+
+
+def expiry_alerts(on: date):
+    """The daily expiry check: temporary bodies ending in 90, 60, 30 days or today. Told: the clerks of the
+    office host department and the establishment office of the body's region and the regions above it."""
+    from django.urls import reverse
+
+    from yixie.core.registry import Alert
+    from yixie.core.roles import Role
+    from yixie.org.models import Region, RoleAssignment
+
+    horizon = on + timedelta(days=max(EXPIRY_WARNINGS))
+    rows = (Body.objects.filter(status=BodyStatus.ACTIVE, is_temporary=True, ends_on__gte=on, ends_on__lte=horizon)
+            .select_related("region").order_by("ends_on", "id"))
+    for body in rows:
+        left = (body.ends_on - on).days
+        due = [d for d in EXPIRY_WARNINGS if left <= d]
+        if not due:
+            continue
+        stage = min(due)
+        regions, region = [], body.region
+        while region is not None:
+            regions.append(region.pk)
+            region = Region.objects.filter(pk=region.parent_id).first() if region.parent_id else None
+        users = set(RoleAssignment.objects.filter(role=Role.ESTABLISHMENT, region_id__in=regions)
+                    .values_list("user_id", flat=True))
+        users |= set(RoleAssignment.objects.filter(role__in=[Role.DEPARTMENT, Role.DEPARTMENT_HR],
+                                                   department_id=body.office_department_id)
+                     .values_list("user_id", flat=True))
+        when = "今天到期" if left == 0 else f"将于{left}天后到期"
+        yield Alert(key=f"ledger.expiry:{stage}:{body.pk}:{body.ends_on.isoformat()}",
+                    title=f"临时机构“{body.name}”{when}（{body.ends_on:%Y年%-m月%-d日}）",
+                    text="请核实工作任务是否完成，按规定提出撤销或延续的意见。",
+                    url=reverse("ledger:body_detail", args=[body.pk]), recipients=tuple(sorted(users)))

@@ -16,6 +16,7 @@ from django.utils import timezone
 from yixie.core import audit, bulk
 from yixie.core.audit import snapshot
 from yixie.core.dates import format_date_zh
+from yixie.core.errors import DomainError
 from yixie.core.files import UploadError, check_upload
 from yixie.org.models import Department, Post, Region
 
@@ -26,13 +27,8 @@ from .models import Body, Document, DocumentFile, LeaderSeat, LedgerEvent, Membe
 from .policy import Finding, Policy, PolicyViolation, check_body_state, refuse_on_errors
 
 
-class LedgerError(Exception):
+class LedgerError(DomainError):
     """A write refused for a reason a clerk can act on; `message` is Chinese and says what and where."""
-
-    def __init__(self, message: str, field: str | None = None):
-        self.message = message
-        self.field = field
-        super().__init__(message)
 
 
 # ---------------------------------------------------------------- documents

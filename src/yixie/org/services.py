@@ -8,16 +8,14 @@ from django.db import transaction
 
 from yixie.core import audit
 from yixie.core.audit import snapshot
+from yixie.core.errors import DomainError
 
 from .models import Department, Post, PostHolding, Region
 from .uscc import UsccError, validate_uscc
 
 
-class OrgError(Exception):
-    def __init__(self, message: str, field: str | None = None):
-        self.message = message
-        self.field = field
-        super().__init__(message)
+class OrgError(DomainError):
+    """A refused change to the organisation tables."""
 
 
 def _clean_uscc(uscc: str) -> str:

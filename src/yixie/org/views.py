@@ -1,29 +1,34 @@
 from django.contrib import messages
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from yixie.core.access import requires
+from yixie.core.registry import row_facts
 
-from . import services
+from . import selectors, services
 from .forms import DepartmentForm, PostHolderForm
 from .models import Department, Post, PostHolding
 from .scopes import regions_visible_to
 
 
+def _with_facts(table: str, rows: list, on) -> tuple[list, list]:
+    """The rows, each with the values of the facts that higher floors registered for this table."""
+    columns = row_facts(table, [r.pk for r in rows], on)
+    for r in rows:
+        r.facts = [c["values"][r.pk] for c in columns]
+    return rows, columns
+
+
 @requires("org.view")
 def department_list(request):
     regions = regions_visible_to(request.user)
-    region_id = request.GET.get("region")
-    region = regions.filter(pk=region_id).first() if region_id and region_id.isdigit() else None
-    region = region or regions.filter(level="city").first() or regions.first()
-    depts = (
-        Department.objects.filter(region=region)
-        .annotate(n_led=Count("led_bodies", distinct=True), n_member=Count("memberships", distinct=True))
-        .order_by("order", "id")
-    )
+    region = selectors.region_from_query(regions, request.GET.get("region"))
+    on, on_error = selectors.date_from_query(request.GET.get("on"))
+    depts, columns = _with_facts("org.department", list(selectors.departments_of(region)), on)
     return render(request, "org/department_list.html", {
-        "departments": depts, "region": region, "regions": regions.exclude(level="township"),
+        "departments": depts, "columns": columns, "region": region, "on": on, "on_error": on_error,
+        "regions": regions.exclude(level="township"),
     })
 
 
@@ -68,17 +73,16 @@ def _department_form(request, dept):
 @requires("org.view")
 def post_list(request):
     regions = regions_visible_to(request.user)
-    region_id = request.GET.get("region")
-    region = regions.filter(pk=region_id).first() if region_id and region_id.isdigit() else None
-    region = region or regions.filter(level="city").first() or regions.first()
+    region = selectors.region_from_query(regions, request.GET.get("region"))
+    on, on_error = selectors.date_from_query(request.GET.get("on"))
     posts = (
         Post.objects.filter(region=region)
-        .annotate(n_seats=Count("seats"))
         .prefetch_related(Prefetch("holdings", queryset=PostHolding.objects.order_by("-started_on")))
         .order_by("order", "id")
     )
-    return render(request, "org/post_list.html", {"posts": posts, "region": region,
-                                                  "regions": regions.exclude(level="township")})
+    posts, columns = _with_facts("org.post", list(posts), on)
+    return render(request, "org/post_list.html", {"posts": posts, "columns": columns, "region": region, "on": on,
+                                                  "on_error": on_error, "regions": regions.exclude(level="township")})
 
 
 @requires("org.edit")

@@ -5,7 +5,7 @@ import pytest
 from yixie.approvals import services
 from yixie.approvals.selectors import regions_under_review
 from yixie.approvals.warmup import warm_overlap_indexes
-from yixie.ledger import overlap
+from yixie.overlap import engine as overlap
 from yixie.testing.factories import establish
 
 from .conftest import draft

@@ -10,11 +10,12 @@ from datetime import date
 import numpy as np
 import pytest
 
-from yixie.ledger import overlap, services
+from yixie.ledger import services
 from yixie.ledger.choices import EventKind
-from yixie.ledger.overlap import find_overlaps
-from yixie.ledger.tests.overlap_pairs import PAIRS
-from yixie.ledger.tests.test_overlap import CENSUS_DUTIES, FOOD_DUTIES, SAFETY_DUTIES, _region_for, match_for
+from yixie.overlap import engine as overlap
+from yixie.overlap.engine import find_overlaps
+from yixie.overlap.tests.overlap_pairs import PAIRS
+from yixie.overlap.tests.test_overlap import CENSUS_DUTIES, FOOD_DUTIES, SAFETY_DUTIES, _region_for, match_for
 from yixie.testing.factories import establish, make_department
 
 

@@ -777,9 +777,8 @@ def _fingerprint(region_ids: Sequence[int]) -> tuple:
     """Cheap: changes whenever a body, an event or a department of the regions is written, by any process."""
     from django.db.models import Count, Max
 
+    from yixie.ledger.models import Body, LedgerEvent
     from yixie.org.models import Department
-
-    from .models import Body, LedgerEvent
 
     where = {"region_id": region_ids[0]} if len(region_ids) == 1 else {"region_id__in": region_ids}
     ev = LedgerEvent.objects.filter(**where).aggregate(m=Max("id"), n=Count("id"))
@@ -792,9 +791,8 @@ def _stamps(region_ids: Sequence[int], since=None) -> dict:
     """(kind, id) → updated_at of every body and department of the regions (with `since`, of those
     stamped at or after it): what changed since an index was built is what has another stamp (every
     ledger write saves the body, which sets updated_at)."""
+    from yixie.ledger.models import Body
     from yixie.org.models import Department
-
-    from .models import Body
 
     recent = {} if since is None else {"updated_at__gte": since}
     out = {("body", pk): at for pk, at in Body.objects.filter(region_id__in=region_ids, **recent)
@@ -847,10 +845,9 @@ def _load_candidates(regions, on: date | None, recent_years: int, *, body_ids: I
     from django.db.models import Q
     from django.utils import timezone
 
+    from yixie.ledger.choices import BodyStatus
+    from yixie.ledger.models import Body, LedgerEvent
     from yixie.org.models import Department
-
-    from .choices import BodyStatus
-    from .models import Body, LedgerEvent
 
     region_ids = [regions.pk] if hasattr(regions, "pk") else list(regions)
     day = on or timezone.localdate()

@@ -8,10 +8,11 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from yixie.ledger import overlap, services
+from yixie.ledger import services
 from yixie.ledger.choices import EventKind
-from yixie.ledger.overlap import HIGH, THRESHOLD, Match, find_overlaps, highlight, tokenize
-from yixie.ledger.tests.overlap_pairs import DISTRACTORS, PAIRS, Pair
+from yixie.overlap import engine as overlap
+from yixie.overlap.engine import HIGH, THRESHOLD, Match, find_overlaps, highlight, tokenize
+from yixie.overlap.tests.overlap_pairs import DISTRACTORS, PAIRS, Pair
 from yixie.testing.factories import establish, make_department, make_region
 
 pytestmark = pytest.mark.django_db
