@@ -53,14 +53,3 @@ def test_department_counts_are_of_bodies_in_force_on_the_date(client_for, city):
     assert "牵头机构数（存续）" in page and "截至2021年1月1日" in page
     bad = client_for(city.bianban).get(reverse("org:department_list") + "?on=2021-13-45")
     assert bad.status_code == 200 and "无法识别" in bad.content.decode()
-
-
-def test_post_seats_are_of_bodies_in_force(client_for, city):
-    from yixie.leaderload.selectors import seats_by_posts
-
-    a = establish(city.city, name="市甲领导小组", lead=city.fgw, leader=city.mayor, on=date(2019, 3, 1))
-    establish(city.city, name="市乙领导小组", lead=city.fgw, leader=city.mayor, deputies=[city.vice],
-              on=date(2019, 3, 1))
-    services.event_record(actor=city.bianban, body=a, kind=EventKind.ABOLISH, on=date(2022, 5, 1))
-    assert seats_by_posts([city.mayor.pk, city.vice.pk]) == {city.mayor.pk: 1, city.vice.pk: 1}
-    assert seats_by_posts([city.mayor.pk], date(2020, 1, 1)) == {city.mayor.pk: 2}

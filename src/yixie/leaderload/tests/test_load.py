@@ -1,0 +1,35 @@
+"""Leader load counts the bodies in force on a date (not every seat ever held)."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from yixie.leaderload.selectors import leader_load, seats_by_posts
+from yixie.ledger import services
+from yixie.ledger.choices import EventKind
+from yixie.testing.factories import establish
+
+pytestmark = pytest.mark.django_db
+
+
+def test_post_seats_are_of_bodies_in_force(client_for, city):
+    a = establish(city.city, name="市甲领导小组", lead=city.fgw, leader=city.mayor, on=date(2019, 3, 1))
+    establish(city.city, name="市乙领导小组", lead=city.fgw, leader=city.mayor, deputies=[city.vice],
+              on=date(2019, 3, 1))
+    services.event_record(actor=city.bianban, body=a, kind=EventKind.ABOLISH, on=date(2022, 5, 1))
+    assert seats_by_posts([city.mayor.pk, city.vice.pk]) == {city.mayor.pk: 1, city.vice.pk: 1}
+    assert seats_by_posts([city.mayor.pk], date(2020, 1, 1)) == {city.mayor.pk: 2}
+    page = client_for(city.bianban).get(reverse("org:post_list") + "?on=2020-01-01").content.decode()
+    assert "担任组长/副组长的机构数（存续）" in page
+
+
+def test_a_proposal_sees_the_posts_current_load_and_the_cap(city):
+    establish(city.city, name="市甲领导小组", lead=city.fgw, leader=city.mayor, deputies=[city.vice],
+              on=date(2019, 3, 1))
+    load = leader_load(region=city.city, leaders=[{"post_id": city.mayor.pk, "post": "市长", "role": "leader"},
+                                                  {"post_id": city.vice.pk, "post": "副市长", "role": "deputy"}],
+                       adds=1)
+    assert [r["total"] for r in load["rows"]] == [1, 1]
+    assert load["rows"][0]["leads"][0]["name"] == "市甲领导小组"
+    assert load["counted"] == 1 and load["after"] == 2
