@@ -25,20 +25,13 @@ S = ApplicationStatus
 def applications_visible_to(user):
     """Region roles see their regions' submitted applications; departments see their own (drafts included)
     and those closing a joint meeting they belong to. Nobody sees another department's drafts."""
-    scope = scope_for(user, "application.view")
-    qs = Application.objects.select_related("region", "department", "body")
-    if scope.everything:
-        return qs
-    if scope.empty:
-        return qs.none()
-    q = Q(pk__in=[])
-    if scope.region_ids:
-        q |= Q(region_id__in=scope.region_ids) & ~Q(status=S.DRAFT)
-    if scope.department_ids:
-        q |= Q(department_id__in=scope.department_ids)
+    def departments(scope):
         member_of = Membership.objects.filter(department_id__in=scope.department_ids).values("body_id")
-        q |= Q(body_id__in=member_of) & ~Q(status=S.DRAFT)
-    return qs.filter(q)
+        return Q(department_id__in=scope.department_ids) | (Q(body_id__in=member_of) & ~Q(status=S.DRAFT))
+
+    return scope_for(user, "application.view").restrict(
+        Application.objects.select_related("region", "department", "body"),
+        regions=lambda ids: Q(region_id__in=ids) & ~Q(status=S.DRAFT), departments=departments)
 
 
 def application_for_user(user, pk: int) -> Application:
@@ -247,33 +240,24 @@ def proposals_visible_to(user):
     bodies it leads or hosts the office of (it drafts the application)."""
     from yixie.ledger.models import Body
 
-    scope = scope_for(user, "application.view")
-    qs = proposals.proposals_open().filter(kind__in=PROPOSAL_KINDS)
-    if scope.everything:
-        return qs
-    if scope.empty:
-        return qs.none()
-    q = Q(pk__in=[])
-    if scope.region_ids:
-        q |= Q(region_id__in=scope.region_ids)
-    if scope.department_ids:
-        ids = Body.objects.filter(Q(lead_department_id__in=scope.department_ids)
-                                  | Q(office_department_id__in=scope.department_ids)).values("id")
-        q |= Q(body_id__in=ids)
-    return qs.filter(q)
+    def departments(scope):
+        ids = scope.department_ids
+        return Q(body_id__in=Body.objects.filter(Q(lead_department_id__in=ids) | Q(office_department_id__in=ids))
+                 .values("id"))
+
+    return scope_for(user, "application.view").restrict(
+        proposals.proposals_open().filter(kind__in=PROPOSAL_KINDS),
+        regions=lambda ids: Q(region_id__in=ids), departments=departments)
 
 
 def proposals_to_take(user):
     """The open proposals this user is to turn into applications (department clerks who draft)."""
     from yixie.ledger.models import Body
 
-    scope = scope_for(user, "application.draft")
-    qs = proposals.proposals_open().filter(kind__in=PROPOSAL_KINDS)
-    if scope.everything:
-        return qs
-    if not scope.department_ids:
-        return qs.none()
-    return qs.filter(body_id__in=Body.objects.filter(lead_department_id__in=scope.department_ids).values("id"))
+    return scope_for(user, "application.draft").restrict(
+        proposals.proposals_open().filter(kind__in=PROPOSAL_KINDS),
+        departments=lambda scope: Q(body_id__in=Body.objects.filter(lead_department_id__in=scope.department_ids)
+                                    .values("id")))
 
 
 def proposals_count(user) -> int:

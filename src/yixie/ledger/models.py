@@ -75,19 +75,15 @@ class BodyQuerySet(NoDeleteQuerySet):
         """Bodies the user may see: their regions' bodies, or those their department leads, hosts or joins."""
         from yixie.org.scopes import scope_for
 
-        scope = scope_for(user, action)
-        if scope.everything:
-            return self
-        if scope.empty:
-            return self.none()
-        q = Q(region_id__in=scope.region_ids)
-        if scope.department_ids:
+        def departments(scope):
             ids = scope.department_ids
             involved = (Q(lead_department_id__in=ids) | Q(office_department_id__in=ids)
                         | Q(id__in=Membership.objects.filter(department_id__in=ids).values("body_id")))
             # A department's bodies are its region's (validate_state_refs): that region first, by its index.
-            q |= Q(region_id__in=scope.department_region_ids) & involved
-        return self.filter(q)
+            return Q(region_id__in=scope.department_region_ids) & involved
+
+        return scope_for(user, action).restrict(self, regions=lambda ids: Q(region_id__in=ids),
+                                                departments=departments)
 
 
 class Body(NoDeleteModel, TimeStamped):
@@ -196,16 +192,15 @@ class LedgerEventQuerySet(NoDeleteQuerySet):
     def visible_to(self, user, action: str = "ledger.view"):
         from yixie.org.scopes import scope_for
 
-        scope = scope_for(user, action)
-        if scope.everything:
-            return self
-        if scope.empty:
-            return self.none()
-        q = Q(region_id__in=scope.region_ids)
-        for dept_id, region_id in scope.department_regions:
-            # The department's region first (indexed), then the department among the state's.
-            q |= Q(region_id=region_id, department_keys__contains=f"|{dept_id}|")
-        return self.filter(q)
+        def departments(scope):
+            q = Q(pk__in=[])
+            for dept_id, region_id in scope.department_regions:
+                # The department's region first (indexed), then the department among the state's.
+                q |= Q(region_id=region_id, department_keys__contains=f"|{dept_id}|")
+            return q
+
+        return scope_for(user, action).restrict(self, regions=lambda ids: Q(region_id__in=ids),
+                                                departments=departments)
 
 
 class LedgerEvent(NoDeleteModel):

@@ -32,16 +32,15 @@ def documents_visible_to(user, action: str = "document.view"):
     (Semi-joins, not a join with DISTINCT: at province scale the latter counted every event.)"""
     from yixie.org.scopes import scope_for
 
-    scope = scope_for(user, action)
-    qs = Document.objects.select_related("region")
-    if scope.everything:
-        return qs
-    visible_bodies = Body.objects.visible_to(user, action).values("id")
-    q = Q(id__in=LedgerEvent.objects.filter(body_id__in=visible_bodies, document_id__isnull=False)
-          .values("document_id"))
-    if scope.region_ids:
-        q |= Q(region_id__in=scope.region_ids)
-    return qs.filter(q)
+    def departments(_scope):
+        visible_bodies = Body.objects.visible_to(user, action).values("id")
+        return Q(id__in=LedgerEvent.objects.filter(body_id__in=visible_bodies, document_id__isnull=False)
+                 .values("document_id"))
+
+    # A region role reaches its regions' documents and also those of the bodies it sees (the same as above).
+    return scope_for(user, action).restrict(
+        Document.objects.select_related("region"),
+        regions=lambda ids: Q(region_id__in=ids) | departments(None), departments=departments)
 
 
 def bodies_as_of(*, region, on: date, include_ended: bool = False):

@@ -6,7 +6,10 @@ for one department. Every user-visible queryset is filtered through `scope_for(u
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from django.db.models import Q
 
 from yixie.core.access import user_roles
 from yixie.core.roles import DEPARTMENT_ROLES, ROLE_ACTIONS
@@ -30,6 +33,21 @@ class Scope:
     @property
     def empty(self) -> bool:
         return not (self.everything or self.region_ids or self.department_ids)
+
+    def restrict(self, qs, *, regions: Callable[[frozenset[int]], Q] | None = None,
+                 departments: Callable[[Scope], Q] | None = None):
+        """The one scoping style for querysets: everything, nothing, or the rows that `regions(region ids)`
+        or `departments(scope)` admit. Each model says how a region role and a department role reach it."""
+        if self.everything:
+            return qs
+        if self.empty:
+            return qs.none()
+        q = Q(pk__in=[])
+        if self.region_ids and regions is not None:
+            q |= regions(self.region_ids)
+        if self.department_ids and departments is not None:
+            q |= departments(self)
+        return qs.filter(q)
 
 
 def region_subtree_ids(region_ids: set[int]) -> set[int]:
