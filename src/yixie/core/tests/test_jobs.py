@@ -163,6 +163,7 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout():
 
 # ---------------------------------------------------------------- real workers
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_daily_job_due_now_runs_exactly_once_with_two_workers(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
