@@ -10,6 +10,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         done = jobs.sync_schedules()
+        if options["verbosity"] < 1:
+            return
         for what, names in done.items():
             for name in names:
                 self.stdout.write(f"{what}: {name}")
