@@ -22,17 +22,18 @@ setup: install
 	$(BIN)/yixie migrate --noinput
 	$(BIN)/yixie collectstatic --noinput --verbosity 0
 	$(BIN)/yixie demo --if-empty
+	$(BIN)/yixie jobs_sync --verbosity 0
 
 run: setup
 	@echo ""
-	@echo "  议协已启动： http://$(HOST):$(PORT)/"
+	@echo "  议协已启动： http://$(HOST):$(PORT)/   （后台任务进程随之启动）"
 	@echo "  演示账号（密码均为 yixie-demo-2026）："
 	@echo "    bianban   市委编办管理员         liangban     市政府办公室经办人"
 	@echo "    zuzhibu   市委组织部审核人       lingdao      市领导查阅"
 	@echo "    fagaiwei  市发展改革委业务科室   fagaiwei_hr  市发展改革委组织人事科室"
 	@echo "    qingzhou  青州市委编办管理员     admin        系统管理员"
 	@echo ""
-	$(BIN)/gunicorn yixie.wsgi:application -c deploy/gunicorn.conf.py --bind $(HOST):$(PORT) --workers 2 --threads 4
+	BIN=$(BIN) bash scripts/run-server.sh $(HOST) $(PORT) --workers 2 --threads 4
 
 # Every test: SQLite, then PostgreSQL, browser tests included in both.
 test: install

@@ -24,8 +24,8 @@ timeout = int(os.environ.get("YIXIE_WORKER_TIMEOUT", "120"))
 graceful_timeout = 60
 keepalive = 5
 
-# Do not recycle workers (max_requests): an Excel import runs in a background thread of the worker
-# that received the upload, and a recycled worker would cut it off (see README, "Excel import").
+# Workers are not recycled (max_requests). Imports and other long work run in job workers
+# (`yixie qcluster`, docs/decisions/0009), not here.
 max_requests = 0
 
 # Behind a TLS-terminating proxy: trust its X-Forwarded-Proto so Django sees https (CSRF Origin

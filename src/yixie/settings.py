@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "axes",
     "js_lib_htmx",
     "js_lib_bootstrap5",
+    "django_q",
     "yixie.core",
     "yixie.org",
     "yixie.ledger",
@@ -156,6 +157,31 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("YIXIE_LOG_LEVEL", "WARNING")},
 }
+
+# Background jobs (docs/decisions/0009): django-q2. The queue lives in the database by default (SQLite or
+# PostgreSQL, no extra service); YIXIE_REDIS_URL moves the queue to Redis (pip install 'yixie[redis]'),
+# results and schedules stay in the database. A job that runs longer than YIXIE_JOB_TIMEOUT seconds is
+# stopped; a job whose worker died (kill -9, power cut) is handed out again YIXIE_JOB_RETRY seconds after
+# it was taken, so the retry time must be longer than the timeout. YIXIE_JOBS_SYNC=1 runs jobs at once
+# inside the calling process (tests, debugging).
+JOB_TIMEOUT = int(os.environ.get("YIXIE_JOB_TIMEOUT", "1800"))
+Q_CLUSTER = {
+    "name": "yixie",
+    "label": "后台任务",
+    "workers": int(os.environ.get("YIXIE_JOB_WORKERS", "2")),
+    "timeout": JOB_TIMEOUT,
+    "retry": int(os.environ.get("YIXIE_JOB_RETRY", str(JOB_TIMEOUT + 300))),
+    "max_attempts": 3,
+    "ack_failures": True,
+    "catch_up": False,
+    "save_limit": 500,
+    "poll": float(os.environ.get("YIXIE_JOB_POLL", "1")),
+    "sync": env_bool("YIXIE_JOBS_SYNC", False),
+}
+if os.environ.get("YIXIE_REDIS_URL"):
+    Q_CLUSTER["redis"] = os.environ["YIXIE_REDIS_URL"]
+else:
+    Q_CLUSTER["orm"] = "default"
 
 # Lockout is per account: on a government intranet many clerks share one NAT address, and locking an
 # address would lock out a whole office.

@@ -13,6 +13,12 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# Jobs run at once in the test's own process and transaction unless a test starts a real worker (which
+# sets YIXIE_JOBS_SYNC=0 for its subprocess; src/yixie/core/tests/test_jobs.py).
+from yixie.settings import Q_CLUSTER, env_bool  # noqa: E402
+
+Q_CLUSTER = {**Q_CLUSTER, "sync": env_bool("YIXIE_JOBS_SYNC", True)}
+
 # On SQLite the test database is a file, not shared memory: the live server's request threads then open
 # their own connections instead of sharing the test thread's (which Django refuses to close from another
 # thread, an "Exception in thread" warning after every browser test).

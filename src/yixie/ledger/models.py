@@ -303,6 +303,8 @@ class ImportJob(TimeStamped):
     errors = models.JSONField("错误", default=list)
     message = models.CharField("结果", max_length=500, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    #: Starts by a job worker; a worker that dies mid-import leaves it to be retried (yixie.ledger.tasks).
+    attempts = models.PositiveSmallIntegerField("处理次数", default=0)
 
     class Meta:
         verbose_name = "导入任务"

@@ -1,15 +1,13 @@
 """Excel export and import pages: thin views over `yixie.ledger.excel`.
 
-An import runs as an `ImportJob`: the upload is kept, the work runs in a background thread (inline
-when `settings.YIXIE_IMPORT_INLINE` is set, as in tests) and the status page polls the job row, so
-any app server behind the load balancer can answer the polling.
+An import runs as an `ImportJob`: the upload is kept, the work runs as a background job in a job
+worker (`yixie.ledger.tasks`, docs/decisions/0009) and the status page polls the job row, so any app
+server behind the load balancer can answer the polling.
 """
 
 from __future__ import annotations
 
-import logging
 import tempfile
-import threading
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -18,7 +16,6 @@ from urllib.parse import quote
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.db import connections, transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,15 +28,13 @@ from yixie.core.forms import BootstrapFormMixin
 from yixie.org.models import Department
 from yixie.org.scopes import regions_visible_to, scope_for
 
-from . import excel, selectors
+from . import excel, selectors, tasks
 from .filters import LedgerFilter
 from .models import ImportJob
 
-logger = logging.getLogger(__name__)
-
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RECENT_JOBS = 10
-#: A job that has not moved for this long was cut off (the server restarted); nothing was written.
+#: A last guard: a job that has not moved for this long was cut off and not retried; nothing was written.
 STALE_AFTER = timedelta(hours=2)
 
 
@@ -202,84 +197,5 @@ def _phase(job: ImportJob) -> str:
 # ---------------------------------------------------------------- running a job
 
 def start_job(job_id: int) -> None:
-    """Run the job inline (tests) or in a background thread once the job row is committed."""
-    if getattr(settings, "YIXIE_IMPORT_INLINE", False):
-        run_import_job(job_id, inline=True)
-        return
-    thread = threading.Thread(target=run_import_job, args=(job_id,), kwargs={"inline": False},
-                              name=f"yixie-import-{job_id}", daemon=True)
-    transaction.on_commit(thread.start)
-
-
-class _Progress:
-    """Writes progress onto the job row where others can see it.
-
-    While the import writes inside its transaction, an update through the same connection would
-    stay invisible until the end; on PostgreSQL a second connection reports instead. SQLite allows
-    one writer, so there the bar waits at the half-way mark until the writing is done.
-    """
-
-    def __init__(self, job_id: int, inline: bool):
-        self.job_id = job_id
-        self.inline = inline
-        self.side = None
-
-    def __call__(self, done: int, total: int) -> None:
-        conn = transaction.get_connection()
-        if self.inline or not conn.in_atomic_block:
-            ImportJob.objects.filter(pk=self.job_id).update(processed_rows=done, total_rows=total,
-                                                            updated_at=timezone.now())
-            return
-        if conn.vendor == "sqlite":
-            return
-        try:
-            if self.side is None:
-                self.side = connections.create_connection("default")
-            table = self.side.ops.quote_name(ImportJob._meta.db_table)
-            with self.side.cursor() as cursor:
-                cursor.execute(f"UPDATE {table} SET processed_rows = %s, total_rows = %s, updated_at = %s "  # noqa: S608
-                               "WHERE id = %s", [done, total, timezone.now(), self.job_id])
-        except Exception:  # progress is a courtesy; never let it break the import
-            logger.warning("import progress could not be reported", exc_info=True)
-
-    def close(self) -> None:
-        if self.side is not None:
-            self.side.close()
-
-
-def run_import_job(job_id: int, *, inline: bool = False) -> None:
-    """Run one import job to its end; every outcome, even a crash, ends as a finished job."""
-    progress = _Progress(job_id, inline)
-    try:
-        job = ImportJob.objects.select_related("region", "created_by").get(pk=job_id)
-        ImportJob.objects.filter(pk=job_id).update(state=ImportJob.State.RUNNING, message="正在读取文件……",
-                                                   updated_at=timezone.now())
-        with job.file.open("rb") as fh:
-            report = excel.import_workbook(
-                fh, actor=job.created_by, default_region=job.region, progress=progress,
-                source=(f"Excel导入：{job.original_name}", reverse("ledger:import_status", args=[job.pk])))
-        now = timezone.now()
-        if report.ok:
-            ImportJob.objects.filter(pk=job_id).update(
-                state=ImportJob.State.SUCCEEDED, created_bodies=report.created, total_rows=report.total_rows,
-                processed_rows=report.total_rows, finished_at=now, updated_at=now,
-                errors=[{**w.as_dict(), "level": "warning"} for w in report.warnings],
-                message=f"已导入 {report.created} 个机构。")
-        else:
-            count = len(report.errors)
-            ImportJob.objects.filter(pk=job_id).update(
-                state=ImportJob.State.FAILED, created_bodies=0, total_rows=report.total_rows,
-                processed_rows=report.total_rows, finished_at=now, updated_at=now,
-                errors=[{**e.as_dict(), "level": "error"} for e in report.errors],
-                message=f"发现 {count} 处问题，没有导入任何内容。请按问题清单修改文件后重新上传。")
-    except Exception:
-        logger.exception("import job %s failed", job_id)
-        now = timezone.now()
-        ImportJob.objects.filter(pk=job_id).update(
-            state=ImportJob.State.FAILED, created_bodies=0, finished_at=now, updated_at=now,
-            message="导入时出现意外错误，没有导入任何内容。请稍后重试；如仍出错，请联系系统管理员（错误已记录）。")
-    finally:
-        progress.close()
-        if not inline:
-            connections.close_all()
-
+    """Hand the job to a background worker once the job row is committed (yixie.ledger.tasks)."""
+    tasks.start_import(job_id)

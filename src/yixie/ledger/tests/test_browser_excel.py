@@ -16,7 +16,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def excel_city(city, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    settings.YIXIE_IMPORT_INLINE = True
     establish(city.city, name="市安全生产委员会", lead=city.yjj, members=[city.gxj, city.swj], on=date(2015, 1, 1),
               duties="统筹协调全市安全生产工作。")
     establish(city.city, name="市食品安全委员会", lead=city.swj, on=date(2016, 5, 1), duties="统筹食品安全工作。")

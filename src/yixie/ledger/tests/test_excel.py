@@ -693,8 +693,7 @@ def test_row_error_reads_as_one_chinese_line():
 
 @pytest.fixture
 def io_settings(settings, tmp_path):
-    settings.YIXIE_IMPORT_INLINE = True
-    settings.MEDIA_ROOT = tmp_path
+    settings.MEDIA_ROOT = tmp_path  # jobs run at once in the test (Q_CLUSTER['sync'], settings_test)
     return settings
 
 
@@ -846,21 +845,35 @@ def test_crash_inside_the_job_ends_as_a_failed_job(city, client_for, io_settings
 
 
 @pytest.mark.django_db(transaction=True)
-def test_import_runs_in_a_background_thread(settings, tmp_path):
+def test_import_is_queued_for_a_job_worker_not_run_in_the_web_process(settings, tmp_path):
+    from django_q.brokers import get_broker
+    from django_q.models import OrmQ
+    from django_q.signing import SignedPackage
+
     from yixie.testing.factories import City
 
     city = City()
-    settings.YIXIE_IMPORT_INLINE = False
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": False}
     settings.MEDIA_ROOT = tmp_path
     client = Client()
     client.force_login(city.bianban, backend="django.contrib.auth.backends.ModelBackend")
+    threads_before = set(threading.enumerate())
     resp = upload(client, xlsx({GOV: [good_row()]}), city.city)
     assert resp.status_code == 302
-    for t in threading.enumerate():
-        if t.name.startswith("yixie-import-"):
-            t.join(timeout=60)
+    assert set(threading.enumerate()) <= threads_before  # no thread started for the job
     job = ImportJob.objects.get()
-    assert job.state == ImportJob.State.SUCCEEDED, (job.message, job.errors)
+    assert job.state == ImportJob.State.PENDING and not Body.objects.filter(name="潍坊市数字经济发展领导小组").exists()
+    assert OrmQ.objects.count() == 1  # committed to the queue, waiting for a worker
+
+    # What a worker does with it: take the package from the queue and run the function it names.
+    [(ack_id, pack)] = get_broker().dequeue()
+    task = SignedPackage.loads(pack)
+    assert task["func"] == "yixie.ledger.tasks.run_import_job" and task["args"] == (job.pk,)
+    from yixie.ledger.tasks import run_import_job
+
+    run_import_job(*task["args"])
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.SUCCEEDED and job.attempts == 1, (job.message, job.errors)
     assert Body.objects.filter(name="潍坊市数字经济发展领导小组").exists()
 
 

@@ -1,0 +1,126 @@
+"""Background jobs of the ledger, run by a job worker (`yixie qcluster`; docs/decisions/0009).
+
+The Excel import is all or nothing (one transaction in `excel.import_workbook`). A worker killed
+mid-import (kill -9, power cut) leaves nothing written; the queue hands the job out again after
+`Q_CLUSTER['retry']` seconds and it starts over from the first row. `ImportJob.attempts` counts the
+starts, so a file that kills its worker every time ends as FAILED after `MAX_IMPORT_ATTEMPTS`, with a
+message, instead of being retried for ever.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import connections, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from yixie.core import jobs
+
+from . import excel
+from .models import ImportJob, LedgerEvent
+
+logger = logging.getLogger(__name__)
+
+#: Starts of one import (the first and two retries after a dead worker) before it is given up.
+MAX_IMPORT_ATTEMPTS = 3
+GAVE_UP = "导入任务被中断且重试失败，没有导入任何内容，请重新上传。"
+CRASHED = "导入时出现意外错误，没有导入任何内容。请稍后重试；如仍出错，请联系系统管理员（错误已记录）。"
+FINISHED = (ImportJob.State.SUCCEEDED, ImportJob.State.FAILED)
+
+
+def start_import(job_id: int) -> None:
+    """Hand the import to a worker once the job row is committed (at once in synchronous mode)."""
+    jobs.enqueue_on_commit(run_import_job, job_id, q_options={"task_name": f"import-{job_id}", "group": "import"})
+
+
+class _Progress:
+    """Writes progress onto the job row where others can see it.
+
+    While the import writes inside its transaction, an update through the same connection would
+    stay invisible until the end; on PostgreSQL a second connection reports instead. SQLite allows
+    one writer, so there the bar waits at the half-way mark until the writing is done.
+    """
+
+    def __init__(self, job_id: int, inline: bool):
+        self.job_id = job_id
+        self.inline = inline
+        self.side = None
+
+    def __call__(self, done: int, total: int) -> None:
+        conn = transaction.get_connection()
+        if self.inline or not conn.in_atomic_block:
+            ImportJob.objects.filter(pk=self.job_id).update(processed_rows=done, total_rows=total,
+                                                            updated_at=timezone.now())
+            return
+        if conn.vendor == "sqlite":
+            return
+        try:
+            if self.side is None:
+                self.side = connections.create_connection("default")
+            table = self.side.ops.quote_name(ImportJob._meta.db_table)
+            with self.side.cursor() as cursor:
+                cursor.execute(f"UPDATE {table} SET processed_rows = %s, total_rows = %s, updated_at = %s "  # noqa: S608
+                               "WHERE id = %s", [done, total, timezone.now(), self.job_id])
+        except Exception:  # progress is a courtesy; never let it break the import
+            logger.warning("import progress could not be reported", exc_info=True)
+
+    def close(self) -> None:
+        if self.side is not None:
+            self.side.close()
+
+
+def _finish(job_id: int, **fields) -> None:
+    now = timezone.now()
+    ImportJob.objects.filter(pk=job_id).update(finished_at=now, updated_at=now, **fields)
+
+
+def _begin(job: ImportJob, status_url: str) -> bool:
+    """Count this start; False when the job must not run (already ended, committed or given up)."""
+    if job.state in FINISHED:
+        return False  # handed out again after it ended: nothing to do
+    written = LedgerEvent.objects.filter(source_url=status_url)
+    if written.exists():
+        # A previous start committed its transaction and died before it could say so.
+        created = written.values("body_id").distinct().count()
+        _finish(job.pk, state=ImportJob.State.SUCCEEDED, created_bodies=created,
+                processed_rows=job.total_rows, message=f"已导入 {created} 个机构。")
+        return False
+    attempt = job.attempts + 1
+    if attempt > MAX_IMPORT_ATTEMPTS:
+        _finish(job.pk, state=ImportJob.State.FAILED, created_bodies=0, message=GAVE_UP)
+        return False
+    message = "正在读取文件……" if attempt == 1 else f"上次处理被中断，正在从头重新导入（第 {attempt} 次）……"
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.RUNNING, attempts=attempt, message=message,
+                                               processed_rows=0, total_rows=0, updated_at=timezone.now())
+    return True
+
+
+def run_import_job(job_id: int) -> None:
+    """Run one import job to its end; every outcome, even a crash, ends as a finished job."""
+    progress = _Progress(job_id, inline=jobs.is_sync())
+    try:
+        job = ImportJob.objects.select_related("region", "created_by").get(pk=job_id)
+        status_url = reverse("ledger:import_status", args=[job.pk])
+        if not _begin(job, status_url):
+            return
+        with job.file.open("rb") as fh:
+            report = excel.import_workbook(
+                fh, actor=job.created_by, default_region=job.region, progress=progress,
+                source=(f"Excel导入：{job.original_name}", status_url))
+        if report.ok:
+            _finish(job_id, state=ImportJob.State.SUCCEEDED, created_bodies=report.created,
+                    total_rows=report.total_rows, processed_rows=report.total_rows,
+                    errors=[{**w.as_dict(), "level": "warning"} for w in report.warnings],
+                    message=f"已导入 {report.created} 个机构。")
+        else:
+            count = len(report.errors)
+            _finish(job_id, state=ImportJob.State.FAILED, created_bodies=0, total_rows=report.total_rows,
+                    processed_rows=report.total_rows,
+                    errors=[{**e.as_dict(), "level": "error"} for e in report.errors],
+                    message=f"发现 {count} 处问题，没有导入任何内容。请按问题清单修改文件后重新上传。")
+    except Exception:
+        logger.exception("import job %s failed", job_id)
+        _finish(job_id, state=ImportJob.State.FAILED, created_bodies=0, message=CRASHED)
+    finally:
+        progress.close()
