@@ -92,10 +92,6 @@ class _Index:
     build_seconds: float = 0.0
     analysed: int = 0  # candidates analysed by the build or update that made this index
 
-    @property
-    def vectorizer(self):  # the duties index exists (some candidate has a word left after stop words)
-        return self if self.terms else None
-
 
 def _tf_rows(docs: Sequence[Sequence[str]], vocabulary: dict[str, int], terms: list[str] | None):
     """Sublinear tf rows (1 + ln count) of term lists; new terms are added to `vocabulary` when `terms`

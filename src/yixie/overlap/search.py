@@ -85,10 +85,6 @@ class Match:
             return "medium"
         return "low"
 
-    @property
-    def flagged(self) -> bool:
-        return self.score >= THRESHOLD
-
 
 def _combine(name_score: float, duties_score: float) -> float:
     hi = max(name_score, duties_score)
