@@ -511,7 +511,9 @@ class Suite:
     def overlap(self) -> None:
         from overlap_bench import PROPOSALS
 
-        from yixie.overlap import engine as overlap
+        from yixie.overlap import api as overlap
+        from yixie.overlap import candidates as ov_candidates
+        from yixie.overlap import index as ov_index
 
         city = self.city
         proposals = [(city.name + name[1:] if name.startswith("市") else name, duties) for name, duties in PROPOSALS]
@@ -530,7 +532,7 @@ class Suite:
                 t = time.perf_counter()
                 overlap.find_overlaps(region=city, name=name, duties=duties)
                 xs.append((time.perf_counter() - t) * 1000)
-        raw_city = overlap._load_candidates(city, None, 3)
+        raw_city = ov_candidates._load_candidates(city, None, 3)
         names_city = [city.name, city.parent.name]
         brute, same = [], []
         for name, duties in proposals:
@@ -551,12 +553,12 @@ class Suite:
         t = time.perf_counter()
         overlap.find_overlaps(region=province, include_descendants=True, name=proposals[0][0], duties=proposals[0][1])
         build_ms = (time.perf_counter() - t) * 1000  # the first call: scope, fingerprint, load, cut every text
-        index = overlap._index_for(province, None, 3, True)
+        index = ov_index._index_for(province, None, 3, True)
         n_bodies = sum(1 for c in index.candidates if c.kind == "body")
         n_depts = len(index.candidates) - n_bodies
-        region_ids = sorted({rid for rid in overlap._scope(province, True)[0]})
+        region_ids = sorted({rid for rid in ov_candidates._scope(province, True)[0]})
         t = time.perf_counter()
-        raw = overlap._load_candidates(region_ids, None, 3)
+        raw = ov_candidates._load_candidates(region_ids, None, 3)
         load_ms = (time.perf_counter() - t) * 1000
         log(f"province index: {n_bodies:,} bodies + {n_depts:,} departments; first call (full build, texts cut "
             f"by jieba) {build_ms:,.0f} ms, candidates loaded in {load_ms:,.0f} ms")
@@ -631,35 +633,38 @@ def _same_top(got, ref) -> bool:
 def brute_force(raw: list[dict], region_names: list[str], name: str, duties: str, top: int = 10):
     """The overlap score of every candidate computed from scratch (no index, no cache): TF-IDF fitted on
     all candidates' duties, name similarity with rapidfuzz on every name; the scoring rules of
-    `yixie.ledger.overlap` (the same formula, so the top-10 must agree)."""
+    `yixie.overlap.search` (the same formula, so the top-10 must agree)."""
     import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from yixie.overlap import engine as ov
+    from yixie.overlap import names as ov_names
+    from yixie.overlap import search as ov_search
+    from yixie.overlap import text as ov_text
 
-    prefixes = ov._region_prefixes(region_names)
+    prefixes = ov_names._region_prefixes(region_names)
     extra_stop = frozenset(p for p in prefixes if len(p) >= 2)
-    vec = TfidfVectorizer(analyzer=lambda text: ov._terms(text, extra_stop), sublinear_tf=True, norm="l2",
+    vec = TfidfVectorizer(analyzer=lambda text: ov_text._terms(text, extra_stop), sublinear_tf=True, norm="l2",
                           smooth_idf=True)
     matrix = vec.fit_transform([r.get("duties") or "" for r in raw]).tocsr()
     q = vec.transform([duties]).tocsr()
     cos = np.asarray((matrix @ q.T).todense()).ravel()
     for i, r in enumerate(raw):
         if r["kind"] == "department":
-            sentences = [s for s in ov._SENTENCE.split(r["duties"]) if len(s) >= 8]
+            sentences = [s for s in ov_text._SENTENCE.split(r["duties"]) if len(s) >= 8]
             if sentences:
                 sc = np.asarray((vec.transform(sentences) @ q.T).todense()).ravel()
-                cos[i] = max(cos[i], ov.SENTENCE_WEIGHT * float(sc.max()))
-    qnames = [ov._name(name, prefixes, is_main=True)]
+                cos[i] = max(cos[i], ov_search.SENTENCE_WEIGHT * float(sc.max()))
+    qnames = [ov_names._name(name, prefixes, is_main=True)]
     out = []
     for i, r in enumerate(raw):
         dept = r["kind"] == "department"
-        names = [ov._name(label, prefixes, is_main=main, short=short, department=dept)
+        names = [ov_names._name(label, prefixes, is_main=main, short=short, department=dept)
                  for label, main, short in r["names"] if label and label.strip()]
-        n_score, _alias = ov._name_score(qnames, names)
+        n_score, _alias = ov_names._name_score(qnames, names)
         d = min(1.0, max(0.0, float(cos[i])))
-        score = ov._combine(n_score ** ov.NAME_EXPONENT * (ov.DEPARTMENT_NAME_WEIGHT if dept else 1.0), d)
-        if score > ov.MIN_SCORE:
+        score = ov_search._combine(
+            n_score ** ov_search.NAME_EXPONENT * (ov_search.DEPARTMENT_NAME_WEIGHT if dept else 1.0), d)
+        if score > ov_search.MIN_SCORE:
             out.append((round(score, 4), r["kind"], r["id"], r["name"]))
     out.sort(key=lambda x: (-x[0], x[1] != "body", x[3], x[2]))
     return [(s, k, i) for s, k, i, _n in out[:top]]

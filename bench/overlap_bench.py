@@ -41,9 +41,10 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from yixie.overlap import engine as overlap
     from yixie.ledger.models import Body
     from yixie.org.models import Region
+    from yixie.overlap import api as overlap
+    from yixie.overlap import index as ov_index
 
     started = time.perf_counter()
     overlap.tokenize("预制菜")
@@ -62,7 +63,7 @@ def main() -> None:
         started = time.perf_counter()
         overlap.find_overlaps(region=city, name="市测试领导小组", duties="测试", on=on)
         first = time.perf_counter() - started
-        index = overlap._index_for(city, on, 3)
+        index = ov_index._index_for(city, on, 3)
         n_bodies_idx = sum(1 for c in index.candidates if c.kind == "body")
         n_depts = len(index.candidates) - n_bodies_idx
         print(f"{city.name} ({label}): {n_bodies} bodies in the ledger, {n_bodies_idx} candidate bodies + "
@@ -82,7 +83,7 @@ def main() -> None:
     started = time.perf_counter()
     overlap.find_overlaps(region=city, name="市测试领导小组", duties="测试", include_descendants=True)
     build = time.perf_counter() - started
-    index = overlap._index_for(city, None, 3, True)
+    index = ov_index._index_for(city, None, 3, True)
     times = []
     for name, duties in PROPOSALS * 5:
         t0 = time.perf_counter()

@@ -176,10 +176,11 @@ def overlap_() -> None:
     from overlap_bench import PROPOSALS
 
     from yixie.ledger import services
-    from yixie.overlap import engine as overlap
     from yixie.ledger.choices import EventKind
     from yixie.ledger.models import Body
     from yixie.org.models import Region, RoleAssignment
+    from yixie.overlap import api as overlap
+    from yixie.overlap import index as ov_index
 
     city = RoleAssignment.objects.get(user__username="bench_bianban").region
     province = Region.objects.get(parent__isnull=True, pk__in=[city.parent_id, city.pk])
@@ -191,13 +192,13 @@ def overlap_() -> None:
     overlap.invalidate()
     t = time.perf_counter()
     find(*props[0])
-    index = overlap._index_for(province, None, 3, True)
+    index = ov_index._index_for(province, None, 3, True)
     print(f"\n== overlap against the province: {len(index.candidates):,} candidates, first call (full build, every "
           f"text cut) {time.perf_counter() - t:.1f} s")
     print(f"   find_overlaps(province, include_descendants=True), 5 proposals  "
           f"{timed(lambda: [find(n, d) for n, d in props], n=6, warmup=1)}  (per 5)")
     print("-- where a query goes (cProfile, 5 proposals × 4)")
-    profile(lambda: [find(n, d) for n, d in props], r"overlap.py|cdist|_fingerprint", n=4, lines=10)
+    profile(lambda: [find(n, d) for n, d in props], r"overlap/\w+\.py|cdist|_fingerprint", n=4, lines=10)
 
     def rebuild():
         overlap.invalidate()
@@ -205,7 +206,7 @@ def overlap_() -> None:
 
     print(f"   full build again, tokens cached        {timed(rebuild, n=2, warmup=0)}")
     print("-- where a build with cached tokens goes (cProfile)")
-    profile(rebuild, r"overlap.py.*(_update_index|_tokens|_terms|_tf_rows|_candidate|_load_candidates|_stamps)",
+    profile(rebuild, r"overlap/\w+\.py.*(_update_index|_tokens|_terms|_tf_rows|_candidate|_load_candidates|_stamps)",
             n=1, lines=10)
 
     body = Body.objects.filter(region=city, status="active").order_by("id").first()
@@ -225,7 +226,7 @@ def overlap_() -> None:
     print(f"   next call after one write (rename), incremental update: median {took[2] * 1000:.0f} ms, "
           f"max {took[-1] * 1000:.0f} ms")
     print("-- where the update after a write goes (cProfile)")
-    profile(one_write, r"overlap.py.*(_index_for|_update_index|_stamps|_fingerprint|_load_candidates|_weighted|"
+    profile(one_write, r"overlap/\w+\.py.*(_index_for|_update_index|_stamps|_fingerprint|_load_candidates|_weighted|"
             r"_tf_rows)", n=2, lines=10)
 
 

@@ -273,7 +273,7 @@ def proposal_take_url(proposal) -> str:
 def overlaps_for(app, *, include_descendants: bool = False) -> list[dict]:
     """Overlap evidence for an application (name, duties, aliases against the region's bodies and 三定;
     with `include_descendants`, those of its subordinate regions too)."""
-    from yixie.overlap.engine import find_overlaps
+    from yixie.overlap.api import find_overlaps
 
     state = app.proposed or {}
     name = state.get("name") or (app.body.name if app.body_id else "")

@@ -172,7 +172,7 @@ def application_detail(request, pk: int):
         "meeting": dict(services.Meeting.choices)[services.meeting_for(app)],
     }
     if ctx["show_evidence"]:
-        from yixie.overlap.engine import highlight
+        from yixie.overlap.api import highlight
 
         # 编办 may widen the comparison to the subordinate regions (a city's counties) with a GET toggle.
         ctx["can_widen_overlaps"] = services.may(u, "application.review_establishment", app)

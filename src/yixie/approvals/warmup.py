@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 def warm_overlap_indexes() -> int:
     from django.db import close_old_connections, connection
 
-    from yixie.overlap import engine as overlap
+    from yixie.overlap import api as overlap
 
     from .selectors import regions_under_review
 

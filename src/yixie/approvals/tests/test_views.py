@@ -141,7 +141,7 @@ def test_bad_meeting_and_publication_input_is_named(client_for, city):
 
 def test_bianban_may_widen_the_overlap_check_to_subordinate_regions(client_for, city):
     from yixie.approvals import services
-    from yixie.overlap import engine as overlap
+    from yixie.overlap import api as overlap
 
     from .conftest import draft
 

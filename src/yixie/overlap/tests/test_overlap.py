@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from yixie.ledger import services
 from yixie.ledger.choices import EventKind
-from yixie.overlap import engine as overlap
-from yixie.overlap.engine import HIGH, THRESHOLD, Match, find_overlaps, highlight, tokenize
+from yixie.overlap import text as ov_text
+from yixie.overlap.api import HIGH, THRESHOLD, Match, find_overlaps, highlight, invalidate, tokenize
 from yixie.overlap.tests.overlap_pairs import DISTRACTORS, PAIRS, Pair
 from yixie.testing.factories import establish, make_department, make_region
 
@@ -27,9 +27,9 @@ CENSUS_DUTIES = "统筹组织全市人口普查工作，组织普查区域划分
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """Tests roll their rows back and SQLite reuses ids: start every test with no cached index."""
-    overlap.invalidate()
+    invalidate()
     yield
-    overlap.invalidate()
+    invalidate()
 
 
 def ids(matches: list[Match]) -> list[int]:
@@ -46,7 +46,7 @@ def match_for(matches: list[Match], body) -> Match | None:
 def test_tokenize_keeps_domain_terms_whole():
     # What the duties index sees: the words plus the parts of compound words (body-name cores added to the
     # dictionary by an earlier index build, such as 预制菜产业发展, still yield 预制菜).
-    words = overlap._terms("统筹推进全市预制菜产业发展，组织开展爱国卫生运动和病媒生物防制，推进河长制湖长制和网格化服务管理。")
+    words = ov_text._terms("统筹推进全市预制菜产业发展，组织开展爱国卫生运动和病媒生物防制，推进河长制湖长制和网格化服务管理。")
     for term in ("预制菜", "爱国卫生", "病媒生物防制", "河长制", "湖长制", "网格化"):
         assert term in words, (term, words)
 

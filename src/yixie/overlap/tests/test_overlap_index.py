@@ -12,8 +12,12 @@ import pytest
 
 from yixie.ledger import services
 from yixie.ledger.choices import EventKind
-from yixie.overlap import engine as overlap
-from yixie.overlap.engine import find_overlaps
+from yixie.overlap import candidates as ov_candidates
+from yixie.overlap import index as ov_index
+from yixie.overlap import names as ov_names
+from yixie.overlap import search as ov_search
+from yixie.overlap import text as ov_text
+from yixie.overlap.api import find_overlaps, invalidate, tokenize
 from yixie.overlap.tests.overlap_pairs import PAIRS
 from yixie.overlap.tests.test_overlap import CENSUS_DUTIES, FOOD_DUTIES, SAFETY_DUTIES, _region_for, match_for
 from yixie.testing.factories import establish, make_department
@@ -21,9 +25,9 @@ from yixie.testing.factories import establish, make_department
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    overlap.invalidate()
+    invalidate()
     yield
-    overlap.invalidate()
+    invalidate()
 
 
 # ---------------------------------------------------------------------------------------------- the reference
@@ -34,12 +38,11 @@ def reference(raw: list[dict], region_names, name: str, duties: str, aliases=(),
     scikit-learn's TF-IDF fitted on the candidates, `_name_score` per candidate, `_combine`."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    ov = overlap
-    prefixes = ov._region_prefixes(region_names)
+    prefixes = ov_names._region_prefixes(region_names)
     extra_stop = frozenset(p for p in prefixes if len(p) >= 2)
     cos = np.zeros(len(raw))
     if duties.strip():
-        vec = TfidfVectorizer(analyzer=lambda text: ov._terms(text, extra_stop), sublinear_tf=True, norm="l2",
+        vec = TfidfVectorizer(analyzer=lambda text: ov_text._terms(text, extra_stop), sublinear_tf=True, norm="l2",
                               smooth_idf=True)
         try:
             matrix = vec.fit_transform([r.get("duties") or "" for r in raw]).tocsr()
@@ -49,37 +52,39 @@ def reference(raw: list[dict], region_names, name: str, duties: str, aliases=(),
             q = vec.transform([duties]).tocsr()
             cos = (matrix @ q.T).toarray().ravel()
             for i, r in enumerate(raw):
-                sentences = [s for s in ov._SENTENCE.split(r["duties"]) if len(s) >= 8]
+                sentences = [s for s in ov_text._SENTENCE.split(r["duties"]) if len(s) >= 8]
                 if r["kind"] == "department" and sentences:
-                    cos[i] = max(cos[i], ov.SENTENCE_WEIGHT * float((vec.transform(sentences) @ q.T).toarray().max()))
-    qnames = [ov._name(name, prefixes, is_main=True)] if name.strip() else []
-    qnames += [ov._name(a, prefixes, is_main=False) for a in aliases if a.strip()]
+                    best = float((vec.transform(sentences) @ q.T).toarray().max())
+                    cos[i] = max(cos[i], ov_search.SENTENCE_WEIGHT * best)
+    qnames = [ov_names._name(name, prefixes, is_main=True)] if name.strip() else []
+    qnames += [ov_names._name(a, prefixes, is_main=False) for a in aliases if a.strip()]
     out = []
     for i, r in enumerate(raw):
         dept = r["kind"] == "department"
-        names = [ov._name(label, prefixes, is_main=main, short=short, department=dept)
+        names = [ov_names._name(label, prefixes, is_main=main, short=short, department=dept)
                  for label, main, short in r["names"] if label and label.strip()]
-        n_score, alias = ov._name_score(qnames, names) if qnames else (0.0, "")
+        n_score, alias = ov_names._name_score(qnames, names) if qnames else (0.0, "")
         d = min(1.0, max(0.0, float(cos[i])))
-        score = ov._combine(n_score ** ov.NAME_EXPONENT * (ov.DEPARTMENT_NAME_WEIGHT if dept else 1.0), d)
-        if score > ov.MIN_SCORE:
+        score = ov_search._combine(
+            n_score ** ov_search.NAME_EXPONENT * (ov_search.DEPARTMENT_NAME_WEIGHT if dept else 1.0), d)
+        if score > ov_search.MIN_SCORE:
             out.append((round(score, 4), r["kind"], r["id"], r["name"], round(n_score, 4), round(d, 4), alias))
     out.sort(key=lambda x: (-x[0], x[1] != "body", x[3], x[2]))
     return out[:top] if top else out
 
 
 def assert_same(index, raw, name, duties, aliases=()):
-    got = overlap._query(index, name=name, duties=duties, aliases=aliases, top=10)
+    got = ov_search._query(index, name=name, duties=duties, aliases=aliases, top=10)
     ref = reference(raw, index.region_names, name, duties, aliases)
     assert [(m.kind, m.id) for m in got] == [(k, i) for _s, k, i, *_x in ref], (name, got, ref)
     for m, (s, _k, _i, _n, n_score, d, alias) in zip(got, ref, strict=True):
         assert abs(m.score - s) <= 1e-4 and abs(m.name_score - n_score) <= 1e-4 and abs(m.duties_score - d) <= 1e-4
         assert m.matched_alias == alias
     # The vectorised name scores of every candidate are the per-candidate ones.
-    qnames = [overlap._name(name, index.prefixes, is_main=True)] if name.strip() else []
-    qnames += [overlap._name(a, index.prefixes, is_main=False) for a in aliases]
-    vectorised = overlap._name_scores(index, qnames)
-    one_by_one = [overlap._name_score(qnames, c.names)[0] if qnames else 0.0 for c in index.candidates]
+    qnames = [ov_names._name(name, index.prefixes, is_main=True)] if name.strip() else []
+    qnames += [ov_names._name(a, index.prefixes, is_main=False) for a in aliases]
+    vectorised = ov_search._name_scores(index, qnames)
+    one_by_one = [ov_names._name_score(qnames, c.names)[0] if qnames else 0.0 for c in index.candidates]
     assert vectorised.tolist() == one_by_one
 
 
@@ -121,7 +126,7 @@ def test_vectorised_scorer_equals_the_per_candidate_one_on_generated_bodies():
     rng = random.Random(2026)
     raw = generated(rng, 300)
     region_names = ["潍坊市", "青州市", "山东省"]
-    index = overlap._build_index(raw, region_names)
+    index = ov_index._build_index(raw, region_names)
     for _ in range(40):
         topic = rng.choice(TOPICS)
         name = f"市{topic}{rng.choice(GENERIC)}{rng.choice(FORMS)}" if rng.random() < 0.9 else ""
@@ -134,15 +139,15 @@ def test_vectorised_scorer_equals_the_per_candidate_one_on_generated_bodies():
 def test_vectorised_scorer_equals_the_per_candidate_one_on_the_labelled_set():
     for k, pair in enumerate(PAIRS):
         region, _body = _region_for(k, pair)
-        index = overlap._index_for(region, None, 3)
-        raw = overlap._load_candidates(region, None, 3)
+        index = ov_index._index_for(region, None, 3)
+        raw = ov_candidates._load_candidates(region, None, 3)
         assert_same(index, raw, pair.proposed_name, pair.proposed_duties, pair.proposed_aliases)
 
 
 def test_ties_beyond_the_top_are_ranked_by_name_then_id():
     raw = [{"kind": "body", "id": 50 - i, "name": f"市食品安全委员会{chr(0x4e00 + i % 7)}", "status": "active",
             "names": [("市食品安全委员会", True, False)], "duties": ""} for i in range(40)]
-    index = overlap._build_index(raw, ["潍坊市"])
+    index = ov_index._build_index(raw, ["潍坊市"])
     assert_same(index, raw, "市食品安全委员会", "")
 
 
@@ -151,7 +156,7 @@ def test_ties_beyond_the_top_are_ranked_by_name_then_id():
 
 def results(index, queries):
     return [[(m.kind, m.id, m.score, m.name_score, m.duties_score, m.shared_terms, m.matched_alias)
-             for m in overlap._query(index, name=n, duties=d, top=10)] for n, d in queries]
+             for m in ov_search._query(index, name=n, duties=d, top=10)] for n, d in queries]
 
 
 def name_arrays(index) -> dict:
@@ -171,20 +176,20 @@ def test_an_updated_index_answers_as_a_fresh_build():
     rng = random.Random(7)
     raw = generated(rng, 200)
     names = ["潍坊市", "青州市"]
-    index = overlap._build_index(raw, names)
+    index = ov_index._build_index(raw, names)
     # One renamed (a name no index has seen: new dictionary words), one new, one gone, one with new duties.
     changed = [dict(raw[3], name="市鸢都风筝文化产业推进委员会", names=[("市鸢都风筝文化产业推进委员会", True, False)]),
                {"kind": "body", "id": 9999, "name": "市风筝文化节组织委员会", "status": "active",
                 "names": [("市风筝文化节组织委员会", True, False)], "duties": "筹办国际风筝会，推动鸢都风筝文化产业发展。"},
                dict(raw[5], duties="统筹推进全市风筝文化产业发展，培育风筝企业。")]
     gone = {(raw[7]["kind"], raw[7]["id"])}
-    updated = overlap._update_index(index, changed, gone, {})
+    updated = ov_index._update_index(index, changed, gone, {})
     assert updated.analysed < 20 and len(updated.candidates) == 200
     now = {(r["kind"], r["id"]): r for r in raw}
     for r in changed:
         now[(r["kind"], r["id"])] = r
     del now[next(iter(gone))]
-    fresh = overlap._build_index(list(now.values()), names)
+    fresh = ov_index._build_index(list(now.values()), names)
     queries = [("市风筝文化产业发展领导小组", "推动风筝文化产业发展，筹办风筝会。"), ("市食品安全委员会", FOOD_DUTIES),
                ("市鸢都风筝文化产业推进委员会", ""), ("", SAFETY_DUTIES), ("市人口普查领导小组", CENSUS_DUTIES)]
     assert results(updated, queries) == results(fresh, queries)
@@ -198,19 +203,19 @@ def test_an_updated_index_answers_as_a_fresh_build():
 def test_cached_tokens_are_cut_again_when_a_new_word_occurs_in_the_text():
     text = "统筹推进全市鸢都风筝嘉年华筹办工作，协调风筝嘉年华安保。"
     other = "统筹推进全市海洋牧场建设。"
-    before, other_before = overlap.tokenize(text), overlap.tokenize(other)
+    before, other_before = tokenize(text), tokenize(other)
     assert "风筝嘉年华" not in before
-    tk = overlap._get_tokenizer()
-    with overlap._LOCK:
-        overlap._add_word(tk, "风筝嘉年华")
-    after = overlap.tokenize(text)
+    tk = ov_text._get_tokenizer()
+    with ov_text._LOCK:
+        ov_text._add_word(tk, "风筝嘉年华")
+    after = tokenize(text)
     assert "风筝嘉年华" in after
-    with overlap._LOCK:
-        fresh = [w.lower() for w in tk.lcut(text, HMM=False) if overlap._keep(w)]
-        fresh_other = [w.lower() for w in tk.lcut(other, HMM=False) if overlap._keep(w)]
-    assert after == fresh and overlap.tokenize(other) == other_before == fresh_other
+    with ov_text._LOCK:
+        fresh = [w.lower() for w in tk.lcut(text, HMM=False) if ov_text._keep(w)]
+        fresh_other = [w.lower() for w in tk.lcut(other, HMM=False) if ov_text._keep(w)]
+    assert after == fresh and tokenize(other) == other_before == fresh_other
     # The compound also counts its parts in the duties index.
-    assert "风筝" in overlap._terms(text)
+    assert "风筝" in ov_text._terms(text)
 
 
 # ---------------------------------------------------------------------------------------------- the ledger
@@ -222,7 +227,7 @@ def test_index_is_updated_in_place_of_a_rebuild_after_ledger_writes(city):
     establish(city.city, name="市安全生产委员会", lead=city.yjj, duties=SAFETY_DUTIES)
     establish(city.city, name="市人口普查领导小组", lead=city.fgw, duties=CENSUS_DUTIES)
     assert match_for(find_overlaps(region=city.city, name="市食品安全工作领导小组", duties=FOOD_DUTIES), food)
-    first = overlap._index_for(city.city, None, 3)
+    first = ov_index._index_for(city.city, None, 3)
     assert first.analysed == len(first.candidates) == 3
 
     # A new body shows up in the next call; only it is analysed.
@@ -230,7 +235,7 @@ def test_index_is_updated_in_place_of_a_rebuild_after_ledger_writes(city):
                      duties="统筹推进全市低空经济发展，推进通用机场和无人机起降点建设。")
     matches = find_overlaps(region=city.city, name="市低空经济产业发展领导小组", duties="推进通用机场建设。")
     assert matches[0].id == body.pk
-    second = overlap._index_for(city.city, None, 3)
+    second = ov_index._index_for(city.city, None, 3)
     assert second is not first and second.analysed == 1 and len(second.candidates) == 4
 
     # Renamed: the new name matches in full, the old one as a former name.
@@ -240,15 +245,15 @@ def test_index_is_updated_in_place_of_a_rebuild_after_ledger_writes(city):
     assert m is not None and m.name == "市低空飞行服务保障工作专班" and m.name_score == 1.0 and m.matched_alias == ""
     m = match_for(find_overlaps(region=city.city, name="市低空经济发展工作专班", duties=""), body)
     assert m is not None and m.matched_alias == "市低空经济发展工作专班"
-    assert overlap._index_for(city.city, None, 3).analysed == 1
+    assert ov_index._index_for(city.city, None, 3).analysed == 1
 
     # Abolished long ago → no longer a candidate (the body's stamp changed, the loader leaves it out).
     services.event_record(actor=city.bianban, body=food, kind=EventKind.ABOLISH, on=date(2015, 1, 1))
     assert match_for(find_overlaps(region=city.city, name="市食品安全委员会", duties=FOOD_DUTIES), food) is None
     # And what the updates made is what a fresh build makes.
-    updated = overlap._index_for(city.city, None, 3)
-    overlap.invalidate()
-    rebuilt = overlap._index_for(city.city, None, 3)
+    updated = ov_index._index_for(city.city, None, 3)
+    invalidate()
+    rebuilt = ov_index._index_for(city.city, None, 3)
     queries = [("市低空飞行服务保障工作专班", "推进通用机场建设。"), ("市安全生产委员会", SAFETY_DUTIES)]
     assert results(updated, queries) == results(rebuilt, queries)
 
@@ -281,14 +286,14 @@ def test_an_update_reads_recent_stamps_only_yet_sees_a_late_commit(city):
 
     census = establish(city.city, name="市人口普查领导小组", lead=city.fgw, duties=CENSUS_DUTIES)
     establish(city.city, name="市安全生产委员会", lead=city.yjj, duties=SAFETY_DUTIES)
-    old = overlap._index_for(city.city, None, 3)
+    old = ov_index._index_for(city.city, None, 3)
     newest = max(old.stamps.values())
     # Late commit: a ledger write (its event moves the fingerprint) whose row was stamped ten minutes before
     # the newest stamp the index was made from.
     services.event_record(actor=None, body=census, kind=EventKind.ADJUST, on=date(2024, 1, 1),
                           changes={"duties": "统筹推进全市预制菜产业发展。"})
     Body.objects.filter(pk=census.pk).update(updated_at=newest - timedelta(minutes=10))
-    assert overlap._current_stamps(old, [city.city.pk], overlap._fingerprint([city.city.pk]))[
+    assert ov_index._current_stamps(old, [city.city.pk], ov_candidates._fingerprint([city.city.pk]))[
         ("body", census.pk)] == newest - timedelta(minutes=10)
     assert match_for(find_overlaps(region=city.city, name="市预制菜产业发展领导小组", duties="推进预制菜产业发展。"),
                      census)
@@ -319,4 +324,4 @@ def test_descendant_scope(city):
     assert match_for(find_overlaps(region=city.city, name="市食品安全委员会", duties=FOOD_DUTIES,
                                    include_descendants=True, top=0), town)
     # The own-region index and the wide one are cached side by side.
-    assert overlap._index_for(city.city, None, 3) is not overlap._index_for(city.city, None, 3, True)
+    assert ov_index._index_for(city.city, None, 3) is not ov_index._index_for(city.city, None, 3, True)
