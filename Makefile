@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+NPM ?= npm
+NODE_STAMP := node_modules/.installed
 
 export YIXIE_VAR_DIR ?= $(CURDIR)/var
 
@@ -15,7 +17,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# Browser libraries (ECharts) from npm, exactly as package-lock.json pins them (docs/decisions/0010).
+$(NODE_STAMP): package.json package-lock.json
+	@command -v $(NPM) >/dev/null 2>&1 || { echo "npm is needed to install the browser libraries (ECharts) from package-lock.json: install Node.js 20 and npm (Debian: apt-get install nodejs npm), then run make again." >&2; exit 1; }
+	$(NPM) ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+install: $(STAMP) $(NODE_STAMP)
 
 setup: install
 	mkdir -p $(YIXIE_VAR_DIR)
@@ -53,4 +61,4 @@ lint: install
 	$(BIN)/ruff check src
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules

@@ -135,6 +135,16 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = env_bool("YIXIE_STATIC_FINDERS", False)
 
+# Browser libraries from npm (package.json, package-lock.json; `make install` runs `npm ci`): only the files
+# listed here are collected, under their npm paths (docs/decisions/0010-charts-offline.md).
+NODE_MODULES_DIR = Path(os.environ.get("YIXIE_NODE_MODULES", BASE_DIR.parent.parent / "node_modules")).resolve()
+NODE_STATIC_FILES = {"echarts": ["dist/echarts.min.js", "LICENSE", "NOTICE"]}
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "yixie.core.staticfinders.NodeModulesFinder",
+]
+
 # Uploaded files live outside the web root and are only served through an access-checked view.
 MEDIA_ROOT = Path(os.environ.get("YIXIE_MEDIA_ROOT", VAR_DIR / "files")).resolve()
 if "YIXIE_MEDIA_ROOT" not in os.environ:

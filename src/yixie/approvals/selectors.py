@@ -283,3 +283,40 @@ def overlaps_for(app, *, include_descendants: bool = False) -> list[dict]:
     matches = find_overlaps(region=app.region, name=name, duties=duties, aliases=state.get("aliases") or [],
                             exclude_body_ids=exclude, top=10, include_descendants=include_descendants)
     return [asdict(m) | {"level": m.level} for m in matches]
+
+
+def _hours(value):
+    return None if value is None else round(value, 1)
+
+
+def turnaround_charts(data: dict) -> dict:
+    """ECharts options for the stats page, from the figures the table shows (rendered by core's charts.js;
+    passed with `json_script`, never pasted into JavaScript)."""
+    steps = data["steps"]
+    if not any(s["count"] for s in steps):
+        return {"turnaround_chart": None, "same_day_chart": None}
+    bar = {"type": "bar", "barMaxWidth": 36, "label": {"show": True, "position": "top"}}
+    turnaround = {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"top": 0},
+        "grid": {"left": 56, "right": 16, "top": 48, "bottom": 32},
+        "xAxis": {"type": "category", "data": [s["label"] for s in steps]},
+        "yAxis": {"type": "value", "name": "小时"},
+        "series": [
+            {**bar, "name": "用时中位数", "data": [_hours(s["median_hours"]) for s in steps]},
+            {**bar, "name": "最长用时", "data": [_hours(s["max_hours"]) for s in steps]},
+        ],
+    }
+    same_day = None
+    if data["establishment_total"]:
+        slices = [("当天办结", data["same_day"], "#4f8f3a"),
+                  ("次日及以后", data["establishment_total"] - data["same_day"], "#d08a1e")]
+        same_day = {
+            "tooltip": {"trigger": "item", "formatter": "{b}：{c} 件（{d}%）"},
+            "series": [{"type": "pie", "radius": ["38%", "60%"], "avoidLabelOverlap": True,
+                        "label": {"formatter": "{b}\n{c} 件"},
+                        # An empty slice would only stack its label on the other one's.
+                        "data": [{"name": name, "value": n, "itemStyle": {"color": color}}
+                                 for name, n, color in slices if n]}],
+        }
+    return {"turnaround_chart": turnaround, "same_day_chart": same_day}

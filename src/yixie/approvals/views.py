@@ -330,7 +330,7 @@ def file_download(request, pk: int, file_pk: int):
 def stats(request):
     scope = scope_for(request.user, "approvals.stats")
     data = selectors.turnaround(region_ids=None if scope.everything else scope.region_ids)
-    return render(request, "approvals/stats.html", data)
+    return render(request, "approvals/stats.html", {**data, **selectors.turnaround_charts(data)})
 
 
 @requires("application.view")

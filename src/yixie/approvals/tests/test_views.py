@@ -108,6 +108,35 @@ def test_stats_page(client_for, city):
     assert client_for(city.clerk).get(reverse("approvals:stats")).status_code == 403
 
 
+def test_stats_page_draws_turnaround_charts_from_json_script(client_for, city):
+    import json
+    import re
+
+    from .turnaround_data import decided_reviews
+
+    page = client_for(city.bianban).get(reverse("approvals:stats")).content.decode()
+    assert 'id="turnaround-chart-empty"' in page and "data-chart=" not in page and "echarts.min.js" in page
+    decided_reviews(city)
+    page = client_for(city.bianban).get(reverse("approvals:stats")).content.decode()
+    assert 'data-chart="turnaround-chart-data"' in page and 'data-chart="same-day-chart-data"' in page
+    assert re.search(r'<script src="/static/echarts/dist/echarts\.min\.js[^"]*" defer>', page)
+    assert re.search(r'<script src="/static/yixie/charts\.js[^"]*" defer>', page)
+    option = json.loads(re.search(r'<script id="turnaround-chart-data" type="application/json">(.*?)</script>',
+                                  page, re.S).group(1))
+    assert option["xAxis"]["data"][:2] == ["两办受理", "编办审核"]
+    median, longest = option["series"]
+    assert (median["name"], median["data"][0], longest["data"][0]) == ("用时中位数", 3.0, 30.0)
+    assert median["data"][2] is None  # no 组织部 review decided yet: a gap, not a zero
+    donut = json.loads(re.search(r'<script id="same-day-chart-data" type="application/json">(.*?)</script>',
+                                 page, re.S).group(1))
+    assert [(d["name"], d["value"]) for d in donut["series"][0]["data"]] == [("当天办结", 1), ("次日及以后", 1)]
+    assert '<table class="table table-sm yx-table bg-white border mb-0" id="steps">' in page  # kept for print
+
+
+def test_pages_without_charts_do_not_load_echarts(client_for, city):
+    assert "echarts" not in client_for(city.bianban).get(reverse("approvals:todo")).content.decode()
+
+
 def test_bad_meeting_and_publication_input_is_named(client_for, city):
     from django.utils import timezone
 
