@@ -119,7 +119,8 @@ class DeliberationForm(BootstrapFormMixin, forms.Form):
 
 class PublishForm(BootstrapFormMixin, forms.Form):
     number = forms.CharField(label="文号", max_length=60, help_text="如 潍政字〔2023〕12号")
-    issuer = forms.CharField(label="发文机关", max_length=100)
+    issuer = forms.CharField(label="发文机关", max_length=100, required=False,
+                             help_text="不填则按文号的机关代字确定（如 潍政字 → 潍坊市人民政府，潍政办字 → 潍坊市人民政府办公室）")
     issued_on = LenientDateField(label="成文日期")
     title = forms.CharField(label="文件标题", max_length=300)
     effective_on = LenientDateField(label="生效日期（不填则为成文日期）", required=False)

@@ -15,6 +15,12 @@ from .choices import COUNTED_CATEGORIES, BodyCategory, BodyStatus, EventKind
 from .models import Body, Document, LedgerEvent
 
 
+def state_on(body: Body, on: date) -> dict | None:
+    """The body's state in force on `on` (None before its setup)."""
+    event = body.events.in_force_on(on).order_by("-effective_on", "-seq", "-id").first()
+    return event.state if event else None
+
+
 def ledger_rows(user, *, on: date | None = None, action: str = "ledger.view"):
     """The ledger as of `on` (default today): one row (state) per body, visible to the user."""
     on = on or timezone.localdate()

@@ -22,9 +22,10 @@ from yixie.org.models import Department, Post, Region
 
 from . import state as st
 from .choices import ENDED_STATUSES, BodyStatus, EventKind
-from .docnumber import DocumentNumberError, parse_document_number
+from .docnumber import DocumentNumberError, issuer_for, parse_document_number
 from .models import Body, Document, DocumentFile, LeaderSeat, LedgerEvent, Membership
 from .policy import Finding, Policy, PolicyViolation, check_body_state, refuse_on_errors
+from .selectors import state_on  # noqa: F401  (a read; importable from here for the callers of old)
 
 
 class LedgerError(DomainError):
@@ -101,7 +102,10 @@ def _new_document(*, region: Region, number: str, issuer: str, issued_on: date, 
         raise LedgerError(f"文号“{canonical}”中的年份{parsed.year}与成文日期{format_date_zh(issued_on)}不一致。",
                           "issued_on")
     if not issuer.strip():
-        raise LedgerError("请填写发文机关。", "issuer")
+        issuer = issuer_for(region, parsed) or ""
+    if not issuer.strip():
+        raise LedgerError(f"请填写发文机关（文号“{canonical}”的机关代字“{parsed.agency}”不是{region.name}或其上级的代字，"
+                          "无法自动确定）。", "issuer")
     if not title.strip():
         raise LedgerError("请填写文件标题。", "title")
     return Document(region=region, number=canonical, issuer=issuer.strip(), issued_on=issued_on, title=title.strip(),
@@ -374,11 +378,6 @@ REQUIRED_CHANGES = {
 }
 
 
-def state_on(body: Body, on: date) -> dict | None:
-    event = body.events.in_force_on(on).order_by("-effective_on", "-seq", "-id").first()
-    return event.state if event else None
-
-
 @transaction.atomic
 def event_record(*, actor, body: Body, kind: str, on: date, document: Document | None = None,
                  changes: dict | None = None, note: str = "",
@@ -456,6 +455,36 @@ def body_merge(*, actor, bodies: list[Body], into: Body, on: date, document: Doc
                                 source=source)
         events.append(event)
     return events
+
+
+@transaction.atomic
+def change_apply(*, actor, body: Body, kind: str, on: date, proposed_state: dict | None = None,
+                 document: Document | None = None, note: str = "", merged: Iterable[Body] = (),
+                 source_label: str = "", source_url: str = "") -> tuple[LedgerEvent, list[Finding]]:
+    """Apply an approved change of an existing body (an application, a campaign's list): the one public
+    write a capability calls. The caller says what was approved (`kind`, and the body's state after it);
+    the ledger decides which event that is and what it records (`state.event_for_change`: an adjustment of
+    the member units only is a 成员调整, of the name only a 更名), checks every rule and writes it. A merger
+    ends the `merged` bodies into `body` (the first of their events is returned). A new body is
+    `body_establish`.
+    """
+    source = (source_label, source_url) if (source_label or source_url) else None
+    if kind == EventKind.ESTABLISH:
+        raise LedgerError("“设立”只能登记新机构，不能用于已有机构。", "kind")
+    if kind == EventKind.MERGE:
+        events = body_merge(actor=actor, bodies=list(merged), into=body, on=on, document=document, note=note,
+                            source=source)
+        return events[0], []
+    changes: dict = {}
+    if kind in st.KIND_KEYS:
+        if not proposed_state:
+            raise LedgerError(f"{EventKind(kind).label}须写明调整后的内容。", "changes")
+        before = state_on(body, on)
+        if before is None:
+            raise LedgerError(f"{format_date_zh(on)}该机构尚未设立。", "effective_on")
+        kind, changes = st.event_for_change(kind, before, proposed_state)
+    return event_record(actor=actor, body=body, kind=kind, on=on, document=document, changes=changes, note=note,
+                        source=source)
 
 
 @transaction.atomic
