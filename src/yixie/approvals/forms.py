@@ -112,8 +112,11 @@ class DeliberationForm(BootstrapFormMixin, forms.Form):
     approved = forms.ChoiceField(label="会议意见", choices=[("yes", "同意"), ("no", "不同意")], widget=forms.RadioSelect)
     opinion = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, meeting: str = "", **kwargs):
+        """`meeting`: the deciding meeting's name in the application's region (`selectors.meeting_label`)."""
         super().__init__(*args, **kwargs)
+        if meeting:
+            self.fields["session"].help_text = f"如 {meeting}第12次，填写“第12次”"
         self._style()
 
 

@@ -190,7 +190,7 @@ def application_detail(request, pk: int):
     if ctx["can_accept"]:
         ctx["acc_form"] = ReviewForm(prefix="acc", initial={"decision": "approve"})
     if ctx["can_deliberate"]:
-        ctx["del_form"] = DeliberationForm()
+        ctx["del_form"] = DeliberationForm(meeting=ctx["meeting"])
     if ctx["can_publish"]:
         # The issuer is left blank: the service reads it from the number's 机关代字 (ledger.docnumber.issuer_for).
         verb = {"establish": "成立", "abolish": "撤销", "rename": "调整"}.get(app.kind, "调整")

@@ -24,8 +24,10 @@ from . import state as st
 from .choices import ENDED_STATUSES, BodyStatus, EventKind
 from .docnumber import DocumentNumberError, issuer_for, parse_document_number
 from .models import Body, Document, DocumentFile, LeaderSeat, LedgerEvent, Membership
-from .policy import Finding, Policy, PolicyViolation, check_body_state, refuse_on_errors
-from .selectors import state_on  # noqa: F401  (a read; importable from here for the callers of old)
+from .policy import Finding, Policy, PolicyViolation, refuse_on_errors
+
+# Pure reads live in `selectors`; importable from here for the callers of old (the Excel import).
+from .selectors import active_name_spans, name_clash_on, policy_findings, state_on  # noqa: F401
 
 
 class LedgerError(DomainError):
@@ -153,29 +155,6 @@ def _today() -> date:
     return timezone.localdate()
 
 
-def active_name_spans(region_id: int, names: Iterable[str], *,
-                      exclude_body_id: int | None = None) -> dict[str, list[tuple[date, date | None]]]:
-    """When each name is borne by an active body of the region: (from, until) per ledger state."""
-    names = sorted(set(names))
-    spans: dict[str, list[tuple[date, date | None]]] = defaultdict(list)
-    for i in range(0, len(names), 500):
-        qs = (LedgerEvent.objects.filter(is_void=False, region_id=region_id, status=BodyStatus.ACTIVE,
-                                         name__in=names[i:i + 500])
-              .exclude(body_id=exclude_body_id))
-        for name, start, until in qs.values_list("name", "effective_on", "valid_until"):
-            spans[name].append((start, until))
-    return spans
-
-
-def name_clash_on(spans: Iterable[tuple[date, date | None]], on: date) -> date | None:
-    """The first day from `on` on which a name borne over `spans` is taken, or None if it is free.
-
-    The rule: no two active bodies of a region may bear the same name on `on` or at any later date.
-    """
-    starts = [start for start, until in spans if until is None or until > on]
-    return max(min(starts), on) if starts else None
-
-
 def check_name_free(*, region: Region, name: str, on: date, exclude_body_id: int | None = None) -> None:
     """No other active body of the region may bear the name on `on` or at any later date."""
     spans = active_name_spans(region.pk, [name], exclude_body_id=exclude_body_id)
@@ -248,10 +227,6 @@ def validate_state_refs(state: dict, region: Region, refs: Refs | None = None) -
         raise LedgerError("请填写主要职责。", "duties")
     if state.get("ends_on") and not state.get("is_temporary"):
         raise LedgerError("常设机构不应填写存续期限；如为临时机构，请勾选“临时机构”。", "ends_on")
-
-
-def policy_findings(state: dict, region: Region, policy: Policy | None = None) -> list[Finding]:
-    return check_body_state(state, region=region, policy=policy or Policy.for_region(region))
 
 
 @transaction.atomic

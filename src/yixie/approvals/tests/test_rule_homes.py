@@ -228,7 +228,7 @@ def test_a_countys_meeting_is_named_after_the_county(city, client_for):
                           checklist=ALL_YES)
     app = services.review(actor=city.admin, app=app, step=ReviewStep.PERSONNEL, decision=Decision.APPROVE)
     page = client_for(city.admin).get(reverse("approvals:detail", args=[app.pk])).content.decode()
-    assert "会议研究：青州市政府常务会议" in page
+    assert "会议研究：青州市政府常务会议" in page and "如 青州市政府常务会议第12次" in page
     app = services.deliberate(actor=city.admin, app=app, held_on=timezone.localdate(), session="第3次",
                               agenda_item="研究设立事项", approved=True)
     assert app.reviews.get(step="deliberation").details["meeting_label"] == "青州市政府常务会议"

@@ -117,3 +117,44 @@ def test_a_capability_registers_its_own_policy_keys(city):
     finally:
         NATIONAL_DEFAULTS.pop(key, None)
         POLICY_LABELS.pop(key, None)
+
+
+# ---------------------------------------------------------------- one public service applies a change
+
+def test_change_apply_decides_the_event_from_what_changes(city):
+    body = establish(city.city, name="市安全生产委员会", lead=city.yjj, members=[city.gxj], on=date(2015, 1, 1))
+    state = body.events.get().state
+    members = [*state["members"], {"department_id": city.swj.pk, "department": city.swj.name, "role": "assisting"}]
+    event, _ = services.change_apply(actor=None, body=body, kind=EventKind.ADJUST, on=date(2016, 1, 1),
+                                     proposed_state={**state, "members": members}, source_label="申请2016-0001",
+                                     source_url="/approvals/1/")
+    assert event.kind == EventKind.MEMBERS and event.changes == {"members": members}
+    assert (event.source_label, event.source_url) == ("申请2016-0001", "/approvals/1/")
+    state = event.state
+    event, _ = services.change_apply(actor=None, body=body, kind=EventKind.ADJUST, on=date(2017, 1, 1),
+                                     proposed_state={**state, "name": "市安全生产工作委员会"})
+    assert event.kind == EventKind.RENAME
+    state = event.state
+    event, _ = services.change_apply(actor=None, body=body, kind=EventKind.ADJUST, on=date(2018, 1, 1),
+                                     proposed_state={**state, "duties": "新职责。", "name": "市安委会"})
+    assert event.kind == EventKind.ADJUST and set(event.changes) == {"duties", "name"}
+    with pytest.raises(services.LedgerError, match="没有改变任何内容"):
+        services.change_apply(actor=None, body=body, kind=EventKind.ADJUST, on=date(2019, 1, 1),
+                              proposed_state=event.state)
+    with pytest.raises(services.LedgerError, match="须写明调整后的内容"):
+        services.change_apply(actor=None, body=body, kind=EventKind.REAFFILIATE, on=date(2019, 1, 1))
+    with pytest.raises(services.LedgerError, match="只能登记新机构"):
+        services.change_apply(actor=None, body=body, kind=EventKind.ESTABLISH, on=date(2019, 1, 1))
+    event, _ = services.change_apply(actor=None, body=body, kind=EventKind.ABOLISH, on=date(2020, 1, 1))
+    body.refresh_from_db()
+    assert event.kind == EventKind.ABOLISH and body.status == "abolished"
+
+
+def test_change_apply_merges_bodies_into_the_survivor(city):
+    survivor = establish(city.city, name="市甲领导小组", lead=city.fgw, on=date(2015, 1, 1))
+    merged = establish(city.city, name="市乙领导小组", lead=city.gxj, on=date(2015, 1, 1),
+                       leader=city.vice2)
+    event, _ = services.change_apply(actor=None, body=survivor, kind=EventKind.MERGE, on=date(2020, 1, 1),
+                                     merged=[merged])
+    merged.refresh_from_db()
+    assert event.body == merged and event.kind == EventKind.MERGE and merged.successor == survivor
