@@ -81,11 +81,17 @@ class TodoItem:
         return f"{delta.days}天{hours % 24}小时"
 
 
-def _cutoff(value, now: datetime) -> datetime:
-    """A pending step that started before this moment is overdue, by a deadline's value."""
-    if value == SAME_DAY:  # not answered the same day
-        return timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-    return now - timedelta(hours=float(value))
+def _cutoff(value, now: datetime, default) -> datetime:
+    """A pending step that started before this moment is overdue, by a deadline's value (hours, or
+    SAME_DAY). A value a region mistyped counts as the registered default rather than breaking the page."""
+    for candidate in (value, default):
+        if candidate == SAME_DAY:  # not answered the same day
+            return timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+        try:
+            return now - timedelta(hours=float(candidate))
+        except (TypeError, ValueError):
+            continue
+    raise ValueError(f"unreadable review deadline {default!r}")
 
 
 class Deadlines:
@@ -99,9 +105,11 @@ class Deadlines:
     def load(self, step: str, region_ids) -> None:
         missing = set(region_ids) - set(self._cutoffs.get(step, {}))
         if missing:
-            values = policy.values_for_regions(deadline_key(step), missing)
+            key = deadline_key(step)
+            values = policy.values_for_regions(key, missing)
+            default = policy.NATIONAL_DEFAULTS[key]["value"]
             self._cutoffs.setdefault(step, {}).update(
-                {rid: _cutoff(rv.value, self.now) for rid, rv in values.items()})
+                {rid: _cutoff(rv.value, self.now, default) for rid, rv in values.items()})
 
     def overdue(self, step: str, region_id: int, since: datetime) -> bool:
         self.load(step, [region_id])

@@ -265,3 +265,13 @@ def test_an_adjustment_that_only_renames_is_recorded_as_a_rename(city):
                            issued_on=date(2024, 1, 2), title="通知")
     assert app.ledger_event.kind == EventKind.RENAME and app.ledger_event.body.name == "市安全生产工作委员会"
 
+
+
+def test_a_mistyped_review_deadline_counts_as_the_default_not_a_500(city, client_for):
+    app = services.submit(actor=city.hr, app=draft(city))
+    Review.objects.filter(application=app, step=ReviewStep.ACCEPTANCE).update(
+        started_at=timezone.now() - timedelta(hours=30))
+    PolicyValue.objects.create(region=city.city, key=deadline_key(ReviewStep.ACCEPTANCE), value="两天",
+                               severity="warning", source="误填")
+    assert selectors.todo_for(city.liangban)[0].overdue  # 30 hours > the default 24
+    assert client_for(city.liangban).get(reverse("approvals:todo")).status_code == 200
