@@ -10,8 +10,12 @@ class ApprovalsConfig(AppConfig):
     def ready(self) -> None:
         from yixie.core import registry as r
         from yixie.core.roles import ALL_ROLES, Role
+        from yixie.ledger.policy import register_defaults
 
         from . import selectors
+        from .choices import POLICY_DEFAULTS
+
+        register_defaults(POLICY_DEFAULTS)
 
         r.register_actions(
             {"application.view": "查看申请", "application.draft": "起草申请", "application.submit": "提交申请",

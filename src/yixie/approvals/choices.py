@@ -1,4 +1,9 @@
+"""The approval workflow's vocabulary, and the two maps every module reads: which ledger event an
+application writes, and which action (and to-do label) each review step needs."""
+
 from django.db import models
+
+from yixie.ledger.choices import EventKind
 
 
 class ApplicationKind(models.TextChoices):
@@ -44,8 +49,10 @@ class Decision(models.TextChoices):
 
 
 class Meeting(models.TextChoices):
-    PARTY = "party", "市委常委会会议"
-    GOVERNMENT = "government", "市政府常务会议"
+    """Which meeting decides; its label for a region (青州市委常委会会议 …) is `selectors.meeting_label`."""
+
+    PARTY = "party", "党委常委会会议"
+    GOVERNMENT = "government", "政府常务会议"
 
 
 class RecommendedForm(models.TextChoices):
@@ -59,3 +66,47 @@ class AttachmentKind(models.TextChoices):
     RULES = "rules", "工作规则（草案）"
     EVIDENCE = "evidence", "佐证材料"
     OTHER = "other", "其他"
+
+
+#: The ledger event each kind of application writes on publication (the ledger's `change_apply` may refine
+#: an adjustment into a member change or a rename by what actually changes).
+APPLICATION_EVENT_KIND: dict[str, str] = {
+    ApplicationKind.ESTABLISH: EventKind.ESTABLISH,
+    ApplicationKind.ADJUST: EventKind.ADJUST,
+    ApplicationKind.RENAME: EventKind.RENAME,
+    ApplicationKind.ABOLISH: EventKind.ABOLISH,
+    ApplicationKind.MERGE: EventKind.MERGE,
+    ApplicationKind.REAFFILIATE: EventKind.REAFFILIATE,
+    ApplicationKind.DOWNGRADE: EventKind.DOWNGRADE,
+}
+
+#: Each review step: the action a user needs to handle it, and its label in the to-do list.
+STEP_ACTIONS: dict[str, tuple[str, str]] = {
+    ReviewStep.ACCEPTANCE: ("application.accept", "受理"),
+    ReviewStep.ESTABLISHMENT: ("application.review_establishment", "编办审核"),
+    ReviewStep.PERSONNEL: ("application.review_personnel", "组织部审核"),
+    ReviewStep.DELIBERATION: ("application.deliberate", "登记会议研究结果"),
+    ReviewStep.PUBLICATION: ("application.publish", "发文公布"),
+}
+
+#: The value of a step's deadline meaning "the same (calendar) day the step started".
+SAME_DAY = "same_day"
+
+_DEFAULT_SOURCE = "本系统默认值，可由各地调整"
+
+#: The policy keys of the review deadlines (hours, or SAME_DAY), with their national defaults; registered
+#: in the ledger's policy table by `ApprovalsConfig.ready()` (`ledger.policy.register_defaults`).
+POLICY_DEFAULTS: dict[str, tuple[object, str, str, str]] = {
+    "approvals.deadline.acceptance": (24, "warning", _DEFAULT_SOURCE, "两办受理时限（小时）"),
+    "approvals.deadline.establishment": (
+        SAME_DAY, "warning",
+        "潍坊市议事协调机构“五位一体”管理：对符合设置条件的议事协调机构，在收到设置申请和有关佐证材料当天即可提出审核意见",
+        "编办审核时限（same_day 为材料齐全当天，或小时数）"),
+    "approvals.deadline.personnel": (72, "warning", _DEFAULT_SOURCE, "组织部审核时限（小时）"),
+    "approvals.deadline.deliberation": (24 * 30, "warning", _DEFAULT_SOURCE, "会议研究时限（小时）"),
+    "approvals.deadline.publication": (24 * 7, "warning", _DEFAULT_SOURCE, "发文公布时限（小时）"),
+}
+
+
+def deadline_key(step: str) -> str:
+    return f"approvals.deadline.{step}"

@@ -112,14 +112,18 @@ class DeliberationForm(BootstrapFormMixin, forms.Form):
     approved = forms.ChoiceField(label="会议意见", choices=[("yes", "同意"), ("no", "不同意")], widget=forms.RadioSelect)
     opinion = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, meeting: str = "", **kwargs):
+        """`meeting`: the deciding meeting's name in the application's region (`selectors.meeting_label`)."""
         super().__init__(*args, **kwargs)
+        if meeting:
+            self.fields["session"].help_text = f"如 {meeting}第12次，填写“第12次”"
         self._style()
 
 
 class PublishForm(BootstrapFormMixin, forms.Form):
     number = forms.CharField(label="文号", max_length=60, help_text="如 潍政字〔2023〕12号")
-    issuer = forms.CharField(label="发文机关", max_length=100)
+    issuer = forms.CharField(label="发文机关", max_length=100, required=False,
+                             help_text="不填则按文号的机关代字确定（如 潍政字 → 潍坊市人民政府，潍政办字 → 潍坊市人民政府办公室）")
     issued_on = LenientDateField(label="成文日期")
     title = forms.CharField(label="文件标题", max_length=300)
     effective_on = LenientDateField(label="生效日期（不填则为成文日期）", required=False)

@@ -7,16 +7,31 @@ from datetime import datetime, timedelta
 
 from django.db.models import Count, Q
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from yixie.core import proposals
 from yixie.core.access import user_can
 from yixie.leaderload import selectors as leaderload
-from yixie.ledger.choices import COUNTED_CATEGORIES
+from yixie.ledger import policy
+from yixie.ledger import selectors as ledger_selectors
+from yixie.ledger import state as st
+from yixie.ledger.choices import COUNTED_CATEGORIES, BodyCategory, BodyStatus
 from yixie.ledger.models import Membership
+from yixie.ledger.policy import Finding, check_body_state
 from yixie.org.scopes import scope_for
 
-from .choices import ApplicationKind, ApplicationStatus, ReviewStep
+from .choices import (
+    APPLICATION_EVENT_KIND,
+    SAME_DAY,
+    STEP_ACTIONS,
+    ApplicationKind,
+    ApplicationStatus,
+    AttachmentKind,
+    Meeting,
+    ReviewStep,
+    deadline_key,
+)
 from .models import Application, Review
 
 S = ApplicationStatus
@@ -59,29 +74,55 @@ class TodoItem:
         return f"{delta.days}天{hours % 24}小时"
 
 
-# How long a step may wait before it stands out (the seed: 编办 gives its opinion the same day).
-STEP_LIMIT_HOURS = {
-    ReviewStep.ACCEPTANCE: 24, ReviewStep.ESTABLISHMENT: 8, ReviewStep.PERSONNEL: 72,
-    ReviewStep.DELIBERATION: 24 * 30, ReviewStep.PUBLICATION: 24 * 7,
-}
-STEP_ACTIONS = {
-    ReviewStep.ACCEPTANCE: ("application.accept", "受理"),
-    ReviewStep.ESTABLISHMENT: ("application.review_establishment", "编办审核"),
-    ReviewStep.PERSONNEL: ("application.review_personnel", "组织部审核"),
-    ReviewStep.DELIBERATION: ("application.deliberate", "登记会议研究结果"),
-    ReviewStep.PUBLICATION: ("application.publish", "发文公布"),
-}
+def _cutoff(value, now: datetime, default) -> datetime:
+    """A pending step that started before this moment is overdue, by a deadline's value (hours, or
+    SAME_DAY). A value a region mistyped counts as the registered default rather than breaking the page."""
+    for candidate in (value, default):
+        if candidate == SAME_DAY:  # not answered the same day
+            return timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+        try:
+            return now - timedelta(hours=float(candidate))
+        except (TypeError, ValueError):
+            continue
+    raise ValueError(f"unreadable review deadline {default!r}")
 
 
-def _overdue_before(step: str) -> datetime:
-    """A pending step that started before this moment is overdue."""
-    if step == ReviewStep.ESTABLISHMENT:  # not answered the same day
-        return timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-    return timezone.now() - timedelta(hours=STEP_LIMIT_HOURS[step])
+class Deadlines:
+    """The review deadlines in force for many regions (the policy table, `approvals.deadline.<step>`),
+    read once per page: where a region overrides a step's deadline, its applications are overdue by it."""
+
+    def __init__(self, now: datetime | None = None):
+        self.now = now or timezone.now()
+        self._cutoffs: dict[str, dict[int, datetime]] = {}
+
+    def load(self, step: str, region_ids) -> None:
+        missing = set(region_ids) - set(self._cutoffs.get(step, {}))
+        if missing:
+            key = deadline_key(step)
+            values = policy.values_for_regions(key, missing)
+            default = policy.NATIONAL_DEFAULTS[key]["value"]
+            self._cutoffs.setdefault(step, {}).update(
+                {rid: _cutoff(rv.value, self.now, default) for rid, rv in values.items()})
+
+    def overdue(self, step: str, region_id: int, since: datetime) -> bool:
+        self.load(step, [region_id])
+        return since < self._cutoffs[step][region_id]
+
+    def overdue_q(self, step: str, region_ids) -> Q:
+        """The reviews of `step` (in those regions) that are overdue, as one condition for SQL."""
+        self.load(step, region_ids)
+        by_cutoff: dict[datetime, list[int]] = {}
+        for rid in region_ids:
+            by_cutoff.setdefault(self._cutoffs[step][rid], []).append(rid)
+        q = Q(pk__in=[])
+        for cutoff, ids in by_cutoff.items():
+            q |= Q(application__region_id__in=sorted(ids), started_at__lt=cutoff)
+        return q
 
 
-def _overdue(step: str, since: datetime) -> bool:
-    return since < _overdue_before(step)
+def overdue(review: Review) -> bool:
+    """Whether a pending review has waited longer than its region's deadline for the step."""
+    return Deadlines().overdue(review.step, review.application.region_id, review.started_at)
 
 
 DEPARTMENT_TODO = (
@@ -121,10 +162,12 @@ def todo_count(user) -> int:
 def todo_for(user) -> list[TodoItem]:
     """What waits for this user, oldest first."""
     items: list[TodoItem] = []
+    deadlines = Deadlines()
     for kind, step, label, qs in _todo_querysets(user):
         if kind == "review":
             for r in qs.select_related("application", "application__department", "application__region"):
-                items.append(TodoItem(r.application, label, r.started_at, _overdue(step, r.started_at)))
+                items.append(TodoItem(r.application, label, r.started_at,
+                                      deadlines.overdue(step, r.application.region_id, r.started_at)))
         else:
             seen = {i.application.pk for i in items}
             items += [TodoItem(a, label, a.status_changed_at, False) for a in qs if a.pk not in seen]
@@ -163,8 +206,13 @@ def todo_page(user, number=1, per_page: int | None = None) -> TodoPage:
         number = 1
     sets = list(_todo_querysets(user))
     total = sum(qs.count() for _kind, _step, _label, qs in sets)
-    overdue = sum(qs.filter(started_at__lt=_overdue_before(step)).count()
-                  for kind, step, _label, qs in sets if kind == "review")
+    deadlines = Deadlines()
+    overdue = 0
+    for kind, step, _label, qs in sets:
+        if kind == "review":
+            region_ids = set(qs.values_list("application__region_id", flat=True).distinct().order_by())
+            if region_ids:
+                overdue += qs.filter(deadlines.overdue_q(step, region_ids)).count()
     num_pages = max(1, -(-total // per_page))
     number = min(number, num_pages)
     need = number * per_page
@@ -173,7 +221,8 @@ def todo_page(user, number=1, per_page: int | None = None) -> TodoPage:
         if kind == "review":
             rows = (qs.select_related("application", "application__department", "application__region")
                     .order_by("started_at", "id")[:need])
-            items += [TodoItem(r.application, label, r.started_at, _overdue(step, r.started_at)) for r in rows]
+            items += [TodoItem(r.application, label, r.started_at,
+                               deadlines.overdue(step, r.application.region_id, r.started_at)) for r in rows]
         else:
             items += [TodoItem(a, label, a.status_changed_at, False)
                       for a in qs.order_by("status_changed_at", "id")[:need]]
@@ -265,8 +314,6 @@ def proposals_count(user) -> int:
 
 
 def proposal_take_url(proposal) -> str:
-    from django.urls import reverse
-
     return f"{reverse('approvals:new')}?kind={proposal.kind}&body={proposal.body_id}&proposal={proposal.pk}"
 
 
@@ -320,3 +367,108 @@ def turnaround_charts(data: dict) -> dict:
                                  for name, n, color in slices if n]}],
         }
     return {"turnaround_chart": turnaround, "same_day_chart": same_day}
+
+
+# ---------------------------------------------------------------- reads of one application (the services and
+# pages ask these; kept importable from `services` for older callers)
+
+def may(user, action: str, app: Application, *, department: bool = False) -> bool:
+    """Whether the user's roles allow `action` on this application (its region, or with `department`
+    its applicant department): what the services require and the pages ask before offering a button."""
+    scope = scope_for(user, action)
+    if scope.everything:
+        return True
+    if department:
+        return app.department_id in scope.department_ids
+    return app.region_id in scope.region_ids
+
+
+def url_of(app: Application) -> str:
+    return reverse("approvals:detail", args=[app.pk])
+
+
+def proposed_state(app: Application) -> dict | None:
+    """The body's state as it would be after the application (None for abolition and merger)."""
+    if app.kind in (ApplicationKind.ABOLISH, ApplicationKind.MERGE):
+        return None
+    return app.proposed or None
+
+
+def current_state(app: Application) -> dict | None:
+    if not app.body_id:
+        return None
+    return ledger_selectors.state_on(app.body, timezone.localdate())
+
+
+def policy_findings(app: Application) -> list[Finding]:
+    """The ledger's rules (spec §3) on the proposed state: the same findings as a direct ledger write."""
+    state = proposed_state(app)
+    if not state:
+        return []
+    return check_body_state(state, region=app.region)
+
+
+def content_problems(app: Application) -> list[str]:
+    """What the application still lacks before it can be submitted (the form asks for what the kind needs)."""
+    problems = []
+    if not app.reasons.strip():
+        problems.append("请填写申请理由和依据。")
+    if app.kind != ApplicationKind.ESTABLISH and not app.body_id:
+        problems.append("请选择涉及的机构。")
+    if app.kind == ApplicationKind.MERGE and not app.merge_bodies.exists():
+        problems.append("合并须选择被合并的机构。")
+    state = proposed_state(app)
+    if app.kind not in (ApplicationKind.ABOLISH, ApplicationKind.MERGE):
+        if not state:
+            problems.append("请填写拟设立或调整后的内容。")
+        else:
+            for key, label in (("name", "名称"), ("duties", "职责任务"), ("lead_department", "牵头部门"),
+                               ("office_department", "办事机构所在部门")):
+                if not state.get(key):
+                    problems.append(f"请填写{label}。")
+            before = current_state(app)
+            if app.kind != ApplicationKind.ESTABLISH and before is not None and \
+                    not st.event_for_change(APPLICATION_EVENT_KIND[app.kind], before, state)[1]:
+                problems.append(f"申请{app.get_kind_display()}，但拟调整后的内容与现状相同。")
+    if app.kind == ApplicationKind.ESTABLISH and not app.files.filter(kind=AttachmentKind.RULES).exists():
+        problems.append("请上传草拟的工作规则。")
+    if app.body_id and app.body.status != BodyStatus.ACTIVE:
+        problems.append(f"“{app.body.name}”已不处于存续状态。")
+    return problems
+
+
+def consent_missing(app: Application) -> list[str]:
+    """Member units of a 联席会议 yet to agree to close it (spec §3.8)."""
+    if app.kind != ApplicationKind.ABOLISH or not app.body_id or app.body.category != BodyCategory.JOINT_MEETING:
+        return []
+    agreed = set(app.consents.filter(agreed=True).values_list("department_id", flat=True))
+    return [m.department.name for m in app.body.memberships.select_related("department")
+            if m.department_id not in agreed]
+
+
+def involves_personnel(app: Application) -> bool:
+    """Whether the application sets or changes leader posts (then 组织部 reviews it)."""
+    state = proposed_state(app)
+    if state is None:
+        return False
+    if app.kind == ApplicationKind.ESTABLISH:
+        return bool(state.get("leaders"))
+    return st.leaders_changed(current_state(app), state)
+
+
+def meeting_for(app: Application) -> str:
+    """Which meeting decides: the Party committee's standing committee for the Party sequence, else the
+    government's executive meeting."""
+    state = proposed_state(app) or current_state(app) or {}
+    return Meeting.PARTY if state.get("sequence") == "party" else Meeting.GOVERNMENT
+
+
+def meeting_label(region, meeting: str) -> str:
+    """The deciding meeting's name in a region, from the region's data: 市委常委会会议 and 市政府常务会议 for
+    the city, 青州市委常委会会议 and 青州市政府常务会议 for 青州市 (`Region.meeting_prefix`)."""
+    prefix = region.meeting_prefix_or_default
+    return f"{prefix}委常委会会议" if meeting == Meeting.PARTY else f"{prefix}政府常务会议"
+
+
+def meeting_label_for(app: Application) -> str:
+    return meeting_label(app.region, meeting_for(app))

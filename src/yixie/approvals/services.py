@@ -10,7 +10,6 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
@@ -20,15 +19,37 @@ from yixie.core.errors import DomainError
 from yixie.core.files import UploadError, check_upload
 from yixie.core.roles import DEPARTMENT_ROLES
 from yixie.ledger import services as ledger
-from yixie.ledger import state as st
-from yixie.ledger.choices import BodyCategory, BodyStatus, EventKind
+from yixie.ledger.choices import EventKind
+from yixie.ledger.docnumber import DocumentNumberError, issuer_for
 from yixie.ledger.models import Body
-from yixie.ledger.policy import Finding
+from yixie.ledger.policy import check_region_may_hold_bodies
 from yixie.org.scopes import scope_for
 
 from .checklist import CHECKLIST_KEYS, describe, failed_items
-from .choices import ApplicationKind, ApplicationStatus, AttachmentKind, Decision, Meeting, ReviewStep
+from .choices import (
+    APPLICATION_EVENT_KIND,
+    STEP_ACTIONS,
+    ApplicationKind,
+    ApplicationStatus,
+    Decision,
+    Meeting,  # noqa: F401  (importable from here for older callers)
+    ReviewStep,
+)
 from .models import Application, ApplicationFile, ApplicationLog, MemberConsent, Review
+
+# Reads of one application live in `selectors`; importable from here for the callers of old.
+from .selectors import (  # noqa: F401
+    consent_missing,
+    content_problems,
+    current_state,
+    involves_personnel,
+    may,
+    meeting_for,
+    meeting_label,
+    policy_findings,
+    proposed_state,
+    url_of,
+)
 
 S = ApplicationStatus
 
@@ -38,17 +59,6 @@ class ApprovalError(DomainError):
 
 
 # ---------------------------------------------------------------- helpers
-
-def may(user, action: str, app: Application, *, department: bool = False) -> bool:
-    """Whether the user's roles allow `action` on this application (its region, or with `department`
-    its applicant department): what the services require and the pages ask before offering a button."""
-    scope = scope_for(user, action)
-    if scope.everything:
-        return True
-    if department:
-        return app.department_id in scope.department_ids
-    return app.region_id in scope.region_ids
-
 
 def _require(user, action: str, app: Application, what: str, *, department: bool = False) -> None:
     if not may(user, action, app, department=department):
@@ -125,83 +135,6 @@ def _cancel_other_reviews(app: Application) -> None:
     app.reviews.filter(round=app.round, decision="").update(cancelled=True)
 
 
-def url_of(app: Application) -> str:
-    return reverse("approvals:detail", args=[app.pk])
-
-
-# ---------------------------------------------------------------- content checks
-
-def proposed_state(app: Application) -> dict | None:
-    """The body's state as it would be after the application (None for abolition and merger)."""
-    if app.kind == ApplicationKind.ESTABLISH:
-        return app.proposed or None
-    if app.kind in (ApplicationKind.ABOLISH, ApplicationKind.MERGE):
-        return None
-    return app.proposed or None
-
-
-def current_state(app: Application) -> dict | None:
-    if not app.body_id:
-        return None
-    return ledger.state_on(app.body, timezone.localdate())
-
-
-def policy_findings(app: Application) -> list[Finding]:
-    state = proposed_state(app)
-    if not state:
-        return []
-    return ledger.policy_findings(state, app.region)
-
-
-def content_problems(app: Application) -> list[str]:
-    """What the application still lacks before it can be submitted (the form asks for what the kind needs)."""
-    problems = []
-    if not app.reasons.strip():
-        problems.append("请填写申请理由和依据。")
-    if app.kind != ApplicationKind.ESTABLISH and not app.body_id:
-        problems.append("请选择涉及的机构。")
-    if app.kind == ApplicationKind.MERGE and not app.merge_bodies.exists():
-        problems.append("合并须选择被合并的机构。")
-    state = proposed_state(app)
-    if app.kind not in (ApplicationKind.ABOLISH, ApplicationKind.MERGE):
-        if not state:
-            problems.append("请填写拟设立或调整后的内容。")
-        else:
-            for key, label in (("name", "名称"), ("duties", "职责任务"), ("lead_department", "牵头部门"),
-                               ("office_department", "办事机构所在部门")):
-                if not state.get(key):
-                    problems.append(f"请填写{label}。")
-            before = current_state(app)
-            kind = {ApplicationKind.ADJUST: EventKind.ADJUST, ApplicationKind.RENAME: EventKind.RENAME,
-                    ApplicationKind.REAFFILIATE: EventKind.REAFFILIATE,
-                    ApplicationKind.DOWNGRADE: EventKind.DOWNGRADE}.get(app.kind)
-            if kind and before is not None and not st.changes_between(kind, before, state):
-                problems.append(f"申请{app.get_kind_display()}，但拟调整后的内容与现状相同。")
-    if app.kind == ApplicationKind.ESTABLISH and not app.files.filter(kind=AttachmentKind.RULES).exists():
-        problems.append("请上传草拟的工作规则。")
-    if app.body_id and app.body.status != BodyStatus.ACTIVE:
-        problems.append(f"“{app.body.name}”已不处于存续状态。")
-    return problems
-
-
-def consent_missing(app: Application) -> list[str]:
-    """Member units of a 联席会议 yet to agree to close it (spec §3.8)."""
-    if app.kind != ApplicationKind.ABOLISH or not app.body_id or app.body.category != BodyCategory.JOINT_MEETING:
-        return []
-    agreed = set(app.consents.filter(agreed=True).values_list("department_id", flat=True))
-    return [m.department.name for m in app.body.memberships.select_related("department")
-            if m.department_id not in agreed]
-
-
-def _involves_personnel(app: Application) -> bool:
-    state = proposed_state(app)
-    if state is None:
-        return False
-    if app.kind == ApplicationKind.ESTABLISH:
-        return bool(state.get("leaders"))
-    return st.leaders_changed(current_state(app), state)
-
-
 # ---------------------------------------------------------------- drafting
 
 @transaction.atomic
@@ -215,8 +148,9 @@ def application_save(*, actor, app: Application | None, region, department, kind
             raise ApprovalError(f"申请当前为“{STATUS_LABEL[app.status]}”，不能修改。")
     probe = app or Application(region=region, department=department)
     _require(actor, "application.draft", probe, "起草", department=True)
-    if not region.may_hold_bodies:
-        raise ApprovalError(f"{region.name}为乡镇（街道），不得设立议事协调机构。")
+    refused = [f for f in check_region_may_hold_bodies(region) if f.is_error]
+    if refused:
+        raise ApprovalError(f"{refused[0].message}（依据：{refused[0].source}）", "region")
     if body is not None and body.region_id != region.pk:
         raise ApprovalError("涉及的机构不属于本区划。", "body")
     if kind != ApplicationKind.ESTABLISH and body is None:
@@ -284,7 +218,7 @@ def submit(*, actor, app: Application, overlaps: Callable[[Application], list] |
     app.findings_snapshot = [f.__dict__ | {"severity": str(f.severity)} for f in findings]
     if overlaps is not None:
         app.overlap_snapshot = overlaps(app)
-    app.involves_personnel = _involves_personnel(app)
+    app.involves_personnel = involves_personnel(app)
     app.round += 1
     app.submitted_at = timezone.now()
     _transition(app, app.submit, actor=actor, action="提交")
@@ -316,13 +250,6 @@ def accept(*, actor, app: Application, opinion: str = "") -> Application:
     return app
 
 
-STEP_ACTION = {
-    ReviewStep.ACCEPTANCE: "application.accept",
-    ReviewStep.ESTABLISHMENT: "application.review_establishment",
-    ReviewStep.PERSONNEL: "application.review_personnel",
-    ReviewStep.DELIBERATION: "application.deliberate",
-    ReviewStep.PUBLICATION: "application.publish",
-}
 STEP_STATUS = {
     ReviewStep.ACCEPTANCE: S.SUBMITTED,
     ReviewStep.ESTABLISHMENT: S.IN_REVIEW,
@@ -346,10 +273,10 @@ def review(*, actor, app: Application, step: str, decision: str, opinion: str = 
            recommended_form: str = "") -> Application:
     """A reviewer's decision on their step: approve, return for revision, refuse, or (编办) recommend another form."""
     app = _lock(app)
-    if step not in STEP_ACTION:
+    if step not in STEP_ACTIONS:
         raise ApprovalError("未知的审批环节。")
     label = dict(ReviewStep.choices)[step]
-    _require(actor, STEP_ACTION[step], app, f"办理“{label}”")
+    _require(actor, STEP_ACTIONS[step][0], app, f"办理“{label}”")
     _not_own(actor, app)
     if app.status != STEP_STATUS[step]:
         raise ApprovalError(f"申请当前为“{STATUS_LABEL[app.status]}”，不在“{label}”环节。")
@@ -404,7 +331,8 @@ def review(*, actor, app: Application, step: str, decision: str, opinion: str = 
 @transaction.atomic
 def deliberate(*, actor, app: Application, held_on: date, session: str, agenda_item: str, approved: bool,
                opinion: str = "") -> Application:
-    """The meeting's decision: 市委常委会会议 for the Party sequence, 市政府常务会议 for the government's."""
+    """The meeting's decision: the Party committee's standing committee (市委常委会会议, 青州市委常委会会议 …)
+    for the Party sequence, the government's executive meeting for the government's (`meeting_label`)."""
     app = _lock(app)
     _require(actor, "application.deliberate", app, "登记会议研究结果")
     _not_own(actor, app)
@@ -416,7 +344,7 @@ def deliberate(*, actor, app: Application, held_on: date, session: str, agenda_i
         raise ApprovalError("请填写会议届次和议题。", "agenda_item")
     pending = _pending(app, ReviewStep.DELIBERATION)
     meeting = meeting_for(app)
-    details = {"meeting": meeting, "meeting_label": dict(Meeting.choices)[meeting], "held_on": held_on.isoformat(),
+    details = {"meeting": meeting, "meeting_label": meeting_label(app.region, meeting), "held_on": held_on.isoformat(),
                "session": session.strip(), "agenda_item": agenda_item.strip()}
     _close_review(pending, actor=actor, decision=Decision.APPROVE if approved else Decision.REFUSE,
                   opinion=opinion, details=details)
@@ -429,15 +357,15 @@ def deliberate(*, actor, app: Application, held_on: date, session: str, agenda_i
     return app
 
 
-def meeting_for(app: Application) -> str:
-    state = proposed_state(app) or current_state(app) or {}
-    return Meeting.PARTY if state.get("sequence") == "party" else Meeting.GOVERNMENT
-
-
 @transaction.atomic
-def publish(*, actor, app: Application, number: str, issuer: str, issued_on: date, title: str,
+def publish(*, actor, app: Application, number: str, issued_on: date, title: str, issuer: str = "",
             effective_on: date | None = None) -> Application:
-    """两办发文: the document is registered and the ledger event written in the same transaction."""
+    """两办发文: the document is registered and the ledger event written in the same transaction.
+
+    The issuing office follows the number's 机关代字 (`ledger.docnumber.issuer_for`: 潍政字 → 潍坊市人民政府,
+    潍政办字 → its general office); `issuer` is needed only where the 代字 is not the region's, and an issuer
+    that contradicts the 代字 is refused.
+    """
     app = _lock(app)
     _require(actor, "application.publish", app, "发文公布")
     _not_own(actor, app)
@@ -446,7 +374,15 @@ def publish(*, actor, app: Application, number: str, issuer: str, issued_on: dat
     pending = _pending(app, ReviewStep.PUBLICATION)
     on = effective_on or issued_on
     try:
-        document = ledger.document_create(actor=actor, region=app.region, number=number, issuer=issuer,
+        expected = issuer_for(app.region, number)
+    except DocumentNumberError as exc:
+        raise ApprovalError(exc.message, "number") from exc
+    issuer = issuer.strip()
+    if expected and issuer and issuer != expected:
+        raise ApprovalError(f"文号“{number.strip()}”的机关代字表明发文机关为“{expected}”，与填写的“{issuer}”不一致；"
+                            "请核对文号，或不填发文机关。", "issuer")
+    try:
+        document = ledger.document_create(actor=actor, region=app.region, number=number, issuer=expected or issuer,
                                           issued_on=issued_on, title=title)
         event, body = _write_ledger(actor=actor, app=app, on=on, document=document)
     except ledger.LedgerError as exc:
@@ -460,32 +396,17 @@ def publish(*, actor, app: Application, number: str, issuer: str, issued_on: dat
 
 
 def _write_ledger(*, actor, app: Application, on: date, document):
-    source = (app.number, url_of(app))
-    note = app.title
-    if app.kind == ApplicationKind.ESTABLISH:
+    """The ledger's own services write the change: `body_establish` for a new body, `change_apply` otherwise."""
+    kind = APPLICATION_EVENT_KIND[app.kind]
+    if kind == EventKind.ESTABLISH:
         body, _ = ledger.body_establish(actor=actor, region=app.region, state=app.proposed, on=on,
-                                        document=document, note=note, source=source)
+                                        document=document, note=app.title, source=(app.number, url_of(app)))
         return body.events.get(kind=EventKind.ESTABLISH), body
-    body = app.body
-    if app.kind == ApplicationKind.ABOLISH:
-        event, _ = ledger.event_record(actor=actor, body=body, kind=EventKind.ABOLISH, on=on, document=document,
-                                       note=note, source=source)
-        return event, body
-    if app.kind == ApplicationKind.MERGE:
-        events = ledger.body_merge(actor=actor, bodies=list(app.merge_bodies.all()), into=body, on=on,
-                                   document=document, note=note, source=source)
-        return events[0], body
-    kind = {ApplicationKind.ADJUST: EventKind.ADJUST, ApplicationKind.RENAME: EventKind.RENAME,
-            ApplicationKind.REAFFILIATE: EventKind.REAFFILIATE, ApplicationKind.DOWNGRADE: EventKind.DOWNGRADE}[app.kind]
-    before = ledger.state_on(body, on)
-    if before is None:
-        raise ApprovalError(f"{on}时该机构尚未设立。")
-    changes = st.changes_between(kind, before, app.proposed)
-    if kind == EventKind.ADJUST and changes.keys() == {"members"}:
-        kind = EventKind.MEMBERS
-    event, _ = ledger.event_record(actor=actor, body=body, kind=kind, on=on, document=document, changes=changes,
-                                   note=note, source=source)
-    return event, body
+    event, _ = ledger.change_apply(
+        actor=actor, body=app.body, kind=kind, on=on, proposed_state=proposed_state(app), document=document,
+        note=app.title, merged=app.merge_bodies.all() if kind == EventKind.MERGE else (),
+        source_label=app.number, source_url=url_of(app))
+    return event, app.body
 
 
 @transaction.atomic

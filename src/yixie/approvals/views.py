@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from yixie.core.access import requires, user_can
 from yixie.core.files import serve_stored
+from yixie.ledger import selectors as ledger_selectors
 from yixie.ledger.choices import BodyStatus
 from yixie.ledger.forms import StateFieldsMixin
 from yixie.ledger.models import Body
@@ -18,7 +19,7 @@ from yixie.org.models import Department
 from yixie.org.scopes import scope_for
 
 from . import selectors, services
-from .choices import ApplicationKind, ApplicationStatus, ReviewStep
+from .choices import STEP_ACTIONS, ApplicationKind, ApplicationStatus, ReviewStep
 from .forms import (
     ApplicationForm,
     AttachmentForm,
@@ -87,7 +88,7 @@ def application_new(request):
     if body_id and body_id.isdigit():
         body = bodies.filter(pk=body_id).first()
         if body is not None:
-            current = services.ledger.state_on(body, timezone.localdate())
+            current = ledger_selectors.state_on(body, timezone.localdate())
             initial = {**StateFieldsMixin.initial_from_state(current or {}), "body": body.pk}
     if proposal is not None:
         initial["reasons"] = proposal.reason
@@ -143,39 +144,37 @@ def application_detail(request, pk: int):
     mine = u.is_superuser or app.department_id in scope_for(u, "application.draft").department_ids
     pending = {r.step: r for r in app.reviews.filter(round=app.round, decision="", cancelled=False)}
 
-    def may(action, step=None):
-        return services.may(u, action, app) and (step is None or step in pending)
+    def may(step):
+        return selectors.may(u, STEP_ACTIONS[step][0], app) and step in pending
 
-    reviewer = any(may(a) for a in ("application.review_establishment", "application.review_personnel",
-                                    "application.accept", "application.deliberate", "application.publish"))
+    reviewer = any(selectors.may(u, action, app) for action, _label in STEP_ACTIONS.values())
     ctx = {
         "app": app, "mine": mine,
-        "findings": services.policy_findings(app),
-        "problems": services.content_problems(app) if app.status in (S.DRAFT, S.RETURNED) else [],
-        "consent_missing": services.consent_missing(app),
+        "findings": selectors.policy_findings(app),
+        "problems": selectors.content_problems(app) if app.status in (S.DRAFT, S.RETURNED) else [],
+        "consent_missing": selectors.consent_missing(app),
         "reviews": app.reviews.select_related("reviewer").order_by("round", "started_at", "id"),
         "log": app.log.select_related("actor"),
         "files": app.files.all(),
-        "current": services.current_state(app),
-        "proposed": services.proposed_state(app),
+        "current": selectors.current_state(app),
+        "proposed": selectors.proposed_state(app),
         "can_edit": mine and app.status in (S.DRAFT, S.RETURNED) and user_can(u, "application.draft"),
-        "can_submit": app.status in (S.DRAFT, S.RETURNED) and services.may(u, "application.submit", app,
-                                                                             department=True),
+        "can_submit": app.status in (S.DRAFT, S.RETURNED) and selectors.may(u, "application.submit", app,
+                                                                              department=True),
         "can_withdraw": mine and app.status in (S.DRAFT, S.SUBMITTED, S.RETURNED),
-        "can_accept": app.status == S.SUBMITTED and may("application.accept", ReviewStep.ACCEPTANCE),
-        "can_review_est": app.status == S.IN_REVIEW and may("application.review_establishment",
-                                                            ReviewStep.ESTABLISHMENT),
-        "can_review_per": app.status == S.IN_REVIEW and may("application.review_personnel", ReviewStep.PERSONNEL),
-        "can_deliberate": app.status == S.REVIEWED and may("application.deliberate", ReviewStep.DELIBERATION),
-        "can_publish": app.status == S.DECIDED and may("application.publish", ReviewStep.PUBLICATION),
+        "can_accept": app.status == S.SUBMITTED and may(ReviewStep.ACCEPTANCE),
+        "can_review_est": app.status == S.IN_REVIEW and may(ReviewStep.ESTABLISHMENT),
+        "can_review_per": app.status == S.IN_REVIEW and may(ReviewStep.PERSONNEL),
+        "can_deliberate": app.status == S.REVIEWED and may(ReviewStep.DELIBERATION),
+        "can_publish": app.status == S.DECIDED and may(ReviewStep.PUBLICATION),
         "show_evidence": reviewer or mine,
-        "meeting": dict(services.Meeting.choices)[services.meeting_for(app)],
+        "meeting": selectors.meeting_label_for(app),
     }
     if ctx["show_evidence"]:
         from yixie.overlap.api import highlight
 
         # 编办 may widen the comparison to the subordinate regions (a city's counties) with a GET toggle.
-        ctx["can_widen_overlaps"] = services.may(u, "application.review_establishment", app)
+        ctx["can_widen_overlaps"] = selectors.may(u, STEP_ACTIONS[ReviewStep.ESTABLISHMENT][0], app)
         ctx["overlaps_wide"] = ctx["can_widen_overlaps"] and request.GET.get("overlaps") == "wide"
         ctx["overlaps"] = selectors.overlaps_for(app, include_descendants=ctx["overlaps_wide"])
         ctx["load"] = selectors.leader_load(app)
@@ -191,14 +190,11 @@ def application_detail(request, pk: int):
     if ctx["can_accept"]:
         ctx["acc_form"] = ReviewForm(prefix="acc", initial={"decision": "approve"})
     if ctx["can_deliberate"]:
-        ctx["del_form"] = DeliberationForm()
+        ctx["del_form"] = DeliberationForm(meeting=ctx["meeting"])
     if ctx["can_publish"]:
-        state = ctx["proposed"] or ctx["current"] or {}
-        issuer = "中共潍坊市委办公室" if state.get("sequence") == "party" else "潍坊市人民政府办公室"
-        if app.region.level != "city":
-            issuer = f"{app.region.name}{'委办公室' if state.get('sequence') == 'party' else '人民政府办公室'}"
+        # The issuer is left blank: the service reads it from the number's 机关代字 (ledger.docnumber.issuer_for).
         verb = {"establish": "成立", "abolish": "撤销", "rename": "调整"}.get(app.kind, "调整")
-        ctx["pub_form"] = PublishForm(initial={"issuer": issuer, "issued_on": timezone.localdate(),
+        ctx["pub_form"] = PublishForm(initial={"issued_on": timezone.localdate(),
                                                "title": f"关于{verb}{app.subject_name}的通知"})
     consent_scope = scope_for(u, "application.consent")
     ctx["consent_departments"] = []
@@ -291,7 +287,7 @@ def publish(request, pk: int):
         return _invalid(request, pk, form, "发文信息有误")
     c = form.cleaned_data
     return _act(request, pk, lambda app: services.publish(
-        actor=request.user, app=app, number=c["number"], issuer=c["issuer"], issued_on=c["issued_on"],
+        actor=request.user, app=app, number=c["number"], issuer=c.get("issuer") or "", issued_on=c["issued_on"],
         title=c["title"], effective_on=c.get("effective_on")), "已发文公布，台账已同步更新。")
 
 

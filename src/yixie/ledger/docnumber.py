@@ -23,6 +23,8 @@ __all__ = [
     "EARLIEST_YEAR",
     "DocumentNumber",
     "DocumentNumberError",
+    "ISSUING_OFFICES",
+    "issuer_for",
     "normalise_document_number",
     "parse_document_number",
 ]
@@ -224,3 +226,41 @@ def normalise_document_number(text: str, *, max_year: int | None = None) -> str:
     """The canonical form of ``text``, for callers that do not need the notes; raises if invalid."""
     number, _notes = parse_document_number(text, max_year=max_year)
     return number.canonical
+
+
+# ------------------------------------------------------------------ who issues a document (发文机关)
+
+#: What follows a region's 机关代字 prefix in a 文号 (潍|政办字), and which of its offices that names.
+#: 发 = the Party committee, 办发/办字 = its general office, 政发/政字 = the government, 政办发/政办字 = the
+#: government's general office (the usual GB/T 9704 practice of cities and counties).
+ISSUING_OFFICES: dict[str, str] = {
+    "发": "party", "委发": "party",
+    "办发": "party_office", "办字": "party_office", "委办发": "party_office", "委办字": "party_office",
+    "政发": "government", "政字": "government",
+    "政办发": "government_office", "政办字": "government_office",
+}
+
+
+def issuer_for(region, number: str | DocumentNumber) -> str | None:
+    """The issuing office (发文机关) a 文号 names, read from its 机关代字 and the region's data.
+
+    `region` is an `org.Region` (its `agency_prefix_or_default`, `party_committee_name`, `government_name`
+    and `parent`): the document's region is tried first, then the regions above it, so 潍发 read for a county
+    is still 中共潍坊市委. None when the 代字 is not one of theirs (the caller asks the user). A number
+    that cannot be read raises `DocumentNumberError`.
+    """
+    parsed = number if isinstance(number, DocumentNumber) else parse_document_number(number)[0]
+    agency = parsed.agency
+    r = region
+    while r is not None:
+        prefix = r.agency_prefix_or_default
+        office = ISSUING_OFFICES.get(agency[len(prefix):]) if prefix and agency.startswith(prefix) else None
+        if office is not None:
+            return {
+                "party": r.party_committee_name,
+                "party_office": f"{r.party_committee_name}办公室",
+                "government": r.government_name,
+                "government_office": f"{r.government_name}办公室",
+            }[office]
+        r = r.parent
+    return None

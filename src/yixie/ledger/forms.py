@@ -10,7 +10,7 @@ from yixie.org.models import Department, Post, Region
 from . import state as st
 from .choices import BodyCategory, EventKind, LegalGround, MemberRole, Sequence, TaskScope
 from .choices import BodyForm as BodyFormChoice
-from .docnumber import DocumentNumberError, parse_document_number
+from .docnumber import DocumentNumberError, issuer_for, parse_document_number
 from .models import Body, Document
 
 
@@ -19,7 +19,8 @@ class DocumentFieldsMixin(forms.Form):
 
     doc_number = forms.CharField(label="依据文件文号", required=False, max_length=60,
                                  help_text="如 潍发〔2022〕5号；已登记的文号只需填写文号")
-    doc_issuer = forms.CharField(label="发文机关", required=False, max_length=100)
+    doc_issuer = forms.CharField(label="发文机关", required=False, max_length=100,
+                                 help_text="不填则按文号的机关代字确定（如 潍政字 → 潍坊市人民政府）")
     doc_title = forms.CharField(label="文件标题", required=False, max_length=300)
     doc_date = LenientDateField(label="成文日期", required=False)
 
@@ -43,9 +44,16 @@ class DocumentFieldsMixin(forms.Form):
         if existing is not None:
             cleaned["document"] = existing
             return
+        if not cleaned.get("doc_issuer"):
+            # The issuer follows the number's 机关代字 (the one rule in `docnumber.issuer_for`).
+            cleaned["doc_issuer"] = issuer_for(self.document_region(), number) or ""
         for key, label in (("doc_issuer", "发文机关"), ("doc_title", "文件标题"), ("doc_date", "成文日期")):
             if not cleaned.get(key):
                 self.add_error(key, f"文号“{number}”尚未登记，请填写{label}以便一并登记。")
+
+    def document_region(self) -> Region:
+        """The region a new basis document is registered in (the body's)."""
+        return self.region if getattr(self, "region", None) is not None else self.body.region
 
 
 class StateFieldsMixin(forms.Form):
@@ -94,14 +102,19 @@ class StateFieldsMixin(forms.Form):
                 self.fields[name].queryset = posts
 
     def clean_state_part(self, cleaned) -> None:
+        """Only what the form itself knows (principal units among the members). The rules of a body's
+        composition (spec §3) are the ledger's policy checks; `add_findings` shows them on their fields."""
         members = list(cleaned.get("members") or [])
         principal = set(cleaned.get("principal_members") or [])
         stray = [d.name for d in principal if d not in members]
         if stray:
             self.add_error("principal_members", f"主办单位须同时是成员单位：{'、'.join(stray)}。")
-        deputies = list(cleaned.get("deputies") or [])
-        if cleaned.get("leader") and cleaned["leader"] in deputies:
-            self.add_error("deputies", "同一领导职务不能既任组长又任副组长。")
+
+    def add_findings(self, findings) -> None:
+        """Show the refusing findings of the policy checks, each on the field it is about."""
+        for f in findings:
+            if f.is_error:
+                self.add_error(f.field if f.field in self.fields else None, f"{f.message}（依据：{f.source}）")
 
     def build_state(self) -> dict:
         c = self.cleaned_data
@@ -259,7 +272,8 @@ def state_from_values(values: dict, before: dict) -> dict:
 class DocumentForm(BootstrapFormMixin, forms.Form):
     region = forms.ModelChoiceField(label="区划", queryset=Region.objects.none())
     number = forms.CharField(label="文号", max_length=60, help_text="如 潍发〔2022〕5号")
-    issuer = forms.CharField(label="发文机关", max_length=100)
+    issuer = forms.CharField(label="发文机关", max_length=100, required=False,
+                             help_text="不填则按文号的机关代字确定（如 潍政字 → 潍坊市人民政府）")
     issued_on = LenientDateField(label="成文日期")
     title = forms.CharField(label="标题", max_length=300)
     note = forms.CharField(label="备注", max_length=300, required=False)

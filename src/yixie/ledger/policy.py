@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from yixie.org.choices import RegionLevel
 from yixie.org.models import Region
 
 from .choices import LED_BY_POSTS, LeaderRole, Severity, TaskScope
@@ -24,6 +25,10 @@ NATIONAL_DEFAULTS: dict[str, dict[str, Any]] = {
     "leaders.max_deputies": {
         "value": 2, "severity": Severity.ERROR,
         "source": "《地方议事协调机构管理办法（试行）》：副组长一般为一至二名",
+    },
+    "leaders.leader_not_deputy": {
+        "value": True, "severity": Severity.ERROR,
+        "source": "《地方议事协调机构管理办法（试行）》：设组长一名、副组长一般为一至二名（组长、副组长由不同领导职务担任）",
     },
     "members.cap_single": {
         "value": 10, "severity": Severity.WARNING,
@@ -56,12 +61,48 @@ NATIONAL_DEFAULTS: dict[str, dict[str, Any]] = {
 }
 
 
+#: A short Chinese name of each rule key (the ledger's own here; a capability adds its own).
+POLICY_LABELS: dict[str, str] = {
+    "leaders.leader_count": "组长人数",
+    "leaders.max_deputies": "副组长人数上限",
+    "leaders.leader_not_deputy": "组长不兼任副组长",
+    "members.cap_single": "单项工作成员单位上限",
+    "members.cap_comprehensive": "综合性工作成员单位上限",
+    "temporary.requires_end": "临时机构须写明期限或撤销条件",
+    "office.host_required": "须写明办事机构所在部门",
+    "townships.may_hold_bodies": "乡镇（街道）可否设立议事协调机构",
+    "quota.counted_bodies": "议事协调机构限额",
+    "work_rules.deadline_days": "工作规则备案期限（天）",
+}
+
+
+def register_defaults(defaults: dict[str, tuple[Any, str, str, str]]) -> None:
+    """A capability registers its own rule keys with their national defaults, from `AppConfig.ready()`:
+    `{key: (value, severity, source, label)}`. The ledger's code then knows nothing of the capability,
+    and a region overrides the key with a `PolicyValue` row like any other rule.
+
+    Registering a key twice with the same default is harmless (apps may be readied again in tests); a
+    different default for a key already known is a programming error.
+    """
+    for key, (value, severity, source, label) in defaults.items():
+        entry = {"value": value, "severity": severity, "source": source}
+        known = NATIONAL_DEFAULTS.get(key)
+        if known is not None and known != entry:
+            raise ValueError(f"policy key {key!r} is already registered with another default")
+        NATIONAL_DEFAULTS[key] = entry
+        POLICY_LABELS[key] = label
+
+
 @dataclass(frozen=True)
 class Finding:
+    """One rule's verdict on a state. `field` names the state field (and the form field of
+    `ledger.forms.StateFieldsMixin`) it is about, so a form shows it on that field."""
+
     rule: str
     severity: str
     message: str
     source: str
+    field: str = ""
 
     @property
     def is_error(self) -> bool:
@@ -116,29 +157,81 @@ class Policy:
         return cls(values)
 
 
+def values_for_regions(key: str, region_ids) -> dict[int, RuleValue]:
+    """One rule's value in force for each of many regions, in two queries (a list page's worth of regions):
+    the same resolution as `Policy.for_region` (own row, else the nearest ancestor's, else national)."""
+    from .models import PolicyValue
+
+    ids = set(region_ids)
+    if not ids:
+        return {}
+    parents: dict[int, int | None] = dict(Region.objects.values_list("id", "parent_id"))
+    default = NATIONAL_DEFAULTS[key]
+    national = RuleValue(default["value"], default["severity"], default["source"])
+    own: dict[int, RuleValue] = {}
+    for region_id, value, severity, source in PolicyValue.objects.filter(key=key).values_list(
+            "region_id", "value", "severity", "source"):
+        if region_id is None:
+            national = RuleValue(value, severity, source)
+        else:
+            own[region_id] = RuleValue(value, severity, source)
+    result: dict[int, RuleValue] = {}
+    for region_id in ids:
+        r: int | None = region_id
+        while r is not None and r not in own:
+            r = parents.get(r)
+        result[region_id] = own[r] if r is not None else national
+    return result
+
+
+def check_region_may_hold_bodies(region: Region, *, policy: Policy | None = None) -> list[Finding]:
+    """Rule 4 (spec §3): townships (乡镇、街道) hold no bodies, unless a region's policy says otherwise.
+
+    The one home of the township rule: `check_body_state`, the approval drafts and the Excel import
+    all ask here.
+    """
+    if region.level != RegionLevel.TOWNSHIP:
+        return []
+    policy = policy or Policy.for_region(region)
+    rv = policy["townships.may_hold_bodies"]
+    if rv.value:
+        return []
+    return [Finding("townships.may_hold_bodies", rv.severity,
+                    f"{region.name}为乡镇（街道），不得设立议事协调机构。", rv.source, "region")]
+
+
+def region_may_hold_bodies(region: Region, *, policy: Policy | None = None) -> bool:
+    """Whether bodies may be set up in `region` (no refusing finding of the township rule)."""
+    return not any(f.is_error for f in check_region_may_hold_bodies(region, policy=policy))
+
+
 def check_body_state(state: dict, *, region: Region, policy: Policy | None = None,
                      on: date | None = None) -> list[Finding]:
     """Every rule a body's state must satisfy (spec §3), as findings."""
     policy = policy or Policy.for_region(region)
-    findings: list[Finding] = []
+    findings: list[Finding] = list(check_region_may_hold_bodies(region, policy=policy))
 
-    def add(key: str, message: str) -> None:
+    def add(key: str, message: str, field: str = "") -> None:
         rv = policy[key]
-        findings.append(Finding(key, rv.severity, message, rv.source))
-
-    if region.level == "township" and not policy["townships.may_hold_bodies"].value:
-        add("townships.may_hold_bodies", f"{region.name}为乡镇（街道），不得设立议事协调机构。")
+        findings.append(Finding(key, rv.severity, message, rv.source, field))
 
     category = state.get("category")
+    seats = state.get("leaders", [])
+    leaders = [s for s in seats if s.get("role") == LeaderRole.LEADER]
+    deputies = [s for s in seats if s.get("role") == LeaderRole.DEPUTY]
     if category in LED_BY_POSTS:
-        leaders = [s for s in state.get("leaders", []) if s.get("role") == LeaderRole.LEADER]
-        deputies = [s for s in state.get("leaders", []) if s.get("role") == LeaderRole.DEPUTY]
         want = policy["leaders.leader_count"].value
         if len(leaders) != want:
-            add("leaders.leader_count", f"组长应为{want}名，现为{len(leaders)}名。")
+            add("leaders.leader_count", f"组长应为{want}名，现为{len(leaders)}名。", "leader")
         max_dep = policy["leaders.max_deputies"].value
         if len(deputies) > max_dep:
-            add("leaders.max_deputies", f"副组长最多{max_dep}名，现为{len(deputies)}名。")
+            add("leaders.max_deputies", f"副组长最多{max_dep}名，现为{len(deputies)}名。", "deputies")
+    if policy["leaders.leader_not_deputy"].value:
+        deputy_posts = {s.get("post_id") for s in deputies}
+        for s in leaders:
+            if s.get("post_id") in deputy_posts:
+                add("leaders.leader_not_deputy",
+                    f"领导职务“{s.get('post', '')}”不能既任组长又任副组长。", "deputies")
 
     members = state.get("members", [])
     if category != "mechanism" and not state.get("extra_members_approved"):
@@ -147,14 +240,15 @@ def check_body_state(state: dict, *, region: Region, policy: Policy | None = Non
         cap = policy[key].value
         if len(members) > cap:
             kind = "综合性工作" if comprehensive else "单项工作"
-            add(key, f"成员单位{len(members)}个，超过{kind}上限{cap}个；确需超过的，须经主要领导同意并勾选相应选项。")
+            add(key, f"成员单位{len(members)}个，超过{kind}上限{cap}个；确需超过的，须经主要领导同意并勾选相应选项。",
+                "members")
 
     if state.get("is_temporary") and policy["temporary.requires_end"].value:
         if not state.get("ends_on") and not (state.get("end_condition") or "").strip():
-            add("temporary.requires_end", "临时机构须写明存续期限或撤销条件（至少一项）。")
+            add("temporary.requires_end", "临时机构须写明存续期限或撤销条件（至少一项）。", "ends_on")
 
     if policy["office.host_required"].value and not state.get("office_department"):
-        add("office.host_required", "须写明办事机构所在部门（办公室设在哪个部门）。")
+        add("office.host_required", "须写明办事机构所在部门（办公室设在哪个部门）。", "office_department")
 
     return findings
 

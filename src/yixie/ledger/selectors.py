@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.db.models import Count, Q
@@ -9,10 +11,46 @@ from django.http import Http404
 from django.utils import timezone
 
 from yixie.core.models import AuditEntry
+from yixie.org.models import Region
 
 from . import state as st
 from .choices import COUNTED_CATEGORIES, BodyCategory, BodyStatus, EventKind
 from .models import Body, Document, LedgerEvent
+from .policy import Finding, Policy, check_body_state
+
+
+def policy_findings(state: dict, region: Region, policy: Policy | None = None) -> list[Finding]:
+    """Every rule's finding on a body's state in a region (`policy.check_body_state`)."""
+    return check_body_state(state, region=region, policy=policy or Policy.for_region(region))
+
+
+def active_name_spans(region_id: int, names: Iterable[str], *,
+                      exclude_body_id: int | None = None) -> dict[str, list[tuple[date, date | None]]]:
+    """When each name is borne by an active body of the region: (from, until) per ledger state."""
+    names = sorted(set(names))
+    spans: dict[str, list[tuple[date, date | None]]] = defaultdict(list)
+    for i in range(0, len(names), 500):
+        qs = (LedgerEvent.objects.filter(is_void=False, region_id=region_id, status=BodyStatus.ACTIVE,
+                                         name__in=names[i:i + 500])
+              .exclude(body_id=exclude_body_id))
+        for name, start, until in qs.values_list("name", "effective_on", "valid_until"):
+            spans[name].append((start, until))
+    return spans
+
+
+def name_clash_on(spans: Iterable[tuple[date, date | None]], on: date) -> date | None:
+    """The first day from `on` on which a name borne over `spans` is taken, or None if it is free.
+
+    The rule: no two active bodies of a region may bear the same name on `on` or at any later date.
+    """
+    starts = [start for start, until in spans if until is None or until > on]
+    return max(min(starts), on) if starts else None
+
+
+def state_on(body: Body, on: date) -> dict | None:
+    """The body's state in force on `on` (None before its setup)."""
+    event = body.events.in_force_on(on).order_by("-effective_on", "-seq", "-id").first()
+    return event.state if event else None
 
 
 def ledger_rows(user, *, on: date | None = None, action: str = "ledger.view"):

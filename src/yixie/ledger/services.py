@@ -22,9 +22,12 @@ from yixie.org.models import Department, Post, Region
 
 from . import state as st
 from .choices import ENDED_STATUSES, BodyStatus, EventKind
-from .docnumber import DocumentNumberError, parse_document_number
+from .docnumber import DocumentNumberError, issuer_for, parse_document_number
 from .models import Body, Document, DocumentFile, LeaderSeat, LedgerEvent, Membership
-from .policy import Finding, Policy, PolicyViolation, check_body_state, refuse_on_errors
+from .policy import Finding, Policy, PolicyViolation, refuse_on_errors
+
+# Pure reads live in `selectors`; importable from here for the callers of old (the Excel import).
+from .selectors import active_name_spans, name_clash_on, policy_findings, state_on  # noqa: F401
 
 
 class LedgerError(DomainError):
@@ -101,7 +104,10 @@ def _new_document(*, region: Region, number: str, issuer: str, issued_on: date, 
         raise LedgerError(f"文号“{canonical}”中的年份{parsed.year}与成文日期{format_date_zh(issued_on)}不一致。",
                           "issued_on")
     if not issuer.strip():
-        raise LedgerError("请填写发文机关。", "issuer")
+        issuer = issuer_for(region, parsed) or ""
+    if not issuer.strip():
+        raise LedgerError(f"请填写发文机关（文号“{canonical}”的机关代字“{parsed.agency}”不是{region.name}或其上级的代字，"
+                          "无法自动确定）。", "issuer")
     if not title.strip():
         raise LedgerError("请填写文件标题。", "title")
     return Document(region=region, number=canonical, issuer=issuer.strip(), issued_on=issued_on, title=title.strip(),
@@ -147,29 +153,6 @@ def document_attach_file(*, actor, document: Document, uploaded) -> DocumentFile
 
 def _today() -> date:
     return timezone.localdate()
-
-
-def active_name_spans(region_id: int, names: Iterable[str], *,
-                      exclude_body_id: int | None = None) -> dict[str, list[tuple[date, date | None]]]:
-    """When each name is borne by an active body of the region: (from, until) per ledger state."""
-    names = sorted(set(names))
-    spans: dict[str, list[tuple[date, date | None]]] = defaultdict(list)
-    for i in range(0, len(names), 500):
-        qs = (LedgerEvent.objects.filter(is_void=False, region_id=region_id, status=BodyStatus.ACTIVE,
-                                         name__in=names[i:i + 500])
-              .exclude(body_id=exclude_body_id))
-        for name, start, until in qs.values_list("name", "effective_on", "valid_until"):
-            spans[name].append((start, until))
-    return spans
-
-
-def name_clash_on(spans: Iterable[tuple[date, date | None]], on: date) -> date | None:
-    """The first day from `on` on which a name borne over `spans` is taken, or None if it is free.
-
-    The rule: no two active bodies of a region may bear the same name on `on` or at any later date.
-    """
-    starts = [start for start, until in spans if until is None or until > on]
-    return max(min(starts), on) if starts else None
 
 
 def check_name_free(*, region: Region, name: str, on: date, exclude_body_id: int | None = None) -> None:
@@ -244,10 +227,6 @@ def validate_state_refs(state: dict, region: Region, refs: Refs | None = None) -
         raise LedgerError("请填写主要职责。", "duties")
     if state.get("ends_on") and not state.get("is_temporary"):
         raise LedgerError("常设机构不应填写存续期限；如为临时机构，请勾选“临时机构”。", "ends_on")
-
-
-def policy_findings(state: dict, region: Region, policy: Policy | None = None) -> list[Finding]:
-    return check_body_state(state, region=region, policy=policy or Policy.for_region(region))
 
 
 @transaction.atomic
@@ -374,11 +353,6 @@ REQUIRED_CHANGES = {
 }
 
 
-def state_on(body: Body, on: date) -> dict | None:
-    event = body.events.in_force_on(on).order_by("-effective_on", "-seq", "-id").first()
-    return event.state if event else None
-
-
 @transaction.atomic
 def event_record(*, actor, body: Body, kind: str, on: date, document: Document | None = None,
                  changes: dict | None = None, note: str = "",
@@ -456,6 +430,36 @@ def body_merge(*, actor, bodies: list[Body], into: Body, on: date, document: Doc
                                 source=source)
         events.append(event)
     return events
+
+
+@transaction.atomic
+def change_apply(*, actor, body: Body, kind: str, on: date, proposed_state: dict | None = None,
+                 document: Document | None = None, note: str = "", merged: Iterable[Body] = (),
+                 source_label: str = "", source_url: str = "") -> tuple[LedgerEvent, list[Finding]]:
+    """Apply an approved change of an existing body (an application, a campaign's list): the one public
+    write a capability calls. The caller says what was approved (`kind`, and the body's state after it);
+    the ledger decides which event that is and what it records (`state.event_for_change`: an adjustment of
+    the member units only is a 成员调整, of the name only a 更名), checks every rule and writes it. A merger
+    ends the `merged` bodies into `body` (the first of their events is returned). A new body is
+    `body_establish`.
+    """
+    source = (source_label, source_url) if (source_label or source_url) else None
+    if kind == EventKind.ESTABLISH:
+        raise LedgerError("“设立”只能登记新机构，不能用于已有机构。", "kind")
+    if kind == EventKind.MERGE:
+        events = body_merge(actor=actor, bodies=list(merged), into=body, on=on, document=document, note=note,
+                            source=source)
+        return events[0], []
+    changes: dict = {}
+    if kind in st.KIND_KEYS:
+        if not proposed_state:
+            raise LedgerError(f"{EventKind(kind).label}须写明调整后的内容。", "changes")
+        before = state_on(body, on)
+        if before is None:
+            raise LedgerError(f"{format_date_zh(on)}该机构尚未设立。", "effective_on")
+        kind, changes = st.event_for_change(kind, before, proposed_state)
+    return event_record(actor=actor, body=body, kind=kind, on=on, document=document, changes=changes, note=note,
+                        source=source)
 
 
 @transaction.atomic

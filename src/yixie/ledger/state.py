@@ -209,3 +209,15 @@ def changes_between(kind: str, before: dict, after: dict) -> dict:
 def leaders_changed(before: dict | None, after: dict) -> bool:
     return [(s["role"], s["post_id"]) for s in (before or {}).get("leaders", [])] != [
         (s["role"], s["post_id"]) for s in after.get("leaders", [])]
+
+
+def event_for_change(kind: str, before: dict, after: dict) -> tuple[str, dict]:
+    """The event a proposed change makes, and what it records: the kind asked for, except that an
+    adjustment (调整) changing only the member units is a 成员调整, and one changing only the name a 更名."""
+    changes = changes_between(kind, before, after)
+    if kind == EventKind.ADJUST and changes:
+        if changes.keys() <= {"members"}:
+            return EventKind.MEMBERS, changes
+        if "name" in changes and changes.keys() <= {"name", "short_name"}:
+            return EventKind.RENAME, changes
+    return kind, changes

@@ -148,9 +148,7 @@ def _show_findings(request, findings) -> None:
 
 def _apply_errors(form, exc) -> None:
     if isinstance(exc, PolicyViolation):
-        for f in exc.findings:
-            if f.is_error:
-                form.add_error(None, f"{f.message}（依据：{f.source}）")
+        form.add_findings(exc.findings)
     else:
         field = exc.field if exc.field in form.fields else None
         form.add_error(field, exc.message)

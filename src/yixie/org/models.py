@@ -20,6 +20,18 @@ class Region(NoDeleteModel):
     level = models.CharField("层级", max_length=10, choices=RegionLevel.choices)
     parent = models.ForeignKey("self", verbose_name="上级区划", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="children")
+    # How the region's Party committee and government are named, and how their documents are numbered
+    # (docs/decisions/0012): blank means the usual form derived from the name (see the properties below).
+    agency_prefix = models.CharField("机关代字", max_length=10, blank=True,
+                                     help_text="本级党委、政府文号的机关代字前缀，如潍坊市“潍”（潍发、潍政字）、青州市“青”；"
+                                               "空则取区划名称的第一个字")
+    party_committee = models.CharField("党委名称", max_length=60, blank=True,
+                                       help_text="如 中共潍坊市委；空则为“中共”＋区划全称＋“委”")
+    government = models.CharField("政府名称", max_length=60, blank=True,
+                                  help_text="如 潍坊市人民政府；空则为区划全称＋“人民政府”")
+    meeting_prefix = models.CharField("会议名称前缀", max_length=30, blank=True,
+                                      help_text="常委会会议、常务会议名称的前缀，如市级“市”（市委常委会会议）、"
+                                                "青州市“青州市”（青州市委常委会会议）；空则市级为“市”，其余为区划名称")
 
     class Meta:
         verbose_name = "行政区划"
@@ -30,8 +42,40 @@ class Region(NoDeleteModel):
         return self.name
 
     @property
+    def full_name(self) -> str:
+        """The formal name: a city's district carries its city's name (潍坊市寒亭区)."""
+        if self.level == RegionLevel.COUNTY and self.name.endswith("区") and self.parent_id:
+            return f"{self.parent.name}{self.name}"
+        return self.name
+
+    @property
+    def agency_prefix_or_default(self) -> str:
+        return self.agency_prefix or self.name[:1]
+
+    @property
+    def party_committee_name(self) -> str:
+        return self.party_committee or f"中共{self.full_name}委"
+
+    @property
+    def government_name(self) -> str:
+        return self.government or f"{self.full_name}人民政府"
+
+    @property
+    def meeting_prefix_or_default(self) -> str:
+        if self.meeting_prefix:
+            return self.meeting_prefix
+        return {RegionLevel.CITY: "市", RegionLevel.PROVINCE: "省"}.get(self.level, self.name)
+
+    @property
+    def is_township(self) -> bool:
+        return self.level == RegionLevel.TOWNSHIP
+
+    @property
     def may_hold_bodies(self) -> bool:
-        return self.level != RegionLevel.TOWNSHIP
+        """Deprecated, only the level test: whether a region may hold bodies is the ledger's rule, read from
+        the policy table (`yixie.ledger.policy.region_may_hold_bodies`). Kept only until `ledger/excel.py`
+        calls that function (docs/decisions/0012-one-home-per-rule.md); do not use it in new code."""
+        return not self.is_township
 
     def clean(self) -> None:
         if not self.code.isdigit() or len(self.code) not in (6, 9, 12):
