@@ -16,6 +16,7 @@ from yixie.core.models import AuditEntry
 from yixie.ledger import excel, services
 from yixie.ledger.choices import BodyCategory, EventKind, LegalGround, MemberRole
 from yixie.ledger.excel import HEADERS, ImportReport, RowError, export_workbook, import_workbook
+from yixie.ledger.excel.checker import _Checker
 from yixie.ledger.models import Body, Document, ImportJob, LedgerEvent
 from yixie.ledger.views_io import STALE_AFTER, XLSX
 from yixie.testing.factories import establish, make_post
@@ -640,7 +641,7 @@ def test_a_failure_while_writing_rolls_back_every_row(city, monkeypatch):
     """A name registered by someone else between the check and the write: the services refuse that row."""
     rows = [good_row(机构名称=f"潍坊市第{i:02d}号领导小组", 依据文件=f"潍政字〔2019〕{i + 1}号") for i in range(60)]
     establish(city.city, name="潍坊市第59号领导小组", lead=city.fgw, on=date(2018, 1, 1))
-    monkeypatch.setattr(excel._Checker, "clashes_with_ledger", lambda self: None)
+    monkeypatch.setattr(_Checker, "clashes_with_ledger", lambda self: None)
     before = counts()
     report = run(xlsx({GOV: rows}), city)
     assert counts() == before
