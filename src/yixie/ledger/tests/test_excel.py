@@ -360,7 +360,7 @@ def _body_picture(body: Body) -> dict:
 
 @pytest.mark.django_db
 def test_imported_bodies_are_exactly_what_replay_derives(city):
-    """The bulk write computes each body's state, columns, seats and members itself: `_replay` agrees."""
+    """The bulk write computes each body's state, columns, seats and members itself: `services.replay` agrees."""
     make_post(city.city, "市委常委、组织部部长")
     make_post(city.county, "青州市副市长")
     future = timezone.localdate().replace(year=timezone.localdate().year + 1, month=1, day=1)
@@ -383,7 +383,7 @@ def test_imported_bodies_are_exactly_what_replay_derives(city):
     assert len(bodies) == 5
     for body in bodies:
         before = _body_picture(body)
-        services._replay(body)
+        services.replay(body=body)
         assert _body_picture(body) == before, body.name
 
 
