@@ -88,7 +88,6 @@ SCALES: dict[str, Scale] = {
     "province": Scale(1, (16, 16), (6, 12), (200, 300), (100, 300), (10, 30), 30, 5, 100, 4),
     "nation": Scale(31, (7, 14), (6, 13), (200, 300), (100, 300), (10, 30), 30, 5, 100, 4),
 }
-PUBLIC_SCALES = ("city", "province", "nation")
 
 # GB/T 2260 province prefixes (31 provincial-level divisions); the province scale is 37xxxx.
 PROVINCE_PREFIXES = ["37", "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36",
