@@ -164,7 +164,7 @@ def import_() -> None:
         print(f"   {ms:,.0f} ms = {ms / n_rows:.2f} ms/row, {queries / n_rows:.2f} statements/row "
               f"→ 10,000 rows ≈ {ms / n_rows * 10:.0f} s")
     print("-- where the time goes (cProfile)")
-    profile(lambda: run(), r"excel.py.*(import_workbook|_read_sheets|\(check\)|split_names|preload)|"
+    profile(lambda: run(), r"excel/\w+\.py.*(import_workbook|_read_sheets|\(check\)|split_names|preload)|"
                            r"services.py.*(bodies_establish_bulk|validate_state_refs|_new_body)|bulk.py|audit.py|"
                            r"policy.py.*check_body_state|query.py.*bulk_create", n=1, lines=18)
 

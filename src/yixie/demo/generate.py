@@ -15,9 +15,10 @@ Why it bypasses the services: `ledger.services.body_establish` / `event_record` 
 a replay per write; a province is ~32,000 bodies, ~70,000 events and ~650,000 member rows, which would
 take hours that way. The generator builds every row in Python and writes with `bulk_create` in batches
 of 5,000, one transaction per region, so memory stays bounded by one region whatever the scale. Each
-event's `state`, `valid_until` and denormalised columns are computed with the very functions `_replay`
-uses (`state.build_state`, `state.apply_changes`, `services._denormalised`, `services._project_columns`),
-and a test replays random generated bodies through `services._replay` and checks nothing changes.
+event's `state`, `valid_until` and denormalised columns are computed with the very functions the
+services' replay uses (`state.build_state`, `state.apply_changes`, `services.event_columns`,
+`services.project_columns`), and a test replays random generated bodies through `services.replay` and
+checks nothing changes.
 
 What it does not write: audit journal entries (`core.AuditEntry`) — the generated history was never
 "typed" by anyone; attached files (documents and applications have none); overlap and rule-check
@@ -87,7 +88,6 @@ SCALES: dict[str, Scale] = {
     "province": Scale(1, (16, 16), (6, 12), (200, 300), (100, 300), (10, 30), 30, 5, 100, 4),
     "nation": Scale(31, (7, 14), (6, 13), (200, 300), (100, 300), (10, 30), 30, 5, 100, 4),
 }
-PUBLIC_SCALES = ("city", "province", "nation")
 
 # GB/T 2260 province prefixes (31 provincial-level divisions); the province scale is 37xxxx.
 PROVINCE_PREFIXES = ["37", "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36",
@@ -953,7 +953,7 @@ class Generator:
     # ---------------------------------------------------------------- rows
 
     def _write_bodies(self, info: _RegionInfo, plans: list[_Plan], docs: dict[tuple[int, int], Document]) -> dict:
-        """Events with the states `_replay` derives, and the projection `_project` would write."""
+        """Events with the states `services.replay` derives, and the projection it would write."""
         region = info.region
         stub = SimpleNamespace(region_id=region.pk)
         event_ids: dict[tuple[int, int], LedgerEvent] = {}
@@ -970,7 +970,7 @@ class Generator:
                     note="初始台账录入" if on < APPROVALS_LIVE and kind == EventKind.ESTABLISH else "",
                     changes=changes, state=state,
                     valid_until=events[i + 1][0] if i + 1 < len(events) else None,
-                    recorded_at=recorded, **services._denormalised(stub, state),
+                    recorded_at=recorded, **services.event_columns(body=stub, state=state),
                 )
                 if source is not None:
                     ev.source_label, ev.source_url = source
@@ -984,7 +984,7 @@ class Generator:
                         basis_document=docs.get((plan.id, 0)),
                         work_rules_due_on=established + timedelta(days=self.deadline),
                         created_at=rows[0].recorded_at, updated_at=current.recorded_at)
-            services._project_columns(body, current.state)
+            services.project_columns(body=body, state=current.state)
             body.ended_on = current.effective_on if body.status in ENDED_STATUSES else None
             if self.rng.random() < 0.85 and established + timedelta(days=40) < HORIZON:
                 body.work_rules_filed_on = established + timedelta(days=self.rng.randint(5, 35))

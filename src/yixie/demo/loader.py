@@ -1,4 +1,4 @@
-"""Loads the demo city (demo/data.py) through the same services the offices use."""
+"""Loads the demo city (demo/city.py, built from demo/data/) through the same services the offices use."""
 
 from __future__ import annotations
 

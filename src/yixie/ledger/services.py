@@ -609,3 +609,26 @@ def seat_rows(body_id: int, state: dict) -> list[tuple]:
 def member_rows(body_id: int, state: dict) -> list[tuple]:
     """The body's `Membership` rows (MEMBER_COLUMNS) for a state: its member units in order."""
     return [(body_id, m["department_id"], m["role"], i) for i, m in enumerate(state["members"])]
+
+
+# ---------------------------------------------------------------- for writers beside the services
+# The demo generator writes a whole city's events and bodies in bulk, and tests check that bodies written
+# another way are what the services derive: both use these instead of the private helpers above.
+
+
+def event_columns(*, body, state: dict) -> dict:
+    """The columns a `LedgerEvent` copies from its state for queries, as every service writes them.
+
+    `body` may be anything with the body's `region_id` (a bulk writer has no saved `Body` yet).
+    """
+    return _denormalised(body, state)
+
+
+def project_columns(*, body: Body, state: dict) -> None:
+    """Copy a state onto the `Body`'s own columns, as the services project today's state; not saved."""
+    _project_columns(body, state)
+
+
+def replay(*, body: Body) -> None:
+    """Re-derive the states of `body`'s events in effective order and project today's onto the body."""
+    _replay(body)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from yixie.demo import data as d
+from yixie.demo import city as d
 
 CITY = "370700"
 LED_BY_POSTS = {"party", "government"}
@@ -431,7 +431,7 @@ def test_counties_hold_10_to_20_bodies():
 # --- determinism and speed ------------------------------------------------------------------------
 
 _PROBE = (
-    "import time, hashlib; t = time.perf_counter(); from yixie.demo import data as d; "
+    "import time, hashlib; t = time.perf_counter(); from yixie.demo import city as d; "
     "t = time.perf_counter() - t; "
     "print(hashlib.sha256(repr((d.REGIONS, d.DEPARTMENTS, d.POSTS, d.DOCUMENTS, d.BODIES)).encode()).hexdigest(), t)"
 )

@@ -48,7 +48,7 @@ def test_generated_states_are_exactly_what_replay_derives():
     sample += [b for b in bodies if b.status in ENDED_STATUSES or b.former_names][:10]
     for body in sample:
         before = _body_picture(body)
-        services._replay(body)
+        services.replay(body=body)
         assert _body_picture(body) == before, body.name
 
 

@@ -16,6 +16,7 @@ from yixie.core.models import AuditEntry
 from yixie.ledger import excel, services
 from yixie.ledger.choices import BodyCategory, EventKind, LegalGround, MemberRole
 from yixie.ledger.excel import HEADERS, ImportReport, RowError, export_workbook, import_workbook
+from yixie.ledger.excel.checker import _Checker
 from yixie.ledger.models import Body, Document, ImportJob, LedgerEvent
 from yixie.ledger.views_io import STALE_AFTER, XLSX
 from yixie.testing.factories import establish, make_post
@@ -359,7 +360,7 @@ def _body_picture(body: Body) -> dict:
 
 @pytest.mark.django_db
 def test_imported_bodies_are_exactly_what_replay_derives(city):
-    """The bulk write computes each body's state, columns, seats and members itself: `_replay` agrees."""
+    """The bulk write computes each body's state, columns, seats and members itself: `services.replay` agrees."""
     make_post(city.city, "市委常委、组织部部长")
     make_post(city.county, "青州市副市长")
     future = timezone.localdate().replace(year=timezone.localdate().year + 1, month=1, day=1)
@@ -382,7 +383,7 @@ def test_imported_bodies_are_exactly_what_replay_derives(city):
     assert len(bodies) == 5
     for body in bodies:
         before = _body_picture(body)
-        services._replay(body)
+        services.replay(body=body)
         assert _body_picture(body) == before, body.name
 
 
@@ -640,7 +641,7 @@ def test_a_failure_while_writing_rolls_back_every_row(city, monkeypatch):
     """A name registered by someone else between the check and the write: the services refuse that row."""
     rows = [good_row(机构名称=f"潍坊市第{i:02d}号领导小组", 依据文件=f"潍政字〔2019〕{i + 1}号") for i in range(60)]
     establish(city.city, name="潍坊市第59号领导小组", lead=city.fgw, on=date(2018, 1, 1))
-    monkeypatch.setattr(excel._Checker, "clashes_with_ledger", lambda self: None)
+    monkeypatch.setattr(_Checker, "clashes_with_ledger", lambda self: None)
     before = counts()
     report = run(xlsx({GOV: rows}), city)
     assert counts() == before

@@ -17,11 +17,11 @@ class Command(BaseCommand):
                 self.stdout.write("数据库已有数据，跳过演示数据载入。")
                 return
             raise CommandError("数据库已有数据；演示数据只能载入空数据库。")
-        from yixie.demo import data
+        from yixie.demo import city
         from yixie.demo.loader import DEMO_PASSWORD, DemoLoader
 
         started = time.monotonic()
-        counts = DemoLoader(data, log=lambda m: self.stdout.write(m)).load()
+        counts = DemoLoader(city, log=lambda m: self.stdout.write(m)).load()
         self.stdout.write(self.style.SUCCESS(
             f"演示数据载入完成：机构 {counts['bodies']} 个，事项 {counts['events']} 项，用时 {time.monotonic() - started:.1f} 秒。"
             f"演示账号密码：{DEMO_PASSWORD}"))

@@ -1,0 +1,83 @@
+"""What an import found: each problem at its sheet, row and column, and the report as a workbook.
+
+Kept apart from the reading and the checking because the pages, the command and the background job
+show or download the same report without needing how it was made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+from .template import _HEADER_FILL, _HEADER_FONT, _clean
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem, where it is (row 0 and an empty sheet mean the whole file) and what is wrong."""
+
+    sheet: str
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = ""
+        if self.sheet:
+            where += f"工作表「{self.sheet}」"
+        if self.row:
+            where += f"第{self.row}行"
+        if self.column:
+            where += f"「{self.column}」"
+        return f"{where}：{self.message}" if where else self.message
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    total_rows: int = 0
+    warnings: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def lines(self) -> list[str]:
+        return [str(e) for e in self.errors]
+
+
+class ImportFileError(Exception):
+    """The upload is not a workbook we can read; `message` is Chinese."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+def errors_workbook(errors: Iterable[dict | RowError], *, title: str = "导入问题清单") -> Workbook:
+    """The report as a workbook the clerk can sort and tick off."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title=title)
+    for letter, width in zip("ABCD", (24, 8, 18, 100), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A2"
+    header = []
+    for h in ("工作表", "行", "列", "问题"):
+        c = WriteOnlyCell(ws, value=h)
+        c.font = _HEADER_FONT
+        c.fill = _HEADER_FILL
+        header.append(c)
+    ws.append(header)
+    for e in errors:
+        d = e.as_dict() if isinstance(e, RowError) else e
+        ws.append([_clean(d.get("sheet") or "（整个文件）"), d.get("row") or None, _clean(d.get("column") or ""),
+                   _clean(d.get("message") or "")])
+    return wb

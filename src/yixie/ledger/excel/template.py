@@ -1,0 +1,175 @@
+"""The template the offices fill in: its columns, their look, and the blank workbook.
+
+Export, the blank template and the problem report all write cells the same way (headers in the house
+colours, wrapped long text, formula-looking text kept as text), so the columns and the look live here
+once; the reader and the checker read the same headers back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from ..choices import BodyCategory, BodyForm, LegalGround, Sequence, TaskScope
+
+#: (header, key), in the order of the template. The first seven are the seven indicators.
+COLUMNS: list[tuple[str, str]] = [
+    ("机构名称", "name"),
+    ("设立时间", "established_on"),
+    ("依据文件", "document"),
+    ("办事机构所在部门", "office_department"),
+    ("存续时间", "duration"),
+    ("历史沿革", "history"),
+    ("上级机构设置情况", "upper_counterpart"),
+    ("所属区划", "region"),
+    ("机构形式", "form"),
+    ("序列", "sequence"),
+    ("设立依据", "legal_ground"),
+    ("牵头部门", "lead_department"),
+    ("组长", "leader"),
+    ("副组长", "deputies"),
+    ("成员单位", "members"),
+    ("主要职责", "duties"),
+    ("简称", "short_name"),
+    ("别名", "aliases"),
+    ("存续期限", "ends_on"),
+    ("撤销条件", "end_condition"),
+    ("工作性质", "task_scope"),
+    ("状态", "status"),
+]
+HEADERS: list[str] = [h for h, _ in COLUMNS]
+SEVEN_INDICATORS: list[str] = HEADERS[:7]
+#: Headers an imported sheet must have (历史沿革 is generated, the others have defaults or may be empty).
+REQUIRED_HEADERS: tuple[str, ...] = (
+    "机构名称", "设立时间", "依据文件", "办事机构所在部门", "存续时间", "机构形式", "序列", "设立依据",
+    "牵头部门", "主要职责",
+)
+#: A sheet with this name holds instructions for the clerk and is skipped on import.
+INSTRUCTIONS_SHEET = "填写说明"
+
+_WIDTHS = {
+    "name": 30, "established_on": 12, "document": 34, "office_department": 22, "duration": 24, "history": 50,
+    "upper_counterpart": 28, "region": 10, "form": 10, "sequence": 10, "legal_ground": 30,
+    "lead_department": 22, "leader": 16, "deputies": 24, "members": 48, "duties": 50, "short_name": 14,
+    "aliases": 20, "ends_on": 12, "end_condition": 24, "task_scope": 12, "status": 8,
+}
+_WRAPPED = {"document", "history", "upper_counterpart", "members", "duties"}
+
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+_INDICATOR_FILL = PatternFill("solid", fgColor="9C2A2A")  # the seven indicators stand out
+_HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_WRAP_ALIGN = Alignment(vertical="top", wrap_text=True)
+_THIN = Side(style="thin", color="BFBFBF")
+_HEADER_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+
+def _clean(value: str) -> str:
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
+
+
+def _cell(ws, key: str, value: Any):
+    if isinstance(value, str):
+        value = _clean(value)
+    if key in _WRAPPED or (isinstance(value, str) and value.startswith("=")):
+        cell = WriteOnlyCell(ws, value=value)
+        if isinstance(value, str) and value.startswith("="):
+            cell.data_type = "s"  # text that looks like a formula stays text
+        if key in _WRAPPED:
+            cell.alignment = _WRAP_ALIGN
+        return cell
+    return value
+
+
+def _choice_validation(choices, column: int) -> DataValidation:
+    letter = get_column_letter(column)
+    dv = DataValidation(type="list", formula1='"' + ",".join(choices.labels) + '"', allow_blank=True,
+                        showErrorMessage=True, errorTitle="请从列表中选择",
+                        error="请从下拉列表中选择，不要自行输入。")
+    dv.add(f"{letter}2:{letter}1048576")
+    return dv
+
+
+def _start_sheet(wb: Workbook, title: str):
+    ws = wb.create_sheet(title=title)
+    for i, (_header, key) in enumerate(COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = _WIDTHS.get(key, 14)
+    ws.freeze_panes = "B2"
+    index = {key: i for i, (_h, key) in enumerate(COLUMNS, start=1)}
+    for choices, key in ((BodyForm, "form"), (Sequence, "sequence"), (LegalGround, "legal_ground"),
+                         (TaskScope, "task_scope")):
+        ws.data_validations.append(_choice_validation(choices, index[key]))
+    header = []
+    for i, h in enumerate(HEADERS):
+        c = WriteOnlyCell(ws, value=h)
+        c.font = _HEADER_FONT
+        c.fill = _INDICATOR_FILL if i < len(SEVEN_INDICATORS) else _HEADER_FILL
+        c.alignment = _HEADER_ALIGN
+        c.border = _HEADER_BORDER
+        header.append(c)
+    ws.row_dimensions[1].height = 30
+    ws.append(header)
+    return ws
+
+
+def sheets_workbook(by_category: dict[str, list[list[Any]]], *, instructions: bool = False) -> Workbook:
+    """All six category sheets (even empty ones), each with its rows (values in `COLUMNS` order).
+
+    The export fills the sheets; the blank template leaves them empty and adds the instructions.
+    """
+    wb = Workbook(write_only=True)
+    for value, label in BodyCategory.choices:
+        ws = _start_sheet(wb, label)
+        data = by_category.get(value, [])
+        for row in data:
+            ws.append([_cell(ws, key, v) for (_h, key), v in zip(COLUMNS, row, strict=True)])
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{len(data) + 1}"
+    if instructions:
+        _instructions_sheet(wb)
+    return wb
+
+
+def template_workbook() -> Workbook:
+    """An empty template (all six sheets with their headers) and a sheet of instructions."""
+    return sheets_workbook({}, instructions=True)
+
+
+INSTRUCTIONS = [
+    "议事协调机构台账导入模板 · 填写说明",
+    "1. 每个工作表对应一类机构，工作表名称不要修改；不用的工作表留空即可。本“填写说明”工作表导入时不读取。",
+    "2. 第一行是表头，不要修改、删除或插入标题行；从第二行起每行填写一个机构，不要合并单元格。",
+    "3. 设立时间、存续期限：写作 2019-03-15、2019/3/15 或 2019年3月15日，也可以是 Excel 日期格式。",
+    "4. 依据文件：填写设立文件的文号，如 潍发〔2019〕5号；可在文号后用书名号写标题，如 潍发〔2019〕5号《关于成立……的通知》。"
+    "尚未登记的文号会一并登记，文号中的年份须与设立时间的年份一致。",
+    "5. 办事机构所在部门、牵头部门、成员单位：填写系统中已有的部门全称或简称（见“部门”页面）；"
+    "成员单位之间用顿号“、”分隔，主办单位在名称后加“（主办）”。",
+    "6. 组长、副组长：填写领导职务（如“市长”“常务副市长”），不填姓名；副组长之间用顿号分隔。",
+    "7. 存续时间：填写“常设”或“临时”；临时机构须填写存续期限或撤销条件（也可写作“临时，至2023年10月31日”“临时，任务完成后撤销”）。",
+    "8. 所属区划：填写区划名称或区划代码（如 潍坊市 或 370700）；为空时记入导入页面选择的区划。",
+    "9. 历史沿革：导出时由系统根据历史沿革事项生成，导入时不读取。状态：导入只登记存续的机构，可留空。",
+    "10. 机构形式、序列、设立依据、工作性质：从下拉列表中选择。",
+    "11. 导入时系统先逐行检查，只要有一处问题，整个文件都不导入，并列出每一处问题（工作表、行、列）；全部无误后一次导入。",
+    "",
+    "可选值：",
+    "机构形式：" + "、".join(BodyForm.labels),
+    "序列：" + "、".join(Sequence.labels),
+    "设立依据：" + "；".join(LegalGround.labels),
+    "工作性质：" + "、".join(TaskScope.labels),
+]
+
+
+def _instructions_sheet(wb: Workbook) -> None:
+    ws = wb.create_sheet(title=INSTRUCTIONS_SHEET)
+    ws.column_dimensions["A"].width = 120
+    for i, line in enumerate(INSTRUCTIONS):
+        c = WriteOnlyCell(ws, value=line)
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+        if i == 0:
+            c.font = Font(bold=True, size=14)
+        ws.append([c])
