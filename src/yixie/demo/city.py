@@ -42,6 +42,7 @@ class RegionSpec:
     name: str
     parent: str | None
     level: str  # "city" | "county" | "township"
+    agency_prefix: str = ""  # 机关代字 prefix of its documents (潍, 青, 朐 …): the issuer follows it
 
 
 @dataclass(frozen=True)
@@ -181,8 +182,8 @@ _REGION_DATA = _load("regions.json")
 _COUNTIES = _table(_REGION_DATA["counties"])
 _LEVEL_CHAR = _REGION_DATA["level_chars"]
 
-REGIONS: list[RegionSpec] = [RegionSpec(CITY, "潍坊市", None, "city")]
-REGIONS += [RegionSpec(code, name, CITY, "county") for code, name, *_ in _COUNTIES]
+REGIONS: list[RegionSpec] = [RegionSpec(CITY, "潍坊市", None, "city", "潍")]
+REGIONS += [RegionSpec(code, name, CITY, "county", pfx) for code, name, _typ, _short, pfx in _COUNTIES]
 REGIONS += [RegionSpec(code, name, parent, "township") for code, name, parent in _REGION_DATA["townships"]]
 
 _REGION_NAME = {r.code: r.name for r in REGIONS}

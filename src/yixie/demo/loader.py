@@ -8,6 +8,7 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from yixie.core.notifications import run_alerts
 from yixie.core.roles import Role
 from yixie.ledger import services
 from yixie.ledger.choices import LED_BY_POSTS, EventKind, LeaderRole
@@ -61,7 +62,7 @@ class DemoLoader:
         d = self.data
         for spec in d.REGIONS:
             self.regions[spec.code] = Region.objects.create(
-                code=spec.code, name=spec.name, level=spec.level,
+                code=spec.code, name=spec.name, level=spec.level, agency_prefix=spec.agency_prefix,
                 parent=self.regions.get(spec.parent) if spec.parent else None)
         Department.objects.bulk_create(
             Department(region=self.regions[s.region], name=s.name, short_name=s.short_name, kind=s.kind,
@@ -96,6 +97,10 @@ class DemoLoader:
         self._users()
         self._quota()
         self._applications()
+        # Today's daily alerts, as the scheduled job would send them: expiring temporary bodies in the
+        # notification centre of their host departments and 编办.
+        told = run_alerts()
+        self.log(f"提醒 {sum(told.values())} 条")
         return {"regions": len(self.regions), "bodies": len(bodies), "events": len(events)}
 
     def _document(self, key: str | None, region: Region) -> Document | None:

@@ -70,13 +70,6 @@ class Region(NoDeleteModel):
     def is_township(self) -> bool:
         return self.level == RegionLevel.TOWNSHIP
 
-    @property
-    def may_hold_bodies(self) -> bool:
-        """Deprecated, only the level test: whether a region may hold bodies is the ledger's rule, read from
-        the policy table (`yixie.ledger.policy.region_may_hold_bodies`). Kept only until `ledger/excel.py`
-        calls that function (docs/decisions/0012-one-home-per-rule.md); do not use it in new code."""
-        return not self.is_township
-
     def clean(self) -> None:
         if not self.code.isdigit() or len(self.code) not in (6, 9, 12):
             raise ValidationError({"code": "区划代码应为6位（县级以上，GB/T 2260）或9位（乡镇）数字。"})

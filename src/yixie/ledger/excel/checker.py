@@ -24,22 +24,13 @@ from yixie.org.scopes import scope_for
 from .. import services
 from .. import state as st
 from ..choices import BodyCategory, BodyForm, BodyStatus, LegalGround, MemberRole, Sequence, TaskScope
-from ..docnumber import DocumentNumberError, parse_document_number
+from ..docnumber import DocumentNumberError, issuer_for, parse_document_number
 from ..models import Body, Document
-from ..policy import Policy, check_body_state
+from ..policy import Policy, check_body_state, check_region_may_hold_bodies
 from .reader import _key, _Sheet, _text
 from .report import RowError
 
-#: Who issued a document, inferred from its 机关代字 when the ledger does not know the 文号 yet.
-ISSUERS: dict[str, str] = {
-    "潍发": "中共潍坊市委",
-    "潍政发": "潍坊市人民政府",
-    "潍政字": "潍坊市人民政府",
-    "潍办发": "中共潍坊市委办公室",
-    "潍办字": "中共潍坊市委办公室",
-    "潍政办发": "潍坊市人民政府办公室",
-    "潍政办字": "潍坊市人民政府办公室",
-}
+#: A new document whose 机关代字 names no office of the region or those above it (the clerk is asked).
 UNKNOWN_ISSUER = "（发文机关待补充）"
 
 _SEQUENCE_SYNONYMS: dict[str, str] = {
@@ -64,6 +55,7 @@ _RULE_COLUMN = {
     "leaders.leader_count": "组长", "leaders.max_deputies": "副组长", "members.cap_single": "成员单位",
     "members.cap_comprehensive": "成员单位", "temporary.requires_end": "存续时间",
     "office.host_required": "办事机构所在部门", "townships.may_hold_bodies": "所属区划",
+    "leaders.leader_not_deputy": "副组长",
 }
 
 
@@ -114,9 +106,6 @@ def _split_document(text: str) -> tuple[str, str]:
         return number.strip(), rest.split("》", 1)[0].strip()
     return text.strip(), ""
 
-
-def issuer_for(agency: str) -> str:
-    return ISSUERS.get(agency, UNKNOWN_ISSUER)
 
 
 @dataclass
@@ -333,9 +322,9 @@ class _Checker:
             region = None
         if region is not None and name:
             self.names[(region.pk, name)].append((sheet.title, n))
-        if region is not None and not region.may_hold_bodies:
-            for f in check_body_state({}, region=region, policy=self.policy(region)):
-                if f.rule == "townships.may_hold_bodies" and f.is_error:
+        if region is not None:
+            for f in check_region_may_hold_bodies(region, policy=self.policy(region)):
+                if f.is_error:
                     at("所属区划")(f"{f.message}（依据：{f.source}）")
                     region = None
 
@@ -416,8 +405,6 @@ class _Checker:
                 p = self.post(region, item, at("副组长"))
                 if p is not None:
                     deputies.append(p)
-            if leader is not None and leader in deputies:
-                at("副组长")(f"领导职务“{leader.name}”不能既任组长又任副组长")
             for item in self.split_names(text("成员单位"), directory.units, directory.unit_width):
                 item, role = _member_role(item)
                 d = self.department(region, item, at("成员单位"))
@@ -449,9 +436,8 @@ class _Checker:
         if doc_number and not self.document_known(doc_number):
             new = self.new_docs.get(doc_number)
             if new is None:
-                agency = self.parse_number(doc_number)[0].agency
-                new = self.new_docs[doc_number] = _NewDocument(region=region, issued_on=on,
-                                                               issuer=issuer_for(agency))
+                issuer = issuer_for(region, self.parse_number(doc_number)[0]) or UNKNOWN_ISSUER
+                new = self.new_docs[doc_number] = _NewDocument(region=region, issued_on=on, issuer=issuer)
             new.issued_on = min(new.issued_on, on)
             new.names.append(name)
             if doc_title:
