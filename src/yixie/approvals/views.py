@@ -59,8 +59,11 @@ def todo(request):
                                                    "can_stats": user_can(request.user, "approvals.stats")})
 
 
-def _bodies_for(department):
-    return Body.objects.filter(region=department.region, status=BodyStatus.ACTIVE).order_by("name")
+def _bodies_for(department, user):
+    """The bodies an application may name: the department's region's active bodies that the user may see
+    (a department drafts about the bodies it leads, hosts or joins, never another department's)."""
+    return (Body.objects.visible_to(user, "application.draft")
+            .filter(region=department.region, status=BodyStatus.ACTIVE).order_by("name"))
 
 
 @requires("application.draft")
@@ -73,7 +76,7 @@ def application_new(request):
     department = departments.filter(pk=request.GET.get("department") or 0).first() or departments.first()
     if department is None:
         raise Http404
-    bodies = _bodies_for(department)
+    bodies = _bodies_for(department, request.user)
     initial = {}
     proposal = None
     proposal_id = request.GET.get("proposal") or request.POST.get("proposal")
@@ -119,7 +122,7 @@ def application_edit(request, pk: int):
     initial = {**StateFieldsMixin.initial_from_state(app.proposed or {}), "body": app.body_id,
                "reasons": app.reasons, "merge_bodies": list(app.merge_bodies.values_list("pk", flat=True))}
     form = ApplicationForm(request.POST or None, kind=app.kind, region=app.region,
-                           bodies=_bodies_for(app.department), initial=initial)
+                           bodies=_bodies_for(app.department, request.user), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.application_save(
