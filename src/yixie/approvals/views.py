@@ -32,6 +32,12 @@ from .models import ApplicationFile
 S = ApplicationStatus
 
 
+def _id(raw) -> int:
+    """An id from the query string, or 0 (matches nothing) for anything that is not a plausible id."""
+    raw = str(raw or "")
+    return int(raw) if raw.isdecimal() and len(raw) <= 18 else 0
+
+
 def _drafting_departments(user):
     scope = scope_for(user, "application.draft")
     if scope.everything:
@@ -73,7 +79,7 @@ def application_new(request):
     if kind not in ApplicationKind.values:
         raise Http404
     departments = _drafting_departments(request.user)
-    department = departments.filter(pk=request.GET.get("department") or 0).first() or departments.first()
+    department = departments.filter(pk=_id(request.GET.get("department"))).first() or departments.first()
     if department is None:
         raise Http404
     bodies = _bodies_for(department, request.user)
@@ -82,13 +88,13 @@ def application_new(request):
     proposal_id = request.GET.get("proposal") or request.POST.get("proposal")
     if proposal_id:
         proposal = selectors.proposals_to_take(request.user).filter(
-            pk=int(proposal_id) if str(proposal_id).isdigit() else 0, kind=kind).first()
+            pk=_id(proposal_id), kind=kind).first()
         if proposal is None:
             messages.error(request, "该调整建议不存在、已处理，或不属于您的部门，不能据此起草申请。")
             return redirect("approvals:proposals")
     body_id = request.GET.get("body")
-    if body_id and body_id.isdigit():
-        body = bodies.filter(pk=body_id).first()
+    if _id(body_id):
+        body = bodies.filter(pk=_id(body_id)).first()
         if body is not None:
             current = services.ledger.state_on(body, timezone.localdate())
             initial = {**StateFieldsMixin.initial_from_state(current or {}), "body": body.pk}

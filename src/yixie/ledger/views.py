@@ -161,7 +161,8 @@ def _apply_errors(form, exc) -> None:
 def body_create(request):
     regions = _editable_regions(request.user)
     region_id = request.GET.get("region") or request.POST.get("region_id")
-    region = regions.filter(pk=region_id).first() if region_id and str(region_id).isdigit() else None
+    region = regions.filter(pk=region_id).first() if region_id and str(region_id).isdecimal() and len(
+        str(region_id)) <= 18 else None
     if region is None:
         region = regions.filter(level="city").first() or regions.first()
     if region is None:
