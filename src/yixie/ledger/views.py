@@ -92,7 +92,7 @@ def body_list(request):
 @requires("ledger.view")
 def department_suggest(request):
     """Department names for the list page's 涉及部门 box (a <datalist>, fetched as one types)."""
-    text = request.GET.get("dept", "").strip()[:50]
+    text = request.GET.get("dept", "").replace("\x00", "").strip()[:50]  # PostgreSQL refuses NUL in text
     names: list[str] = []
     if text:
         from django.db.models import Q
@@ -258,7 +258,7 @@ def body_work_rules(request, pk: int):
 @requires("document.view")
 def document_list(request):
     qs = selectors.documents_visible_to(request.user).order_by("-issued_on", "-id")
-    q = request.GET.get("q", "").strip()
+    q = request.GET.get("q", "").replace("\x00", "").strip()  # PostgreSQL refuses NUL in text
     if q:
         qs = qs.filter(number__icontains=q) | qs.filter(title__icontains=q)
     page = Paginator(qs.prefetch_related("files"), PAGE_SIZE).get_page(request.GET.get("page"))
