@@ -3,7 +3,7 @@
 from datetime import date
 
 from yixie.ledger import services
-from yixie.ledger.models import Body, Document, LedgerEvent
+from yixie.ledger.models import Body, Document, ImportJob, LedgerEvent
 from yixie.testing.factories import establish
 from yixie.testing.views import DetailPageTests, FormPageTests, ListPageTests
 
@@ -62,3 +62,11 @@ class TestEventForm(FormPageTests):
     def make(self, world, i=0):
         a_body(world)
         return establish(world.county, name="青州市生成测试领导小组", lead=world.qz_fgj, members=[world.qz_yjj])
+
+
+class TestImportForm(FormPageTests):
+    url_name = "ledger:import"
+    counted = (ImportJob, Body)
+
+    def make(self, world, i=0):
+        return None
