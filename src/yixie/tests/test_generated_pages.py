@@ -31,7 +31,10 @@ def declared_pages() -> dict[str, list[str]]:
 
 def test_every_navigation_page_has_generated_tests():
     pages = declared_pages()
-    missing = [e.url_name for e in NAVIGATION if e.url_name not in pages and e.url_name not in EXEMPT]
+    # (test_new_app_joins installs a sample app for one test; its entry stays in the registry)
+    installed = {config.label for config in apps.get_app_configs()}
+    missing = [e.url_name for e in NAVIGATION if e.url_name.split(":")[0] in installed
+               and e.url_name not in pages and e.url_name not in EXEMPT]
     assert missing == [], "declare these pages in <app>/tests/test_generated.py (yixie.testing.views)"
 
 
