@@ -18,7 +18,6 @@ the `city` world, so each runs in a fresh database.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -30,6 +29,9 @@ from yixie.core.access import AUTHENTICATED, declared_rule, user_can
 #: Every user of the `City` world (yixie.testing.factories), by attribute.
 WORLD_USERS = ("admin", "bianban", "qz_bianban", "liangban", "zuzhibu", "leader", "clerk", "hr", "gx_clerk",
                "qz_clerk", "yj_clerk", "nobody")
+#: query-string parameters that take an id, and of what (a page's form is checked with each one it reads)
+ID_PARAMS = {"body": "ledger.Body", "department": "org.Department", "region": "org.Region",
+             "proposal": "core.Proposal", "document": "ledger.Document"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -220,9 +222,9 @@ class FormPageTests(PageTests):
 
     #: the models whose rows must not change when a form is refused
     counted: tuple[type[Model], ...] = ()
-    #: query-string parameter -> model of the id it takes (the parameters are found in the view's source;
-    #: only those named here are checked as ids)
-    query_ids: dict[str, str] = {}
+    #: query-string parameter -> model label of the id it takes; default: those of ID_PARAMS the view reads
+    #: (found in its source), so a view that starts reading `?body=` is checked from that day on
+    query_ids: dict[str, str] | None = None
     #: the users (world attributes) who fill in the form, the narrowest scope first; default: every user
     #: allowed to open it who sees the object
     authors: tuple[str, ...] = ()
@@ -235,6 +237,7 @@ class FormPageTests(PageTests):
         return obj is None or super().sees(user, obj)
 
     def rows(self) -> dict[str, int]:
+        assert self.counted, "declare `counted`: the models a refused form must not write"
         return {m._meta.label: m.objects.count() for m in self.counted}
 
     def _authors(self, world, obj) -> list:
@@ -267,7 +270,7 @@ class FormPageTests(PageTests):
             assert any(e in response.content.decode() for e in errors)
             assert self.rows() == before, (user.username, "a refused form wrote rows")
 
-    def outsiders(self, user, model, offered: Iterable[Model] = ()) -> list[Model]:
+    def outsiders(self, user, model) -> list[Model]:
         """Objects of `model` the user may not see (the ids a form must refuse)."""
         hidden = model.objects.exclude(pk__in=visible_rows(user, model).values("pk")).order_by("pk")
         return list(hidden[:20])
@@ -307,8 +310,10 @@ class FormPageTests(PageTests):
 
         obj = self._setup(city)
         read = query_params(resolve(self.url(obj).split("?")[0]).func)
-        assert set(self.query_ids) <= read, ("declared query ids the view does not read", set(self.query_ids) - read)
-        for param, label in self.query_ids.items():
+        query_ids = self.query_ids if self.query_ids is not None else {
+            p: label for p, label in ID_PARAMS.items() if p in read}
+        assert set(query_ids) <= read, ("declared query ids the view does not read", set(query_ids) - read)
+        for param, label in query_ids.items():
             model = apps.get_model(label)
             tried = 0
             for user in self._authors(city, obj):
@@ -328,4 +333,4 @@ class FormPageTests(PageTests):
                         assert other.pk not in values and str(other.pk) not in values, (
                             user.username, url, "pre-filled with an id outside the scope")
                     tried += 1
-            assert tried, f"no outsider {label} to try for ?{param}="
+            assert tried, f"no {label} outside an author's scope to try for ?{param}=: make one in `make`"

@@ -63,12 +63,13 @@ class TestNewApplicationForm(FormPageTests):
 
     url_name = "approvals:new"
     counted = (Application,)
-    query_ids = {"body": "ledger.Body", "department": "org.Department"}
 
     def make(self, world, i=0):
         establish(world.city, name="市发展改革委牵头的领导小组", lead=world.fgw)
-        establish(world.city, name="市应急管理局牵头的领导小组", lead=world.yjj)
+        other = establish(world.city, name="市应急管理局牵头的领导小组", lead=world.yjj)
         establish(world.county, name="青州市生成测试领导小组", lead=world.qz_fgj)
+        proposal_raise(kind="adjust", region_id=world.city.pk, body_id=other.pk, body_label=other.name,
+                       reason="职责交叉。", source="test")
         return None
 
     def url(self, obj):

@@ -46,7 +46,6 @@ class TestDocumentDetail(DetailPageTests):
 class TestBodyCreateForm(FormPageTests):
     url_name = "ledger:body_create"
     counted = (Body, LedgerEvent, Document)
-    query_ids = {"region": "org.Region"}
 
     def make(self, world, i=0):
         a_body(world)
