@@ -33,6 +33,12 @@ from .models import ApplicationFile
 S = ApplicationStatus
 
 
+def _id(raw) -> int:
+    """An id from the query string, or 0 (matches nothing) for anything that is not a plausible id."""
+    raw = str(raw or "")
+    return int(raw) if raw.isdecimal() and len(raw) <= 18 else 0
+
+
 def _drafting_departments(user):
     scope = scope_for(user, "application.draft")
     if scope.everything:
@@ -60,8 +66,11 @@ def todo(request):
                                                    "can_stats": user_can(request.user, "approvals.stats")})
 
 
-def _bodies_for(department):
-    return Body.objects.filter(region=department.region, status=BodyStatus.ACTIVE).order_by("name")
+def _bodies_for(department, user):
+    """The bodies an application may name: the department's region's active bodies that the user may see
+    (a department drafts about the bodies it leads, hosts or joins, never another department's)."""
+    return (Body.objects.visible_to(user, "application.draft")
+            .filter(region=department.region, status=BodyStatus.ACTIVE).order_by("name"))
 
 
 @requires("application.draft")
@@ -71,22 +80,22 @@ def application_new(request):
     if kind not in ApplicationKind.values:
         raise Http404
     departments = _drafting_departments(request.user)
-    department = departments.filter(pk=request.GET.get("department") or 0).first() or departments.first()
+    department = departments.filter(pk=_id(request.GET.get("department"))).first() or departments.first()
     if department is None:
         raise Http404
-    bodies = _bodies_for(department)
+    bodies = _bodies_for(department, request.user)
     initial = {}
     proposal = None
     proposal_id = request.GET.get("proposal") or request.POST.get("proposal")
     if proposal_id:
         proposal = selectors.proposals_to_take(request.user).filter(
-            pk=int(proposal_id) if str(proposal_id).isdigit() else 0, kind=kind).first()
+            pk=_id(proposal_id), kind=kind).first()
         if proposal is None:
             messages.error(request, "该调整建议不存在、已处理，或不属于您的部门，不能据此起草申请。")
             return redirect("approvals:proposals")
     body_id = request.GET.get("body")
-    if body_id and body_id.isdigit():
-        body = bodies.filter(pk=body_id).first()
+    if _id(body_id):
+        body = bodies.filter(pk=_id(body_id)).first()
         if body is not None:
             current = ledger_selectors.state_on(body, timezone.localdate())
             initial = {**StateFieldsMixin.initial_from_state(current or {}), "body": body.pk}
@@ -120,7 +129,7 @@ def application_edit(request, pk: int):
     initial = {**StateFieldsMixin.initial_from_state(app.proposed or {}), "body": app.body_id,
                "reasons": app.reasons, "merge_bodies": list(app.merge_bodies.values_list("pk", flat=True))}
     form = ApplicationForm(request.POST or None, kind=app.kind, region=app.region,
-                           bodies=_bodies_for(app.department), initial=initial)
+                           bodies=_bodies_for(app.department, request.user), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.application_save(

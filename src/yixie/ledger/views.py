@@ -92,7 +92,7 @@ def body_list(request):
 @requires("ledger.view")
 def department_suggest(request):
     """Department names for the list page's 涉及部门 box (a <datalist>, fetched as one types)."""
-    text = request.GET.get("dept", "").strip()[:50]
+    text = request.GET.get("dept", "").replace("\x00", "").strip()[:50]  # PostgreSQL refuses NUL in text
     names: list[str] = []
     if text:
         from django.db.models import Q
@@ -159,7 +159,8 @@ def _apply_errors(form, exc) -> None:
 def body_create(request):
     regions = _editable_regions(request.user)
     region_id = request.GET.get("region") or request.POST.get("region_id")
-    region = regions.filter(pk=region_id).first() if region_id and str(region_id).isdigit() else None
+    region = regions.filter(pk=region_id).first() if region_id and str(region_id).isdecimal() and len(
+        str(region_id)) <= 18 else None
     if region is None:
         region = regions.filter(level="city").first() or regions.first()
     if region is None:
@@ -255,7 +256,7 @@ def body_work_rules(request, pk: int):
 @requires("document.view")
 def document_list(request):
     qs = selectors.documents_visible_to(request.user).order_by("-issued_on", "-id")
-    q = request.GET.get("q", "").strip()
+    q = request.GET.get("q", "").replace("\x00", "").strip()  # PostgreSQL refuses NUL in text
     if q:
         qs = qs.filter(number__icontains=q) | qs.filter(title__icontains=q)
     page = Paginator(qs.prefetch_related("files"), PAGE_SIZE).get_page(request.GET.get("page"))

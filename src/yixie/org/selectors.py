@@ -13,7 +13,7 @@ from .models import Department
 
 def region_from_query(regions, raw: str | None):
     """The region a page was asked for (`?region=<id>`) if the user may see it; else their city, or first."""
-    region = regions.filter(pk=int(raw)).first() if raw and raw.isdigit() else None
+    region = regions.filter(pk=int(raw)).first() if raw and raw.isdecimal() and len(raw) <= 18 else None
     return region or regions.filter(level="city").first() or regions.first()
 
 
