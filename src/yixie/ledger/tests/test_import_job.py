@@ -51,7 +51,7 @@ def test_worker_killed_mid_import_the_job_is_retried_from_the_start_and_bodies_w
     first = Worker(timeout=120, retry=25, log=tmp_path / "worker1.log")
     try:
         wait_for(lambda: (j := job_row()).state == ImportJob.State.RUNNING and j.total_rows
-                 and j.processed_rows * 2 >= j.total_rows, timeout=120, what="the import to start writing")
+                 and j.processed_rows * 2 >= j.total_rows, timeout=300, what="the import to start writing")
         first.kill()
     finally:
         first.kill()
@@ -64,7 +64,7 @@ def test_worker_killed_mid_import_the_job_is_retried_from_the_start_and_bodies_w
 
     # Started again: the job is taken up again after `retry` and runs from the first row to the end.
     with Worker(timeout=120, retry=25, log=tmp_path / "worker2.log"):
-        wait_for(lambda: job_row().state in tasks.FINISHED, timeout=200, what="the retried import to end")
+        wait_for(lambda: job_row().state in tasks.FINISHED, timeout=400, what="the retried import to end")
         # acknowledged once its result is saved: not handed out a third time
         wait_for(lambda: not OrmQ.objects.exists(), timeout=30, what="the queue to acknowledge the job")
     done = job_row()
