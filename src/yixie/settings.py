@@ -152,6 +152,8 @@ if "YIXIE_MEDIA_ROOT" not in os.environ:
 MEDIA_URL = "/no-public-media/"  # never routed: files are served only by the access-checked view
 YIXIE_UPLOAD_MAX_BYTES = int(os.environ.get("YIXIE_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 YIXIE_IMPORT_MAX_BYTES = int(os.environ.get("YIXIE_IMPORT_MAX_BYTES", str(30 * 1024 * 1024)))
+# An export of more bodies than this runs as a background job (a page to wait on, then the file).
+YIXIE_EXPORT_INLINE_MAX = int(os.environ.get("YIXIE_EXPORT_INLINE_MAX", "3000"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -316,3 +316,29 @@ class ImportJob(TimeStamped):
         if not self.total_rows:
             return 0 if self.state in (self.State.PENDING, self.State.RUNNING) else 100
         return min(100, int(self.processed_rows * 100 / self.total_rows))
+
+
+class ExportJob(TimeStamped):
+    """A large Excel export, written by a job worker: the filter it was asked with, and the file once ready.
+
+    Small exports are answered at once; one over `settings.YIXIE_EXPORT_INLINE_MAX` rows runs here so a web
+    worker is never tied up for the half minute a province's ledger takes."""
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导出人", on_delete=models.PROTECT,
+                                   related_name="+")
+    query = models.CharField("筛选条件", max_length=2000, blank=True)
+    on = models.DateField("台账日期")
+    state = models.CharField("状态", max_length=10, choices=ImportJob.State.choices, default=ImportJob.State.PENDING)
+    rows = models.PositiveIntegerField("机构数", default=0)
+    file = models.FileField("文件", upload_to="exports/%Y/%m/", blank=True)
+    message = models.CharField("结果", max_length=500, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "导出任务"
+        verbose_name_plural = "导出任务"
+        ordering = ["-created_at"]
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (ImportJob.State.SUCCEEDED, ImportJob.State.FAILED)

@@ -250,3 +250,13 @@ def expiry_alerts(on: date):
                     title=f"临时机构“{body.name}”{when}（{body.ends_on:%Y年%-m月%-d日}）",
                     text="请核实工作任务是否完成，按规定提出撤销或延续的意见。",
                     url=reverse("ledger:body_detail", args=[body.pk]), recipients=tuple(sorted(users)))
+
+
+def departments_for(user, action: str = "ledger.view"):
+    """The departments a user may filter the ledger by: their regions' and their own department."""
+    from yixie.org.models import Department
+    from yixie.org.scopes import scope_for
+
+    return scope_for(user, action).restrict(
+        Department.objects.select_related("region").order_by("region__code", "order", "id"),
+        regions=lambda ids: Q(region_id__in=ids), departments=lambda scope: Q(id__in=scope.department_ids))

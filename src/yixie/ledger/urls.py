@@ -19,6 +19,7 @@ urlpatterns = [
     path("documents/<int:pk>/upload/", views.document_upload, name="document_upload"),
     path("documents/<int:pk>/files/<int:file_pk>/", views.document_file, name="document_file"),
     path("export/", views_io.export, name="export"),
+    path("export/<int:pk>/", views_io.export_status, name="export_status"),
     path("import/", views_io.import_start, name="import"),
     path("import/<int:pk>/", views_io.import_status, name="import_status"),
 ]

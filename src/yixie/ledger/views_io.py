@@ -24,13 +24,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from yixie.core.access import requires
 from yixie.core.dates import DateParseError, parse_date
+from yixie.core.files import serve_stored
 from yixie.core.forms import BootstrapFormMixin
-from yixie.org.models import Department
-from yixie.org.scopes import regions_visible_to, scope_for
+from yixie.org.scopes import regions_visible_to
 
 from . import excel, selectors, tasks
 from .filters import LedgerFilter
-from .models import ImportJob
+from .models import ExportJob, ImportJob
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RECENT_JOBS = 10
@@ -48,14 +48,6 @@ def _xlsx_response(workbook, filename: str, ascii_name: str) -> FileResponse:
         f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
     )
     return response
-
-
-def _departments_for(user, action: str):
-    scope = scope_for(user, action)
-    qs = Department.objects.select_related("region").order_by("region__code", "order", "id")
-    if scope.everything:
-        return qs
-    return qs.filter(region_id__in=scope.region_ids) | qs.filter(id__in=scope.department_ids)
 
 
 def _back_to_list(request, drop: str = "on"):
@@ -85,14 +77,32 @@ def export(request):
     rows = selectors.ledger_rows(request.user, on=on, action="ledger.export")
     regions = regions_visible_to(request.user, "ledger.export").filter(level__in=["city", "county"])
     flt = LedgerFilter(request.GET or None, queryset=rows, regions=regions,
-                       departments=_departments_for(request.user, "ledger.export"))
+                       departments=selectors.departments_for(request.user, "ledger.export"))
     if flt.is_bound and not flt.is_valid():
         messages.error(request, "筛选条件有误，未导出：" + "；".join(
             f"{flt.form.fields[k].label if k in flt.form.fields else k}：{'，'.join(v)}"
             for k, v in flt.form.errors.items()))
         return _back_to_list(request, drop="")
+    rows_count = flt.qs.count()
+    if rows_count > settings.YIXIE_EXPORT_INLINE_MAX:
+        job = ExportJob.objects.create(created_by=request.user, query=request.GET.urlencode()[:2000], on=on,
+                                       rows=rows_count, message="排队等待处理……")
+        tasks.start_export(job.pk)
+        return redirect("ledger:export_status", pk=job.pk)
     workbook = excel.export_workbook(flt.qs, on=on)
     return _xlsx_response(workbook, f"议事协调机构台账_{on.isoformat()}.xlsx", f"yixie-ledger-{on.isoformat()}.xlsx")
+
+
+@requires("ledger.export")
+@require_GET
+def export_status(request, pk: int):
+    """A large export's progress, and its file once the worker has written it (only for who asked)."""
+    job = get_object_or_404(ExportJob, pk=pk)
+    if job.created_by_id != request.user.pk and not request.user.is_superuser:
+        raise Http404
+    if request.GET.get("download") and job.state == ImportJob.State.SUCCEEDED and job.file:
+        return serve_stored(request, job.file, filename=f"议事协调机构台账_{job.on.isoformat()}.xlsx", content_type=XLSX)
+    return render(request, "ledger/export_status.html", {"job": job})
 
 
 # ---------------------------------------------------------------- import
