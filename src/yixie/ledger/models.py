@@ -324,11 +324,17 @@ class ExportJob(TimeStamped):
     Small exports are answered at once; one over `settings.YIXIE_EXPORT_INLINE_MAX` rows runs here so a web
     worker is never tied up for the half minute a province's ledger takes."""
 
+    class State(models.TextChoices):
+        PENDING = "pending", "排队中"
+        RUNNING = "running", "生成中"
+        SUCCEEDED = "succeeded", "已生成"
+        FAILED = "failed", "未生成"
+
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导出人", on_delete=models.PROTECT,
                                    related_name="+")
     query = models.CharField("筛选条件", max_length=2000, blank=True)
     on = models.DateField("台账日期")
-    state = models.CharField("状态", max_length=10, choices=ImportJob.State.choices, default=ImportJob.State.PENDING)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.PENDING)
     rows = models.PositiveIntegerField("机构数", default=0)
     file = models.FileField("文件", upload_to="exports/%Y/%m/", blank=True)
     message = models.CharField("结果", max_length=500, blank=True)
@@ -341,4 +347,4 @@ class ExportJob(TimeStamped):
 
     @property
     def finished(self) -> bool:
-        return self.state in (ImportJob.State.SUCCEEDED, ImportJob.State.FAILED)
+        return self.state in (self.State.SUCCEEDED, self.State.FAILED)

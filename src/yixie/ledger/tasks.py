@@ -150,7 +150,7 @@ def run_export_job(job_id: int) -> None:
     job = ExportJob.objects.select_related("created_by").get(pk=job_id)
     if job.finished:
         return
-    ExportJob.objects.filter(pk=job_id).update(state=ImportJob.State.RUNNING, message="正在生成……",
+    ExportJob.objects.filter(pk=job_id).update(state=ExportJob.State.RUNNING, message="正在生成……",
                                                updated_at=timezone.now())
     try:
         user = job.created_by
@@ -166,7 +166,7 @@ def run_export_job(job_id: int) -> None:
                 job.file.save(f"ledger-{job.pk}-{job.on.isoformat()}.xlsx", File(fh), save=False)
         n = qs.count()
         ExportJob.objects.filter(pk=job_id).update(
-            file=job.file.name, rows=n, state=ImportJob.State.SUCCEEDED, finished_at=timezone.now(),
+            file=job.file.name, rows=n, state=ExportJob.State.SUCCEEDED, finished_at=timezone.now(),
             updated_at=timezone.now(), message=f"已生成，共 {n} 个机构。")
         notify(recipients=[user.pk], source="ledger.export", key=f"ledger.export:{job.pk}",
                title=f"台账导出文件已生成（截至{job.on:%Y年%-m月%-d日}，{n} 个机构）",
@@ -174,5 +174,5 @@ def run_export_job(job_id: int) -> None:
     except Exception:
         logger.exception("export job %s failed", job_id)
         ExportJob.objects.filter(pk=job_id).update(
-            state=ImportJob.State.FAILED, finished_at=timezone.now(), updated_at=timezone.now(),
+            state=ExportJob.State.FAILED, finished_at=timezone.now(), updated_at=timezone.now(),
             message="生成导出文件时出现意外错误，请稍后重试；如仍出错，请联系系统管理员（错误已记录）。")

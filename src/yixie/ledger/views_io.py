@@ -100,7 +100,7 @@ def export_status(request, pk: int):
     job = get_object_or_404(ExportJob, pk=pk)
     if job.created_by_id != request.user.pk and not request.user.is_superuser:
         raise Http404
-    if request.GET.get("download") and job.state == ImportJob.State.SUCCEEDED and job.file:
+    if request.GET.get("download") and job.state == ExportJob.State.SUCCEEDED and job.file:
         return serve_stored(request, job.file, filename=f"议事协调机构台账_{job.on.isoformat()}.xlsx", content_type=XLSX)
     return render(request, "ledger/export_status.html", {"job": job})
 
