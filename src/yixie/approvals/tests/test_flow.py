@@ -328,24 +328,9 @@ def test_todo_pages_merge_the_steps_oldest_first_and_count_in_sql(city, client_f
 
 
 def test_turnaround_median_max_and_same_day_rate(city):
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
+    from .turnaround_data import decided_reviews
 
-    tz = ZoneInfo("Asia/Shanghai")
-    apps = []
-    for _ in range(3):
-        app = services.accept(actor=city.liangban, app=services.submit(actor=city.hr, app=draft(city)))
-        apps.append(app)
-    for app, hours in zip(apps, (1, 30, 3), strict=True):
-        start = datetime(2026, 3, 2, 9, 0, tzinfo=tz)
-        Review.objects.filter(application=app, step=ReviewStep.ACCEPTANCE).update(
-            started_at=start, decided_at=start + timedelta(hours=hours))
-    for app, decided in zip(apps[:2], (datetime(2026, 3, 3, 17, 0, tzinfo=tz), datetime(2026, 3, 4, 8, 0, tzinfo=tz)),
-                            strict=True):
-        services.review(actor=city.bianban, app=app, step=ReviewStep.ESTABLISHMENT, decision=Decision.APPROVE,
-                        checklist=ALL_YES)
-        Review.objects.filter(application=app, step=ReviewStep.ESTABLISHMENT).update(
-            started_at=datetime(2026, 3, 3, 9, 0, tzinfo=tz), decided_at=decided)
+    decided_reviews(city)  # acceptance in 1, 30 and 3 hours; 编办: one the same day, one the next morning
     stats = selectors.turnaround()
     acceptance = next(s for s in stats["steps"] if s["step"] == ReviewStep.ACCEPTANCE)
     assert (acceptance["count"], acceptance["median_hours"], acceptance["max_hours"]) == (3, 3.0, 30.0)
