@@ -208,6 +208,7 @@ def application_detail(request, pk: int):
             if high else {}
         ctx["est_form"] = ReviewForm(with_checklist=True, prefix="est", initial=initial)
         ctx["est_high"] = high
+        ctx["est_evidence"] = selectors.overlap_evidence(high)
     if ctx["can_review_per"]:
         ctx["per_form"] = ReviewForm(prefix="per")
     if ctx["can_accept"]:

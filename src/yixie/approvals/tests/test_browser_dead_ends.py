@@ -175,7 +175,7 @@ def test_every_state_that_is_not_final_has_a_way_out(browser, live_server, city,
     assert set(WAY_OUT) == OPEN_STATUSES
     pages = {}
     for status, (username, where, decision) in WAY_OUT.items():
-        app = run_to(city, draft(city, proposed=proposal(city, name=f"市{status}工作领导小组")), status)
+        app = run_to(city, draft(city, proposed=proposal(city, name=f"市{S(status).label}工作领导小组")), status)
         page = pages.get(username) or pages.setdefault(username, as_user(browser, live_server, username))
         page.once("dialog", lambda d: d.accept())
         page.goto(f"{live_server.url}/approvals/{app.pk}/")
