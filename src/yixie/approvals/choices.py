@@ -4,6 +4,7 @@ application writes, and which action (and to-do label) each review step needs.""
 from django.db import models
 
 from yixie.ledger.choices import EventKind
+from yixie.overlap.api import HIGH as OVERLAP_HIGH
 
 
 class ApplicationKind(models.TextChoices):
@@ -94,6 +95,9 @@ SAME_DAY = "same_day"
 
 _DEFAULT_SOURCE = "本系统默认值，可由各地调整"
 
+#: The policy key of the overlap score from which an application is taken as likely to duplicate a body.
+OVERLAP_HIGH_KEY = "approvals.overlap.high"
+
 #: The policy keys of the review deadlines (hours, or SAME_DAY), with their national defaults; registered
 #: in the ledger's policy table by `ApprovalsConfig.ready()` (`ledger.policy.register_defaults`).
 POLICY_DEFAULTS: dict[str, tuple[object, str, str, str]] = {
@@ -105,6 +109,12 @@ POLICY_DEFAULTS: dict[str, tuple[object, str, str, str]] = {
     "approvals.deadline.personnel": (72, "warning", _DEFAULT_SOURCE, "组织部审核时限（小时）"),
     "approvals.deadline.deliberation": (24 * 30, "warning", _DEFAULT_SOURCE, "会议研究时限（小时）"),
     "approvals.deadline.publication": (24 * 7, "warning", _DEFAULT_SOURCE, "发文公布时限（小时）"),
+    # The overlap engine's own "likely duplicate" mark (overlap.api.HIGH) as the default; a region may set
+    # its own. At or above it the department is warned before it submits, 编办's checklist item
+    # proh_similar is pre-answered with the evidence, and approving over it needs a written reason.
+    OVERLAP_HIGH_KEY: (OVERLAP_HIGH, "warning",
+                       "各级党委和政府不设立与已设立的议事协调机构职责相同或相近的议事协调机构",
+                       "职责重复度“较高”的综合相似度（0–1）"),
 }
 
 

@@ -41,6 +41,7 @@ class Application(ConcurrentTransitionMixin, NoDeleteModel, TimeStamped):
     last_reason = models.TextField("最近退回/不予同意理由", blank=True)
     overlap_snapshot = models.JSONField("提交时的重复度检查", default=list, blank=True)
     findings_snapshot = models.JSONField("提交时的规则检查", default=list, blank=True)
+    load_snapshot = models.JSONField("提交时的领导兼职情况", default=dict, blank=True)
     drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="起草人", on_delete=models.PROTECT,
                                    related_name="+")
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q
 from django.http import Http404
@@ -23,6 +23,7 @@ from yixie.org.scopes import scope_for
 
 from .choices import (
     APPLICATION_EVENT_KIND,
+    OVERLAP_HIGH_KEY,
     SAME_DAY,
     STEP_ACTIONS,
     ApplicationKind,
@@ -326,6 +327,7 @@ def overlaps_for(app, *, include_descendants: bool = False) -> list[dict]:
     name = state.get("name") or (app.body.name if app.body_id else "")
     duties = state.get("duties") or (app.body.duties if app.body_id else "")
     exclude = [app.body_id] if app.body_id else []
+    exclude += [app.result_body_id] if app.result_body_id else []  # never the body it created
     exclude += list(app.merge_bodies.values_list("pk", flat=True))
     matches = find_overlaps(region=app.region, name=name, duties=duties, aliases=state.get("aliases") or [],
                             exclude_body_ids=exclude, top=10, include_descendants=include_descendants)
@@ -472,3 +474,59 @@ def meeting_label(region, meeting: str) -> str:
 
 def meeting_label_for(app: Application) -> str:
     return meeting_label(app.region, meeting_for(app))
+
+
+# ---------------------------------------------------------------- the evidence stored at submission
+
+def overlap_high(region) -> float:
+    """The overlap score from which an application likely duplicates a body (policy `approvals.overlap.high`;
+    a value a region mistyped counts as the registered default)."""
+    for value in (policy.Policy.for_region(region)[OVERLAP_HIGH_KEY].value,
+                  policy.NATIONAL_DEFAULTS[OVERLAP_HIGH_KEY]["value"]):
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            continue
+    raise ValueError("unreadable overlap threshold")
+
+
+def high_overlaps(app: Application, matches: list[dict] | None = None) -> list[dict]:
+    """The bodies (or 三定 duties) the application overlaps at or above the region's "high" mark: in
+    `matches`, or else in the evidence stored when it was submitted."""
+    matches = app.overlap_snapshot if matches is None else matches
+    limit = overlap_high(app.region)
+    return [m for m in matches or [] if float(m.get("score") or 0) >= limit]
+
+
+def overlap_evidence(matches: list[dict]) -> str:
+    """The evidence in words, for a checklist note and a warning: 与“X”综合相似度72%（共同关键词：a、b）."""
+    parts = []
+    for m in matches:
+        terms = f"（共同关键词：{'、'.join(m['shared_terms'])}）" if m.get("shared_terms") else ""
+        parts.append(f"与“{m['name']}”综合相似度{round(float(m['score']) * 100)}%{terms}")
+    return "；".join(parts)
+
+
+def leader_load_snapshot(app: Application) -> dict:
+    """`leader_load` as stored on the application at submission (JSON: the date as ISO text)."""
+    load = leader_load(app)
+    return {**load, "on": load["on"].isoformat()}
+
+
+def evidence_is_stored(app: Application) -> bool:
+    """Past submission the page shows the overlap evidence and leader load stored when it was submitted
+    (after publication a fresh comparison would find the body the application created)."""
+    return bool(app.submitted_at) and app.status not in (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED)
+
+
+def accepted_on(app: Application) -> date | None:
+    """The day 两办 accepted the application in its current round (None before)."""
+    review = app.reviews.filter(step=ReviewStep.ACCEPTANCE, round=app.round).exclude(decided_at=None).first()
+    return timezone.localdate(review.decided_at) if review else None
+
+
+def meeting_held_on(app: Application) -> date | None:
+    """The day of the meeting that approved the application in its current round (None before)."""
+    review = app.reviews.filter(step=ReviewStep.DELIBERATION, round=app.round).exclude(decided_at=None).first()
+    held = (review.details or {}).get("held_on") if review else None
+    return date.fromisoformat(held) if held else None

@@ -9,17 +9,19 @@ from collections.abc import Callable
 from datetime import date
 
 from django.conf import settings
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from yixie.core import audit, proposals
 from yixie.core.access import user_roles
+from yixie.core.dates import format_date_zh
 from yixie.core.errors import DomainError
 from yixie.core.files import UploadError, check_upload
 from yixie.core.roles import DEPARTMENT_ROLES
 from yixie.ledger import services as ledger
-from yixie.ledger.choices import EventKind
+from yixie.ledger.choices import BodyFileKind, EventKind
 from yixie.ledger.docnumber import DocumentNumberError, issuer_for
 from yixie.ledger.models import Body
 from yixie.ledger.policy import check_region_may_hold_bodies
@@ -31,6 +33,7 @@ from .choices import (
     STEP_ACTIONS,
     ApplicationKind,
     ApplicationStatus,
+    AttachmentKind,
     Decision,
     Meeting,  # noqa: F401  (importable from here for older callers)
     ReviewStep,
@@ -39,13 +42,18 @@ from .models import Application, ApplicationFile, ApplicationLog, MemberConsent,
 
 # Reads of one application live in `selectors`; importable from here for the callers of old.
 from .selectors import (  # noqa: F401
+    accepted_on,
     consent_missing,
     content_problems,
     current_state,
+    high_overlaps,
     involves_personnel,
+    leader_load_snapshot,
     may,
     meeting_for,
+    meeting_held_on,
     meeting_label,
+    overlap_evidence,
     policy_findings,
     proposed_state,
     url_of,
@@ -137,6 +145,21 @@ def _cancel_other_reviews(app: Application) -> None:
 
 # ---------------------------------------------------------------- drafting
 
+def _check_name_free(*, region, kind: str, body: Body | None, proposed: dict) -> None:
+    """A proposed name may not be that of another body in force in the region (the ledger's own rule,
+    `ledger.services.check_name_free`), checked from the draft on so a duplicate never reaches the meeting."""
+    name = (proposed or {}).get("name") or ""
+    if not name or kind in (ApplicationKind.ABOLISH, ApplicationKind.MERGE):
+        return
+    if body is not None and name == body.name:
+        return
+    try:
+        ledger.check_name_free(region=region, name=name, on=timezone.localdate(),
+                               exclude_body_id=body.pk if body is not None else None)
+    except ledger.LedgerError as exc:
+        raise ApprovalError(f"{exc.message}请修改拟设立的机构名称，或改为申请调整现有机构。", "name") from exc
+
+
 @transaction.atomic
 def application_save(*, actor, app: Application | None, region, department, kind: str, body: Body | None,
                      reasons: str, proposed: dict, merge_bodies=(), proposal=None) -> Application:
@@ -155,6 +178,7 @@ def application_save(*, actor, app: Application | None, region, department, kind
         raise ApprovalError("涉及的机构不属于本区划。", "body")
     if kind != ApplicationKind.ESTABLISH and body is None:
         raise ApprovalError("请选择涉及的机构。", "body")
+    _check_name_free(region=region, kind=kind, body=body, proposed=proposed)
     subject = proposed.get("name") or (body.name if body else "")
     title = f"关于{dict(ApplicationKind.choices)[kind].split('（')[0]}{subject}的申请"
     before = None
@@ -215,9 +239,11 @@ def submit(*, actor, app: Application, overlaps: Callable[[Application], list] |
     problems += [f"{f.message}（依据：{f.source}）" for f in findings if f.is_error]
     if problems:
         raise ApprovalError("申请尚不能提交：" + "".join(problems))
+    _check_name_free(region=app.region, kind=app.kind, body=app.body, proposed=app.proposed)
     app.findings_snapshot = [f.__dict__ | {"severity": str(f.severity)} for f in findings]
     if overlaps is not None:
         app.overlap_snapshot = overlaps(app)
+    app.load_snapshot = leader_load_snapshot(app)
     app.involves_personnel = involves_personnel(app)
     app.round += 1
     app.submitted_at = timezone.now()
@@ -296,6 +322,10 @@ def review(*, actor, app: Application, step: str, decision: str, opinion: str = 
         failed = failed_items(answers)
         if decision == Decision.APPROVE and failed:
             raise ApprovalError(f"审核要点显示不符合设立条件，不能同意：{describe(failed)}。", "checklist")
+        high = high_overlaps(app)
+        if decision == Decision.APPROVE and high and not opinion.strip():
+            raise ApprovalError(f"提交时的比对显示{overlap_evidence(high)}，重复度较高；同意设立须在审核意见中写明理由"
+                                "（如与该机构职责的区别、不能整合的原因）。", "opinion")
         if decision == Decision.REFUSE:
             if not failed:
                 raise ApprovalError("不予同意须援引至少一项不符合的设立条件或禁止情形。", "checklist")
@@ -339,7 +369,11 @@ def deliberate(*, actor, app: Application, held_on: date, session: str, agenda_i
     if app.status != S.REVIEWED:
         raise ApprovalError(f"申请当前为“{STATUS_LABEL[app.status]}”，不在会议研究环节。")
     if held_on > timezone.localdate():
-        raise ApprovalError("会议日期不能晚于今天。", "held_on")
+        raise ApprovalError(f"会议日期{format_date_zh(held_on)}不能晚于今天，请核对。", "held_on")
+    accepted = accepted_on(app)
+    if accepted is not None and held_on < accepted:
+        raise ApprovalError(f"会议日期{format_date_zh(held_on)}早于两办受理此申请的日期{format_date_zh(accepted)}，"
+                            "会议日期不能早于受理日期，请核对。", "held_on")
     if not session.strip() or not agenda_item.strip():
         raise ApprovalError("请填写会议届次和议题。", "agenda_item")
     pending = _pending(app, ReviewStep.DELIBERATION)
@@ -372,6 +406,10 @@ def publish(*, actor, app: Application, number: str, issued_on: date, title: str
     if app.status != S.DECIDED:
         raise ApprovalError(f"申请当前为“{STATUS_LABEL[app.status]}”，不在发文环节。")
     pending = _pending(app, ReviewStep.PUBLICATION)
+    met = meeting_held_on(app)
+    if met is not None and issued_on < met:
+        raise ApprovalError(f"成文日期{format_date_zh(issued_on)}早于会议研究日期{format_date_zh(met)}，发文不能早于会议研究，请核对。",
+                            "issued_on")
     on = effective_on or issued_on
     try:
         expected = issuer_for(app.region, number)
@@ -401,12 +439,25 @@ def _write_ledger(*, actor, app: Application, on: date, document):
     if kind == EventKind.ESTABLISH:
         body, _ = ledger.body_establish(actor=actor, region=app.region, state=app.proposed, on=on,
                                         document=document, note=app.title, source=(app.number, url_of(app)))
+        _hand_over_work_rules(actor=actor, app=app, body=body, document=document)
         return body.events.get(kind=EventKind.ESTABLISH), body
     event, _ = ledger.change_apply(
         actor=actor, body=app.body, kind=kind, on=on, proposed_state=proposed_state(app), document=document,
         note=app.title, merged=app.merge_bodies.all() if kind == EventKind.MERGE else (),
         source_label=app.number, source_url=url_of(app))
+    if kind != EventKind.ABOLISH:
+        _hand_over_work_rules(actor=actor, app=app, body=app.body, document=document)
     return event, app.body
+
+
+def _hand_over_work_rules(*, actor, app: Application, body: Body, document) -> None:
+    """The draft work rules attached to the application are kept with the body and its publication document
+    (a ledger `BodyFile`), so the body page shows them beside the filing deadline."""
+    for f in app.files.filter(kind=AttachmentKind.RULES):
+        with f.file.open("rb") as handle:
+            ledger.body_file_add(actor=actor, body=body, kind=BodyFileKind.WORK_RULES_DRAFT,
+                                 uploaded=File(handle, name=f.original_name), filed_on=document.issued_on,
+                                 document=document, source=(app.number, url_of(app)))
 
 
 @transaction.atomic

@@ -182,24 +182,42 @@ def application_detail(request, pk: int):
     if ctx["show_evidence"]:
         from yixie.overlap.api import highlight
 
+        # Past submission the evidence stored then is shown (never a comparison with the body it created);
         # 编办 may widen the comparison to the subordinate regions (a city's counties) with a GET toggle.
-        ctx["can_widen_overlaps"] = selectors.may(u, STEP_ACTIONS[ReviewStep.ESTABLISHMENT][0], app)
+        ctx["evidence_stored"] = selectors.evidence_is_stored(app)
+        ctx["can_widen_overlaps"] = selectors.may(u, STEP_ACTIONS[ReviewStep.ESTABLISHMENT][0], app) and \
+            app.status != S.PUBLISHED
         ctx["overlaps_wide"] = ctx["can_widen_overlaps"] and request.GET.get("overlaps") == "wide"
-        ctx["overlaps"] = selectors.overlaps_for(app, include_descendants=ctx["overlaps_wide"])
-        ctx["load"] = selectors.leader_load(app)
+        if ctx["evidence_stored"] and not ctx["overlaps_wide"]:
+            ctx["overlaps"] = app.overlap_snapshot or []
+            ctx["load"] = app.load_snapshot or None
+        else:
+            ctx["overlaps"] = selectors.overlaps_for(app, include_descendants=ctx["overlaps_wide"])
+            ctx["load"] = selectors.leader_load(app)
+        ctx["high_overlaps"] = selectors.high_overlaps(app, ctx["overlaps"])
+        ctx["overlap_evidence"] = selectors.overlap_evidence(ctx["high_overlaps"])
         terms = {t for m in ctx["overlaps"] if m["level"] != "low" for t in m["shared_terms"]}
         if ctx["proposed"] and terms:
             ctx["duties_marked"] = highlight(ctx["proposed"].get("duties", ""), terms)
     if ctx["can_edit"]:
         ctx["attach_form"] = AttachmentForm()
     if ctx["can_review_est"]:
-        ctx["est_form"] = ReviewForm(with_checklist=True, prefix="est")
+        # A high overlap found at submission pre-answers "与已设立的议事协调机构职责相同或相近" with the evidence.
+        high = selectors.high_overlaps(app)
+        initial = {"ck_proh_similar": "yes", "ck_proh_similar_note": selectors.overlap_evidence(high)[:300]} \
+            if high else {}
+        ctx["est_form"] = ReviewForm(with_checklist=True, prefix="est", initial=initial)
+        ctx["est_high"] = high
+        ctx["est_evidence"] = selectors.overlap_evidence(high)
     if ctx["can_review_per"]:
         ctx["per_form"] = ReviewForm(prefix="per")
     if ctx["can_accept"]:
         ctx["acc_form"] = ReviewForm(prefix="acc", initial={"decision": "approve"})
     if ctx["can_deliberate"]:
         ctx["del_form"] = DeliberationForm(meeting=ctx["meeting"])
+    # The way out of the meeting and publication steps (the meeting panel's 不同意 refuses too).
+    ctx["can_close_del"] = ctx["can_deliberate"]
+    ctx["can_close_pub"] = ctx["can_publish"]
     if ctx["can_publish"]:
         # The issuer is left blank: the service reads it from the number's 机关代字 (ledger.docnumber.issuer_for).
         verb = {"establish": "成立", "abolish": "撤销", "rename": "调整"}.get(app.kind, "调整")
@@ -263,12 +281,12 @@ def accept(request, pk: int):
 @requires("application.view")
 @require_POST
 def review(request, pk: int, step: str):
-    prefix = {"establishment": "est", "personnel": "per"}.get(step)
+    prefix = {"establishment": "est", "personnel": "per", "deliberation": "delr", "publication": "pubr"}.get(step)
     if prefix is None:
         raise Http404
     form = ReviewForm(request.POST, with_checklist=step == "establishment", prefix=prefix)
     if not form.is_valid():
-        messages.error(request, "请选择审核意见。")
+        messages.error(request, "请选择审核意见（同意、退回修改或不予同意）。")
         return redirect("approvals:detail", pk=pk)
     c = form.cleaned_data
     return _act(request, pk, lambda app: services.review(

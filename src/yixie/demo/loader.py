@@ -252,6 +252,24 @@ class DemoLoader:
         approvals.review(actor=u["bianban"], app=c, step=ReviewStep.ESTABLISHMENT, decision=Decision.RETURN,
                          opinion="职责与现有市物流业发展领导小组、市现代物流业发展领导小组相同或相近，请说明设立必要性或提出整合方案。")
 
+        # A high overlap approved over with a written reason (issue 9): the department was warned before it
+        # submitted, 编办's checklist item was pre-answered with the evidence, and 编办 wrote why it agrees.
+        d = new("nongye", "市农业农村局", "市预制菜产业链发展工作领导小组",
+                "统筹推进全市预制菜产业链发展，研究制定预制菜产业链发展规划和扶持政策，协调推进预制菜原料基地、"
+                "食品加工龙头企业培育和冷链物流体系建设，协调解决预制菜产业链发展中的重大问题。",
+                ["市农业农村局", "市发展和改革委员会", "市工业和信息化局", "市商务局"],
+                deputies=["副市长（分管农业农村）"])
+        d = approvals.submit(actor=u["nongye_hr"], app=d, overlaps=overlaps_for)
+        d = approvals.accept(actor=u["liangban"], app=d, opinion="材料齐全，予以受理。")
+        checklist = {k: {"holds": True} for k in ("cond_upper", "cond_cross", "cond_major", "rule_office",
+                                                  "rule_seal", "rule_leaders", "rule_temporary")}
+        checklist |= {k: {"holds": False} for k in ("proh_duties", "proh_mechanism")}
+        checklist["proh_similar"] = {"holds": False, "note": "已核实：本小组只负责产业链招商和链主企业培育，与市预制菜产业发展工作领导小组分工明确。"}
+        approvals.review(actor=u["bianban"], app=d, step=ReviewStep.ESTABLISHMENT, decision=Decision.APPROVE,
+                         checklist=checklist,
+                         opinion="与市预制菜产业发展工作领导小组职责相近，但省里要求单设产业链“链长制”工作机构，"
+                                 "市预制菜产业发展工作领导小组不再承担产业链招商事项，同意设立。")
+
         new("fagaiwei", "市发展和改革委员会", "市数字经济发展工作领导小组",
             "统筹全市数字经济发展，协调数字产业化和产业数字化重大事项。",
             ["市发展和改革委员会", "市大数据局", "市工业和信息化局"], deputies=["副市长（分管工业和信息化）"])

@@ -89,3 +89,10 @@ class LeaderRole(models.TextChoices):
 class Severity(models.TextChoices):
     ERROR = "error", "不予通过"
     WARNING = "warning", "提示"
+
+
+class BodyFileKind(models.TextChoices):
+    """What a file kept with a body is (`models.BodyFile`)."""
+
+    WORK_RULES_DRAFT = "rules_draft", "工作规则（草案，随设立申请报送）"
+    WORK_RULES = "work_rules", "工作规则（备案）"

@@ -303,6 +303,8 @@ class AliasForm(BootstrapFormMixin, forms.Form):
 
 class WorkRulesForm(BootstrapFormMixin, forms.Form):
     filed_on = LenientDateField(label="工作规则备案日期")
+    file = forms.FileField(label="备案的工作规则（PDF、OFD 或 DOCX）", required=False,
+                           help_text="上传后在机构页面“工作规则”一栏可查看、下载")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

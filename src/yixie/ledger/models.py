@@ -17,6 +17,7 @@ from yixie.org.models import Department, Post, Region
 
 from .choices import (
     BodyCategory,
+    BodyFileKind,
     BodyForm,
     BodyStatus,
     EventKind,
@@ -144,6 +145,36 @@ class Body(NoDeleteModel, TimeStamped):
     @property
     def is_active(self) -> bool:
         return self.status == BodyStatus.ACTIVE
+
+
+class BodyFile(NoDeleteModel):
+    """A file kept with a body: its work rules as drafted with the setup application, or as filed with
+    编办 (spec §2.2 step 6). `document` and `source_*` say where it came from (the publication document,
+    the application) without the ledger knowing the capability that handed it over."""
+
+    body = models.ForeignKey(Body, verbose_name="机构", on_delete=models.PROTECT, related_name="files")
+    kind = models.CharField("类型", max_length=12, choices=BodyFileKind.choices)
+    file = models.FileField("文件", upload_to="bodies/%Y/%m/")
+    original_name = models.CharField("原文件名", max_length=255)
+    file_type = models.CharField("格式", max_length=10)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    filed_on = models.DateField("日期")
+    document = models.ForeignKey(Document, verbose_name="随附文件", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="body_files")
+    source_label = models.CharField("来源", max_length=60, blank=True)
+    source_url = models.CharField("来源链接", max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "机构文件"
+        verbose_name_plural = "机构文件"
+        ordering = ["body_id", "filed_on", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class LeaderSeat(models.Model):

@@ -21,9 +21,9 @@ from yixie.core.files import UploadError, check_upload
 from yixie.org.models import Department, Post, Region
 
 from . import state as st
-from .choices import ENDED_STATUSES, BodyStatus, EventKind
+from .choices import ENDED_STATUSES, BodyFileKind, BodyStatus, EventKind
 from .docnumber import DocumentNumberError, issuer_for, parse_document_number
-from .models import Body, Document, DocumentFile, LeaderSeat, LedgerEvent, Membership
+from .models import Body, BodyFile, Document, DocumentFile, LeaderSeat, LedgerEvent, Membership
 from .policy import Finding, Policy, PolicyViolation, refuse_on_errors
 
 # Pure reads live in `selectors`; importable from here for the callers of old (the Excel import).
@@ -496,7 +496,9 @@ def body_update_aliases(*, actor, body: Body, aliases: list[str], reason: str = 
     return body
 
 
-def work_rules_file(*, actor, body: Body, filed_on: date) -> Body:
+def work_rules_file(*, actor, body: Body, filed_on: date, uploaded=None) -> Body:
+    """Record that the body's work rules were filed with 编办 on `filed_on`, with the filed text
+    (`uploaded`, kept as a `BodyFile`) where one is given."""
     with transaction.atomic():
         body = Body.objects.select_for_update().get(pk=body.pk)
         before = {"work_rules_filed_on": body.work_rules_filed_on}
@@ -504,7 +506,33 @@ def work_rules_file(*, actor, body: Body, filed_on: date) -> Body:
         body.save(update_fields=["work_rules_filed_on", "updated_at"])
         audit.record(actor=actor, action="工作规则备案", target=body, before=before,
                      after={"work_rules_filed_on": filed_on}, body_id=body.pk)
+        if uploaded is not None:
+            body_file_add(actor=actor, body=body, kind=BodyFileKind.WORK_RULES, uploaded=uploaded, filed_on=filed_on)
     return body
+
+
+def body_file_add(*, actor, body: Body, kind: str, uploaded, filed_on: date, document: Document | None = None,
+                  source: tuple[str, str] | None = None) -> BodyFile:
+    """Keep a file with a body (its work rules, draft or filed), checked like every upload; `document` and
+    `source` = (label, url) say where it came from (the publication document, the application)."""
+    if kind not in BodyFileKind.values:
+        raise LedgerError("未知的机构文件类型。", "kind")
+    try:
+        checked = check_upload(uploaded, allowed=ALLOWED_FILE_TYPES, max_bytes=settings.YIXIE_UPLOAD_MAX_BYTES,
+                               what="文件")
+    except UploadError as exc:
+        raise LedgerError(exc.message, "file") from exc
+    label, url = source or ("", "")
+    with transaction.atomic():
+        bf = BodyFile(body=body, kind=kind, original_name=checked.name, file_type=checked.file_type,
+                      size=checked.size, sha256=checked.sha256, filed_on=filed_on, document=document,
+                      source_label=label[:60], source_url=url[:200], uploaded_by=_user(actor))
+        bf.file.save(f"{checked.sha256[:16]}{checked.ext}", uploaded, save=False)
+        bf.save()
+        audit.record(actor=actor, action="保存机构文件", target=body,
+                     after={"文件": checked.name, "类型": dict(BodyFileKind.choices)[kind], "日期": filed_on,
+                            "来源": label, "SHA-256": checked.sha256}, body_id=body.pk)
+    return bf
 
 
 # ---------------------------------------------------------------- derivation

@@ -13,6 +13,7 @@ urlpatterns = [
     path("bodies/<int:pk>/events/<int:event_pk>/void/", views.event_void, name="event_void"),
     path("bodies/<int:pk>/aliases/", views.body_aliases, name="body_aliases"),
     path("bodies/<int:pk>/work-rules/", views.body_work_rules, name="body_work_rules"),
+    path("bodies/<int:pk>/files/<int:file_pk>/", views.body_file, name="body_file"),
     path("documents/", views.document_list, name="document_list"),
     path("documents/new/", views.document_create, name="document_create"),
     path("documents/<int:pk>/", views.document_detail, name="document_detail"),

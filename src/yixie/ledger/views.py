@@ -31,10 +31,12 @@ from .forms import (
     UploadForm,
     WorkRulesForm,
 )
-from .models import Body, Document, DocumentFile
+from .models import Body, BodyFile, Document, DocumentFile
 from .policy import PolicyViolation
 
 PAGE_SIZE = 50
+FILE_CONTENT_TYPES = {"PDF": "application/pdf", "OFD": "application/ofd",
+                      "DOCX": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 
 def _as_of(request) -> tuple[date, str | None]:
@@ -121,6 +123,7 @@ def body_detail(request, pk: int):
         "documents": Document.objects.filter(events__body=body).distinct().prefetch_related("files"),
         "merged_from": body.merged_from.all(), "split_into": body.split_into.all(),
         "today": timezone.localdate(),
+        "work_rules_files": body.files.select_related("document", "uploaded_by").order_by("-filed_on", "-id"),
     })
 
 
@@ -239,11 +242,16 @@ def body_aliases(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def body_work_rules(request, pk: int):
     body = selectors.body_for_user(request.user, pk, "ledger.edit")
-    form = WorkRulesForm(request.POST or None)
+    form = WorkRulesForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        services.work_rules_file(actor=request.user, body=body, filed_on=form.cleaned_data["filed_on"])
-        messages.success(request, "已登记工作规则备案。")
-        return redirect("ledger:body_detail", pk=body.pk)
+        try:
+            services.work_rules_file(actor=request.user, body=body, filed_on=form.cleaned_data["filed_on"],
+                                     uploaded=form.cleaned_data.get("file"))
+        except services.LedgerError as exc:
+            form.add_error("file", exc.message)
+        else:
+            messages.success(request, "已登记工作规则备案。")
+            return redirect("ledger:body_detail", pk=body.pk)
     return render(request, "ledger/simple_form.html", {"form": form, "body": body, "title": "工作规则备案"})
 
 
@@ -313,10 +321,17 @@ def document_upload(request, pk: int):
 def document_file(request, pk: int, file_pk: int):
     doc = get_object_or_404(selectors.documents_visible_to(request.user), pk=pk)
     f = get_object_or_404(DocumentFile, pk=file_pk, document=doc)
-    content_types = {"PDF": "application/pdf", "OFD": "application/ofd",
-                     "DOCX": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
     return serve_stored(request, f.file, filename=f.original_name,
-                        content_type=content_types.get(f.file_type, "application/octet-stream"))
+                        content_type=FILE_CONTENT_TYPES.get(f.file_type, "application/octet-stream"))
+
+
+@requires("ledger.view")
+def body_file(request, pk: int, file_pk: int):
+    """A file kept with a body (its work rules), for whoever may see the body."""
+    body = selectors.body_for_user(request.user, pk)
+    f = get_object_or_404(BodyFile, pk=file_pk, body=body)
+    return serve_stored(request, f.file, filename=f.original_name,
+                        content_type=FILE_CONTENT_TYPES.get(f.file_type, "application/octet-stream"))
 
 
 @requires("ledger.view")

@@ -2,9 +2,10 @@
 and returns it; the department revises; all reviews pass; it is published; the ledger shows the new body
 from the publication date — and the as-of view before that date does not."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from yixie.testing.factories import PASSWORD, establish
@@ -12,6 +13,8 @@ from yixie.testing.factories import PASSWORD, establish
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PDF = b"%PDF-1.4\n%%EOF\n"
+# The meeting cannot be before the acceptance (today, in a test) nor the publication before the meeting.
+TODAY = timezone.localdate()
 
 
 @pytest.fixture
@@ -123,21 +126,21 @@ def test_j1_apply_overlap_return_revise_approve_publish(browser, live_server, jo
     # 7. The executive meeting decides; the document is published; the ledger changes by itself.
     lb.goto(app_url)
     expect(lb.locator("#act-del")).to_contain_text("市政府常务会议")
-    lb.get_by_label("会议日期").fill("2023-03-18")
+    lb.get_by_label("会议日期").fill(TODAY.isoformat())
     lb.get_by_label("会议届次").fill("第12次")
     lb.get_by_label("议题").fill("研究设立市预制菜产业发展工作领导小组")
     lb.locator("#act-del").get_by_label("同意", exact=True).check()
     lb.get_by_role("button", name="登记会议结果").click()
     expect(lb.locator("#status")).to_have_text("待发文")
-    lb.locator("input[name='number']").fill("潍政字〔2023〕12号")
-    lb.locator("input[name='issued_on']").fill("2023-03-20")
+    lb.locator("input[name='number']").fill(f"潍政字〔{TODAY.year}〕12号")
+    lb.locator("input[name='issued_on']").fill(TODAY.isoformat())
     lb.get_by_role("button", name="发文并更新台账").click()
     expect(lb.locator("#status")).to_have_text("已发文公布")
 
     lb.locator(".alert-success").get_by_role("link", name="市预制菜产业发展工作领导小组").click()
-    expect(lb.locator("#timeline")).to_contain_text("潍政字〔2023〕12号")
+    expect(lb.locator("#timeline")).to_contain_text(f"潍政字〔{TODAY.year}〕12号")
     expect(lb.locator("#timeline")).to_contain_text("申请")
-    lb.goto(f"{live_server.url}/ledger/?on=2023-03-20")
+    lb.goto(f"{live_server.url}/ledger/?on={TODAY.isoformat()}")
     expect(lb.locator("#ledger-table")).to_contain_text("市预制菜产业发展工作领导小组")
-    lb.goto(f"{live_server.url}/ledger/?on=2023-03-19")
+    lb.goto(f"{live_server.url}/ledger/?on={(TODAY - timedelta(days=1)).isoformat()}")
     expect(lb.locator("#ledger-table")).not_to_contain_text("市预制菜产业发展工作领导小组")

@@ -18,6 +18,8 @@ from .conftest import ALL_YES, draft, proposal
 
 pytestmark = pytest.mark.django_db
 
+TODAY = timezone.localdate()
+
 
 def run_to(city, app, status):
     """Drive an application through the real services up to `status`."""
@@ -47,8 +49,8 @@ def run_to(city, app, status):
                               agenda_item="研究设立市预制菜产业发展工作领导小组", approved=True)
     if status == S.DECIDED:
         return app
-    return services.publish(actor=city.liangban, app=app, number="潍政字〔2023〕12号", issuer="潍坊市人民政府",
-                            issued_on=date(2023, 3, 20), title="关于成立市预制菜产业发展工作领导小组的通知")
+    return services.publish(actor=city.liangban, app=app, number=f"潍政字〔{TODAY.year}〕12号", issuer="潍坊市人民政府",
+                            issued_on=TODAY, title="关于成立市预制菜产业发展工作领导小组的通知")
 
 
 def act(city, name):
@@ -64,8 +66,8 @@ def act(city, name):
                                                       decision=Decision.REFUSE, opinion="职级不符"),
         "deliberate": lambda a: services.deliberate(actor=city.liangban, app=a, held_on=timezone.localdate(),
                                                     session="第1次", agenda_item="议题", approved=True),
-        "publish": lambda a: services.publish(actor=city.liangban, app=a, number="潍政字〔2023〕99号",
-                                              issuer="潍坊市人民政府", issued_on=date(2023, 3, 20), title="通知"),
+        "publish": lambda a: services.publish(actor=city.liangban, app=a, number=f"潍政字〔{TODAY.year}〕99号",
+                                              issuer="潍坊市人民政府", issued_on=TODAY, title="通知"),
     }[name]
 
 
@@ -102,12 +104,12 @@ def test_every_transition_from_every_state(city, state, action):
 def test_journey_publication_writes_the_ledger_in_the_same_transaction(city):
     app = run_to(city, draft(city), S.PUBLISHED)
     body = app.result_body
-    assert body.name == "市预制菜产业发展工作领导小组" and body.established_on == date(2023, 3, 20)
+    assert body.name == "市预制菜产业发展工作领导小组" and body.established_on == TODAY
     event = body.events.get()
-    assert event.source_url == f"/approvals/{app.pk}/" and event.document.number == "潍政字〔2023〕12号"
-    assert body.work_rules_due_on == date(2023, 4, 19)
+    assert event.source_url == f"/approvals/{app.pk}/" and event.document.number == f"潍政字〔{TODAY.year}〕12号"
+    assert body.work_rules_due_on == TODAY + timedelta(days=30)
     names = lambda on: set(ledger_selectors.bodies_as_of(region=city.city, on=on).values_list("name", flat=True))  # noqa
-    assert body.name in names(date(2023, 3, 20)) and body.name not in names(date(2023, 3, 19))
+    assert body.name in names(TODAY) and body.name not in names(TODAY - timedelta(days=1))
     steps = list(app.reviews.order_by("id").values_list("step", "decision"))
     assert steps == [("acceptance", "approve"), ("establishment", "approve"), ("personnel", "approve"),
                      ("deliberation", "approve"), ("publication", "approve")]
@@ -214,23 +216,23 @@ def test_closing_a_joint_meeting_needs_every_member_units_agreement(city):
     app = run_to(city, app, S.REVIEWED)
     app = services.deliberate(actor=city.liangban, app=app, held_on=timezone.localdate(), session="第3次",
                               agenda_item="撤销", approved=True)
-    app = services.publish(actor=city.liangban, app=app, number="潍政办字〔2026〕9号", issuer="潍坊市人民政府办公室",
-                           issued_on=date(2026, 1, 5), title="关于撤销的通知")
+    app = services.publish(actor=city.liangban, app=app, number=f"潍政办字〔{TODAY.year}〕9号", issuer="潍坊市人民政府办公室",
+                           issued_on=TODAY, title="关于撤销的通知")
     body.refresh_from_db()
-    assert body.status == "abolished" and body.ended_on == date(2026, 1, 5)
+    assert body.status == "abolished" and body.ended_on == TODAY
 
 
 def test_publication_failure_writes_nothing(city):
     app = run_to(city, draft(city), S.DECIDED)
     establish(city.city, name="市预制菜产业发展工作领导小组", lead=city.fgw, on=date(2022, 1, 1))
     with pytest.raises(ApprovalError, match="同名"):
-        services.publish(actor=city.liangban, app=app, number="潍政字〔2023〕12号", issuer="潍坊市人民政府",
-                         issued_on=date(2023, 3, 20), title="通知")
+        services.publish(actor=city.liangban, app=app, number=f"潍政字〔{TODAY.year}〕12号", issuer="潍坊市人民政府",
+                         issued_on=TODAY, title="通知")
     app.refresh_from_db()
     assert app.status == S.DECIDED and app.document is None
     from yixie.ledger.models import Document
 
-    assert not Document.objects.filter(number="潍政字〔2023〕12号").exists()
+    assert not Document.objects.filter(number=f"潍政字〔{TODAY.year}〕12号").exists()
     assert Body.objects.count() == 1
 
 

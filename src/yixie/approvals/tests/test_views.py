@@ -159,10 +159,12 @@ def test_bad_meeting_and_publication_input_is_named(client_for, city):
     r = c.post(reverse("approvals:deliberate", args=[app.pk]), {"held_on": future, "session": "第1次",
                                                                "agenda_item": "x", "approved": "yes"}, follow=True)
     assert "不能晚于今天" in r.content.decode()
-    c.post(reverse("approvals:deliberate", args=[app.pk]), {"held_on": "2023-03-18", "session": "第1次",
+    today = timezone.localdate()
+    c.post(reverse("approvals:deliberate", args=[app.pk]), {"held_on": today.isoformat(), "session": "第1次",
                                                            "agenda_item": "x", "approved": "yes"})
-    r = c.post(reverse("approvals:publish", args=[app.pk]), {"number": "潍政字2023号", "issuer": "潍坊市人民政府",
-                                                            "issued_on": "2023-03-20", "title": "通知"}, follow=True)
+    r = c.post(reverse("approvals:publish", args=[app.pk]), {"number": f"潍政字{today.year}号", "issuer": "潍坊市人民政府",
+                                                            "issued_on": today.isoformat(), "title": "通知"},
+               follow=True)
     assert "文号" in r.content.decode() and "〔" in r.content.decode()
     app.refresh_from_db()
     assert app.status == "decided"
