@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+import contextvars
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 
-from . import bulk
+from . import auditchain, bulk
 from .models import AuditEntry
+
+#: The client address of the request being served (set by `ClientAddressMiddleware`), journaled with
+#: every entry the request writes.
+client_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("yixie_client_ip", default=None)
+
+
+class ClientAddressMiddleware:
+    """Remember the request's client address for the journal entries it writes."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = client_ip.set(request.META.get("REMOTE_ADDR") or None)
+        try:
+            return self.get_response(request)
+        finally:
+            client_ip.reset(token)
 
 
 def _jsonable(value: Any) -> Any:
@@ -52,6 +72,8 @@ def entry(
     """One journal entry, unsaved: what `record` writes, for `record_many` to write in bulk."""
     user = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEntry(
+        at=timezone.now(),
+        client_ip=client_ip.get(),
         actor=user,
         action=action,
         target_type=target._meta.label_lower,
@@ -76,10 +98,14 @@ def record(
 ) -> AuditEntry:
     """Journal one write. Call inside the same transaction as the write itself."""
     e = entry(actor=actor, action=action, target=target, before=before, after=after, reason=reason, body_id=body_id)
-    e.save(force_insert=True)
+    with transaction.atomic():
+        auditchain.chain([e])
+        e.save(force_insert=True)
     return e
 
 
 def record_many(entries: list[AuditEntry]) -> None:
     """Journal many writes at once (entries made by `entry`), in the same transaction as the writes."""
-    bulk.insert_objects(AuditEntry, entries)
+    with transaction.atomic():
+        auditchain.chain(entries)
+        bulk.insert_objects(AuditEntry, entries)
