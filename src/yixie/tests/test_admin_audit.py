@@ -96,3 +96,4 @@ def test_failed_and_successful_logins_are_journaled(client, city):
     assert all("wrong" not in str(e.after) + e.reason for e in failed)
     client.post(reverse("login"), {"username": "bianban", "password": "a-good-pass-2026"}, REMOTE_ADDR="10.1.1.1")
     assert AuditEntry.objects.filter(action="auth.login", actor=city.bianban, client_ip="10.1.1.1").exists()
+
