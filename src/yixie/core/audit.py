@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+import contextvars
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 
-from . import bulk
+from . import auditchain, bulk
 from .models import AuditEntry
+
+#: The client address of the request being served (set by `ClientAddressMiddleware`), journaled with
+#: every entry the request writes.
+client_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("yixie_client_ip", default=None)
+
+
+class ClientAddressMiddleware:
+    """Remember the request's client address for the journal entries it writes."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = client_ip.set(request.META.get("REMOTE_ADDR") or None)
+        try:
+            return self.get_response(request)
+        finally:
+            client_ip.reset(token)
 
 
 def _jsonable(value: Any) -> Any:
@@ -43,20 +63,28 @@ def entry(
     *,
     actor,
     action: str,
-    target: models.Model,
+    target: models.Model | None,
     before: dict | None = None,
     after: dict | None = None,
     reason: str = "",
     body_id: int | None = None,
+    target_type: str = "",
+    target_id: str = "",
+    target_label: str = "",
 ) -> AuditEntry:
-    """One journal entry, unsaved: what `record` writes, for `record_many` to write in bulk."""
+    """One journal entry, unsaved: what `record` writes, for `record_many` to write in bulk.
+
+    `target` is the row written; where there is none (a failed login for an unknown name, a download
+    of a generated file), `target_type`, `target_id` and `target_label` say what it was about."""
     user = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEntry(
+        at=timezone.now(),
+        client_ip=client_ip.get(),
         actor=user,
         action=action,
-        target_type=target._meta.label_lower,
-        target_id=str(target.pk),
-        target_label=str(target)[:300],
+        target_type=target._meta.label_lower if target is not None else target_type,
+        target_id=str(target.pk) if target is not None else target_id,
+        target_label=(str(target) if target is not None else target_label)[:300],
         body_id=body_id,
         before=_jsonable(before) if before is not None else None,
         after=_jsonable(after) if after is not None else None,
@@ -68,18 +96,53 @@ def record(
     *,
     actor,
     action: str,
-    target: models.Model,
+    target: models.Model | None,
     before: dict | None = None,
     after: dict | None = None,
     reason: str = "",
     body_id: int | None = None,
+    **about: str,
 ) -> AuditEntry:
-    """Journal one write. Call inside the same transaction as the write itself."""
-    e = entry(actor=actor, action=action, target=target, before=before, after=after, reason=reason, body_id=body_id)
-    e.save(force_insert=True)
+    """Journal one write (or sensitive read). Call inside the same transaction as the write itself."""
+    e = entry(actor=actor, action=action, target=target, before=before, after=after, reason=reason, body_id=body_id,
+              **about)
+    with transaction.atomic():
+        auditchain.chain([e])
+        e.save(force_insert=True)
     return e
 
 
 def record_many(entries: list[AuditEntry]) -> None:
     """Journal many writes at once (entries made by `entry`), in the same transaction as the writes."""
-    bulk.insert_objects(AuditEntry, entries)
+    with transaction.atomic():
+        auditchain.chain(entries)
+        bulk.insert_objects(AuditEntry, entries)
+
+
+# ---------------------------------------------------------------- logins
+
+def on_login(sender, request, user, **kwargs) -> None:
+    record(actor=user, action="auth.login", target=user, reason="登录成功")
+
+
+def on_logout(sender, request, user, **kwargs) -> None:
+    if user is not None:
+        record(actor=user, action="auth.logout", target=user, reason="退出登录")
+
+
+def on_login_failed(sender, credentials, request=None, **kwargs) -> None:
+    """A failed login: the name tried (never the password) and the client address."""
+    from django.contrib.auth import get_user_model
+
+    name = str(credentials.get("username") or "")[:150]
+    user = get_user_model()._default_manager.filter(username=name).first() if name else None
+    if request is not None and client_ip.get() is None:
+        token = client_ip.set(request.META.get("REMOTE_ADDR") or None)
+    else:
+        token = None
+    try:
+        record(actor=None, action="auth.login_failed", target=user, target_type="auth.user", target_id="",
+               target_label=f"登录名“{name}”" if user is None else "", reason="登录失败：用户名或密码不正确")
+    finally:
+        if token is not None:
+            client_ip.reset(token)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
+
+from django.conf import settings
 
 FILE_TYPES = {".pdf": "PDF", ".ofd": "OFD", ".docx": "DOCX", ".xlsx": "XLSX"}
 
@@ -25,6 +29,70 @@ class CheckedUpload:
     sha256: str
 
 
+#: Zip members whose presence means the Office file carries macros (or other active content).
+_MACRO_MEMBER = re.compile(r"(^|/)(vbaProject\.bin|vbaData\.xml|activeX/|embeddings/.*\.(bin|xlsm|docm))", re.I)
+_MAX_MEMBERS = 5000
+#: The root element of a document's main part, by type (the part must parse and have this root).
+_MAIN_PART = {".docx": ("word/document.xml", "document"), ".xlsx": ("xl/workbook.xml", "workbook"),
+              ".ofd": ("OFD.xml", "OFD")}
+
+
+def unzipped_limit(max_bytes: int) -> int:
+    """How large a zip-based file may become once unpacked: a multiple of the upload limit (a setting)."""
+    return max_bytes * int(getattr(settings, "YIXIE_UNZIPPED_MAX_MULTIPLE", 20))
+
+
+def check_zip_container(fileobj, *, max_bytes: int, name: str, what: str = "附件") -> set[str]:
+    """Open a zip-based file (DOCX, XLSX, OFD) without unpacking it: refuse a damaged archive, one that
+    would unpack to more than `unzipped_limit(max_bytes)` (a "zip bomb"), too many members, and Office
+    files with macros. Returns the member names. Reading members is bounded by their declared sizes
+    (Python's zipfile stops at them), so checking the declared total bounds the work."""
+    try:
+        with zipfile.ZipFile(fileobj) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise UploadError(f"{what}“{name}”已损坏，无法打开（不是完整的压缩格式文件）。") from None
+    finally:
+        fileobj.seek(0)
+    if len(infos) > _MAX_MEMBERS:
+        raise UploadError(f"{what}“{name}”包含 {len(infos)} 个内部文件，超过上限 {_MAX_MEMBERS} 个，疑似异常文件，已拒绝。")
+    total = sum(max(i.file_size, 0) for i in infos)
+    limit = unzipped_limit(max_bytes)
+    if total > limit:
+        raise UploadError(f"{what}“{name}”解压后约 {total / 1048576:.0f} MB，超过上限 {limit / 1048576:.0f} MB"
+                          "（疑似“压缩炸弹”），已拒绝。请检查文件后重新上传。")
+    names = {i.filename for i in infos}
+    macro = next((n for n in names if _MACRO_MEMBER.search(n)), None)
+    if macro:
+        raise UploadError(f"{what}“{name}”含有宏或可执行内容（{macro}），出于安全考虑不予接收。"
+                          "请另存为不含宏的 .docx / .xlsx 文件后再上传。")
+    return names
+
+
+def _main_part_parses(fileobj, ext: str, names: set[str]) -> bool:
+    part, root = _MAIN_PART[ext]
+    member = part if part in names else next((n for n in names if n.lower() == part.lower()), None)
+    if member is None:
+        return False
+    try:
+        with zipfile.ZipFile(fileobj) as zf, zf.open(member) as fh:
+            for _event, element in ElementTree.iterparse(fh, events=("start",)):
+                return element.tag.rsplit("}", 1)[-1] == root
+    except (zipfile.BadZipFile, ElementTree.ParseError, OSError, KeyError, RuntimeError):
+        return False
+    finally:
+        fileobj.seek(0)
+    return False
+
+
+def _pdf_complete(fileobj, size: int) -> bool:
+    """A PDF ends with %%EOF (within its last kilobytes, after any incremental updates)."""
+    fileobj.seek(max(0, size - 2048))
+    tail = fileobj.read(2048)
+    fileobj.seek(0)
+    return b"%%EOF" in tail
+
+
 def sniff(head: bytes, fileobj) -> str | None:
     """The real type of a file from its content (not its name)."""
     if head.startswith(b"%PDF-"):
@@ -35,6 +103,8 @@ def sniff(head: bytes, fileobj) -> str | None:
                 names = set(zf.namelist())
         except zipfile.BadZipFile:
             return None
+        finally:
+            fileobj.seek(0)
         if "word/document.xml" in names:
             return ".docx"
         if "xl/workbook.xml" in names:
@@ -57,10 +127,16 @@ def check_upload(uploaded, *, allowed: tuple[str, ...], max_bytes: int, what: st
     uploaded.seek(0)
     head = uploaded.read(8)
     uploaded.seek(0)
+    names = check_zip_container(uploaded, max_bytes=max_bytes, name=name, what=what) \
+        if head.startswith(b"PK\x03\x04") else set()
     real = sniff(head, uploaded)
     uploaded.seek(0)
     if real != ext:
         raise UploadError(f"{what}“{name}”的内容不是有效的{FILE_TYPES[ext]}文件（扩展名与实际内容不符）。")
+    if ext == ".pdf" and not _pdf_complete(uploaded, uploaded.size):
+        raise UploadError(f"{what}“{name}”不是完整的PDF文件（缺少文件结尾标记，可能未下载完整或已损坏）。")
+    if ext in _MAIN_PART and not _main_part_parses(uploaded, ext, names):
+        raise UploadError(f"{what}“{name}”的内容已损坏：其中的{FILE_TYPES[ext]}正文无法读取。")
     digest = hashlib.sha256()
     for chunk in uploaded.chunks():
         digest.update(chunk)

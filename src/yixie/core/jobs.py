@@ -142,13 +142,14 @@ def purge() -> str:
     from django.contrib.sessions.models import Session
     from django_q.models import Task
 
+    from . import audit
     from .models import AuditEntry
 
     now = timezone.now()
     sessions, _ = Session.objects.filter(expire_date__lt=now).delete()
     results, _ = Task.objects.filter(stopped__lt=now - KEEP_JOB_RESULTS).delete()
     summary = f"每日清理：过期会话 {sessions} 个，{KEEP_JOB_RESULTS.days} 天前的后台任务记录 {results} 条。"
-    AuditEntry.objects.create(action="system.purge", target_type="core.jobs", target_id="purge",
-                              target_label="每日清理", after={"sessions": sessions, "job_results": results},
-                              reason=summary)
+    audit.record_many([AuditEntry(action="system.purge", target_type="core.jobs", target_id="purge",
+                                  target_label="每日清理", after={"sessions": sessions, "job_results": results},
+                                  reason=summary)])
     return summary

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class HardDeleteRefused(Exception):
@@ -42,7 +43,7 @@ class AuditEntry(models.Model):
     deleted.
     """
 
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT,
         related_name="+",
@@ -55,6 +56,12 @@ class AuditEntry(models.Model):
     before = models.JSONField("修改前", null=True, blank=True)
     after = models.JSONField("修改后", null=True, blank=True)
     reason = models.CharField("说明", max_length=500, blank=True)
+    client_ip = models.GenericIPAddressField("客户端地址", null=True, blank=True)
+    # The chain (yixie.core.auditchain): one serialised order, each entry sealing the one before it.
+    seq = models.BigIntegerField("链序号", null=True, blank=True, unique=True)
+    prev_hash = models.CharField("前一条摘要", max_length=64, blank=True)
+    hash = models.CharField("摘要", max_length=64, blank=True)
+    algorithm = models.CharField("摘要算法", max_length=12, default="sha256")
 
     objects = NoDeleteQuerySet.as_manager()
 
@@ -66,6 +73,11 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_label}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise HardDeleteRefused("操作日志只能追加，不能修改。")
+        super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise HardDeleteRefused("操作日志不可删除。")
@@ -151,3 +163,22 @@ class Proposal(NoDeleteModel):
 
     def __str__(self) -> str:
         return f"{self.body_label or self.body_id}：{self.kind}"
+
+
+class AuditChainHead(models.Model):
+    """The journal's one head (a single row): the last sequence number and hash. Every journal writer
+    bumps it first, which puts all entries in one order (yixie.core.auditchain)."""
+
+    seq = models.BigIntegerField("最新链序号", default=0)
+    hash = models.CharField("最新摘要", max_length=64)
+    updated_at = models.DateTimeField("更新时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "操作日志链头"
+        verbose_name_plural = "操作日志链头"
+
+    def __str__(self) -> str:
+        return f"第 {self.seq} 条 {self.hash[:16]}…"
+
+    def delete(self, *args, **kwargs):
+        raise HardDeleteRefused("操作日志链头不可删除。")

@@ -6,4 +6,5 @@ app_name = "core"
 
 urlpatterns = [
     path("notifications/", views.notification_list, name="notifications"),
+    path("audit/chain/", views.audit_chain, name="audit_chain"),
 ]

@@ -170,7 +170,7 @@ def county_draft(city, **kw):
     app = services.application_save(actor=city.qz_clerk, app=None, region=city.county, department=city.qz_fgj,
                                     kind=ApplicationKind.ESTABLISH, body=None, reasons="上级有要求。",
                                     proposed=county_proposal(city, **kw))
-    services.attach(actor=city.qz_clerk, app=app, kind="rules", uploaded=SimpleUploadedFile("规则.pdf", b"%PDF-1.4\n"))
+    services.attach(actor=city.qz_clerk, app=app, kind="rules", uploaded=SimpleUploadedFile("规则.pdf", b"%PDF-1.4\n%%EOF\n"))
     return app
 
 
