@@ -84,6 +84,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "yixie.core.context_processors.navigation",
             ],
+            # date_zh, datetime_zh, user_label on every page without {% load %} (core/templatetags).
+            "builtins": ["yixie.core.templatetags.yixie_format"],
         },
     }
 ]

@@ -208,10 +208,14 @@ def bodies_joined_by_departments(department_ids: list[int], on: date | None = No
     return counts
 
 
-def department_ledger_url(department_id: int) -> str:
+def department_ledger_url(department_id: int, on: date | None = None) -> str:
+    """The ledger filtered to a department, on the date the count was taken (today: no date in the URL)."""
     from django.urls import reverse
 
-    return f"{reverse('ledger:body_list')}?department={department_id}"
+    url = f"{reverse('ledger:body_list')}?department={department_id}"
+    if on and on != timezone.localdate():
+        url += f"&on={on.isoformat()}"
+    return url
 
 
 #: Days before a temporary body's end date at which its host department and 编办 are told (spec §4, J7).

@@ -81,6 +81,7 @@ def body_list(request):
         "query": query.urlencode(), "category_tabs": category_tabs,
         "chosen_department": chosen_department, "query_without_department": without_department.urlencode(),
         "current_category": request.GET.get("category", ""),
+        "status_param": flt.form.cleaned_data.get("status", "") if flt.is_bound and flt.is_valid() else "",
         "export_url": reverse("ledger:export") + ("?" + request.GET.urlencode() if request.GET else ""),
     })
 
