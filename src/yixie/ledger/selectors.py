@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
+from yixie.core.dates import format_date_zh
 from yixie.core.models import AuditEntry
 from yixie.org.models import Region
 
@@ -125,8 +126,6 @@ def body_change_log(body: Body):
 
 def history_text(events) -> str:
     """历史沿革 as one line of text, for the Excel template."""
-    from yixie.core.dates import format_date_zh
-
     parts = []
     for ev in events:
         if ev.is_void:
@@ -251,7 +250,7 @@ def expiry_alerts(on: date):
                      .values_list("user_id", flat=True))
         when = "今天到期" if left == 0 else f"将于{left}天后到期"
         yield Alert(key=f"ledger.expiry:{stage}:{body.pk}:{body.ends_on.isoformat()}",
-                    title=f"临时机构“{body.name}”{when}（{body.ends_on:%Y年%-m月%-d日}）",
+                    title=f"临时机构“{body.name}”{when}（{format_date_zh(body.ends_on)}）",
                     text="请核实工作任务是否完成，按规定提出撤销或延续的意见。",
                     url=reverse("ledger:body_detail", args=[body.pk]), recipients=tuple(sorted(users)))
 

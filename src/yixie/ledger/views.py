@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from yixie.core.access import requires
-from yixie.core.dates import DateParseError, parse_date
+from yixie.core.dates import DateParseError, format_date_zh, parse_date
 from yixie.core.files import serve_stored
 from yixie.org.models import Region
 from yixie.org.scopes import regions_visible_to, scope_for
@@ -193,7 +193,7 @@ def event_create(request, pk: int):
         before = services.state_on(body, on)
         try:
             if before is None:
-                raise services.LedgerError(f"该机构在{on:%Y年%m月%d日}尚未设立。", "effective_on")
+                raise services.LedgerError(f"该机构在{format_date_zh(on)}尚未设立。", "effective_on")
             with transaction.atomic():
                 document = _register_document(request, form, body.region)
                 event, findings = services.event_record(
