@@ -41,6 +41,9 @@ class LedgerFilter(filters.FilterSet):
     # The department a link names (the department list links here by id); the form offers `dept`.
     department = filters.ModelChoiceFilter(label="涉及部门", queryset=Department.objects.none(),
                                            method="filter_department", widget=forms.HiddenInput)
+    # The lead department (牵头部门) a link names: the departments page's 牵头机构数 opens the list with it.
+    lead = filters.ModelChoiceFilter(label="牵头部门", queryset=Department.objects.none(),
+                                     method="filter_lead", widget=forms.HiddenInput)
     # 涉及部门 typed by name: a city 编办 sees ~460 departments and a province role ~5,000, too many for
     # a <select>; the page suggests names as one types (`department_suggest`).
     dept = filters.CharFilter(label="涉及部门", method="filter_department_name", max_length=50)
@@ -66,6 +69,7 @@ class LedgerFilter(filters.FilterSet):
             self.filters["region"].queryset = regions
         self.departments = departments if departments is not None else Department.objects.none()
         self.filters["department"].queryset = self.departments
+        self.filters["lead"].queryset = self.departments
         self.unknown_department = ""
         for name in ("region", "category", "sequence", "status", "temporary", "sort"):
             self.form.fields[name].widget.attrs["class"] = "form-select form-select-sm"
@@ -100,6 +104,9 @@ class LedgerFilter(filters.FilterSet):
 
     def filter_department(self, qs, name, value):
         return qs.filter(department_keys__contains=f"|{value.pk}|")
+
+    def filter_lead(self, qs, name, value):
+        return qs.filter(lead_department_id=value.pk)
 
     def filter_department_name(self, qs, name, value):
         """Bodies one of whose departments (lead, office or member, on the date shown) is named `value`:

@@ -208,10 +208,11 @@ def bodies_joined_by_departments(department_ids: list[int], on: date | None = No
 
 
 def department_ledger_url(department_id: int, on: date | None = None) -> str:
-    """The ledger filtered to a department, on the date the count was taken (today: no date in the URL)."""
+    """The ledger of the bodies a department leads, on the date the count was taken (today: no date in the
+    URL): the same bodies that `bodies_led_by_departments` counts."""
     from django.urls import reverse
 
-    url = f"{reverse('ledger:body_list')}?department={department_id}"
+    url = f"{reverse('ledger:body_list')}?lead={department_id}"
     if on and on != timezone.localdate():
         url += f"&on={on.isoformat()}"
     return url

@@ -33,12 +33,25 @@ def test_department_counts_follow_the_date_and_link_to_that_date(client_for, his
     today = c.get(url).content.decode()
     assert "在设立的机构" in today
     row = _row(today, "市应急管理局")
-    assert f'department={history.yjj.pk}">1</a>' in row, row
+    assert f'lead={history.yjj.pk}">1</a>' in row, row
     past = c.get(url, {"on": "2020-01-01"}).content.decode()
     assert "截至2020年1月1日在设立的机构" in past
     row = _row(past, "市应急管理局")
-    # Two bodies then, and the link opens the ledger as it was on that day.
-    assert f'department={history.yjj.pk}&amp;on=2020-01-01">2</a>' in row, row
+    # Two bodies then, and the link opens the ledger as it was on that day, with those two bodies.
+    assert f'lead={history.yjj.pk}&amp;on=2020-01-01">2</a>' in row, row
+    ledger = c.get(reverse("ledger:body_list"), {"lead": history.yjj.pk, "on": "2020-01-01"}).content.decode()
+    assert 'id="total">2<' in ledger and "牵头部门：市应急管理局" in ledger
+
+
+def test_the_led_count_opens_only_the_bodies_led(client_for, history):
+    # 市工业和信息化局 is a member of a body 市应急管理局 leads: it leads none, and its link shows none.
+    establish(history.city, name="市化工园区安全工作专班", lead=history.gxj, members=[history.yjj],
+              on=date(2021, 1, 1))
+    c = client_for(history.bianban)
+    row = _row(c.get(reverse("org:department_list")).content.decode(), "市应急管理局")
+    assert f'lead={history.yjj.pk}">1</a>' in row, row
+    ledger = c.get(reverse("ledger:body_list"), {"lead": history.yjj.pk}).content.decode()
+    assert 'id="total">1<' in ledger and "市化工园区安全工作专班" not in ledger
 
 
 def test_post_seats_follow_the_date(client_for, history):
