@@ -34,11 +34,15 @@ def _name_and_given_office(user) -> tuple[str, str]:
 
 
 def office_of(user) -> str:
-    for fn in OFFICE_OF:
-        office = fn(user)
-        if office:
-            return office
-    return ""
+    cached = getattr(user, "_yixie_office", None)  # a page names the same person many times
+    if cached is not None:
+        return cached
+    office = next((o for o in (fn(user) for fn in OFFICE_OF) if o), "")
+    try:
+        user._yixie_office = office
+    except AttributeError:
+        pass
+    return office
 
 
 def user_label(user) -> str:
