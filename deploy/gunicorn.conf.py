@@ -24,6 +24,16 @@ timeout = int(os.environ.get("YIXIE_WORKER_TIMEOUT", "120"))
 graceful_timeout = 60
 keepalive = 5
 
+# Request line and header limits. gunicorn refuses a request over them itself, with English plain text
+# ("Request Line is too large"), before Django can answer in Chinese; so they are set at gunicorn's maximum,
+# and the proxy in front refuses anything larger first with a Chinese page (deploy/nginx.conf.example:
+# large_client_header_buffers, error_page). A long ledger filter URL fits well inside 8190 bytes. The
+# request body is limited by Django (DATA_UPLOAD_MAX_MEMORY_SIZE: a Chinese 413 page) and by the proxy
+# (client_max_body_size), not here.
+limit_request_line = 8190
+limit_request_fields = 100
+limit_request_field_size = 8190
+
 # Workers are not recycled (max_requests). Imports and other long work run in job workers
 # (`yixie qcluster`, docs/decisions/0009), not here.
 max_requests = 0

@@ -86,6 +86,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "yixie.core.context_processors.navigation",
             ],
+            # date_zh, datetime_zh, user_label on every page without {% load %} (core/templatetags).
+            "builtins": ["yixie.core.templatetags.yixie_format"],
         },
     }
 ]
@@ -121,6 +123,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "zh-hans"
+# Chinese for the admin strings Django, django-axes and django-q2 leave in English (docs/decisions/0016).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

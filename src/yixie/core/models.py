@@ -72,7 +72,13 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["target_type", "target_id"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_label}"
+        from django.utils import timezone
+
+        from .dates import format_date_zh
+
+        at = timezone.localtime(self.at) if self.at else None  # China Standard Time, not UTC
+        when = f"{format_date_zh(at.date())} {at:%H:%M}" if at else ""
+        return f"{when} {self.action} {self.target_label}".strip()
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not kwargs.get("force_insert"):

@@ -143,14 +143,14 @@ def register_home_widget(widget: HomeWidget) -> None:
 class RowFact:
     """A column that a higher floor adds to a lower floor's table (e.g. the ledger adds "bodies led, in
     force on the date" to the departments page). `compute(ids, on)` returns {row id: value} in one query;
-    `link(row_id)` may give a URL for the value."""
+    `link(row_id, on)` may give a URL for the value (showing the same date)."""
 
     table: str
     key: str
     label: str
     compute: Callable[[list[int], Any], dict[int, Any]]
     order: int = 100
-    link: Callable[[int], str] | None = None
+    link: Callable[[int, Any], str] | None = None
     help: str = ""
 
 
@@ -168,7 +168,7 @@ def row_facts(table: str, ids: list[int], on) -> list[dict]:
     for fact in ROW_FACTS.get(table, []):
         values = fact.compute(ids, on)
         columns.append({"key": fact.key, "label": fact.label, "help": fact.help,
-                        "values": {i: (values.get(i, 0), fact.link(i) if fact.link else "") for i in ids}})
+                        "values": {i: (values.get(i, 0), fact.link(i, on) if fact.link else "") for i in ids}})
     return columns
 
 

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -51,7 +52,24 @@ def server_error(request):
                   {"title": "系统出错", "message": "系统处理时出错，已记录。请稍后重试或联系管理员。"}, status=500)
 
 
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):g} MB"
+
+
 def bad_request(request, exception=None):
+    if isinstance(exception, RequestDataTooBig):
+        # A form's text beyond DATA_UPLOAD_MAX_MEMORY_SIZE (files are counted apart, by each form's own limit).
+        return render(request, "errors/error.html", {
+            "title": "提交的内容过大",
+            "message": (f"本次提交的内容超过了系统允许的大小（表单文字不超过{_mb(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)}，"
+                        f"附件不超过{_mb(settings.YIXIE_UPLOAD_MAX_BYTES)}，Excel导入文件不超过"
+                        f"{_mb(settings.YIXIE_IMPORT_MAX_BYTES)}）。请删减内容或拆分文件后返回重试，已填写的内容未保存。"),
+        }, status=413)
+    if isinstance(exception, (TooManyFieldsSent, TooManyFilesSent)):
+        return render(request, "errors/error.html", {
+            "title": "提交的项目过多",
+            "message": "本次提交包含的栏目或文件数量超过了系统允许的上限，请分批提交后重试，已填写的内容未保存。",
+        }, status=400)
     return render(request, "errors/error.html", {"title": "请求无效", "message": "请求内容无效，请返回重试。"}, status=400)
 
 

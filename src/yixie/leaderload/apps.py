@@ -13,5 +13,5 @@ class LeaderLoadConfig(AppConfig):
 
         from .selectors import seats_by_posts
 
-        register_row_fact(RowFact("org.post", "leaderload.seats", "担任组长/副组长的机构数（存续）", seats_by_posts,
-                                  help="截至所示日期存续的机构中，该职务担任组长或副组长的机构数"))
+        register_row_fact(RowFact("org.post", "leaderload.seats", "担任组长/副组长的机构数（在设立）", seats_by_posts,
+                                  help="截至所示日期在设立的机构中，该职务担任组长或副组长的机构数"))

@@ -29,12 +29,12 @@ class LedgerConfig(AppConfig):
                                   active=("ledger:import", "ledger:import_status")))
         r.register_home_widget(r.HomeWidget("ledger.summary", "ledger/_home_summary.html",
                                             selectors.dashboard_summary, "ledger.view", order=10))
-        r.register_row_fact(r.RowFact("org.department", "ledger.led", "牵头机构数（存续）",
+        r.register_row_fact(r.RowFact("org.department", "ledger.led", "牵头机构数（在设立）",
                                       selectors.bodies_led_by_departments, order=10,
                                       link=selectors.department_ledger_url,
-                                      help="截至所示日期存续的、由该部门牵头的机构"))
-        r.register_row_fact(r.RowFact("org.department", "ledger.member", "参加机构数（存续）",
+                                      help="截至所示日期在设立的、由该部门牵头的机构"))
+        r.register_row_fact(r.RowFact("org.department", "ledger.member", "参加机构数（在设立）",
                                       selectors.bodies_joined_by_departments, order=20,
-                                      help="截至所示日期存续的、该部门为成员单位的机构"))
+                                      help="截至所示日期在设立的、该部门为成员单位的机构"))
         r.register_alert_source(r.AlertSource("ledger.expiry", "临时机构到期提醒", selectors.expiry_alerts))
         r.register_url_samples(self.label, "yixie.ledger.tests.samples.url_samples")

@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
+from yixie.core.dates import format_date_zh
 from yixie.core.models import AuditEntry
 from yixie.org.models import Region
 
@@ -125,8 +126,6 @@ def body_change_log(body: Body):
 
 def history_text(events) -> str:
     """历史沿革 as one line of text, for the Excel template."""
-    from yixie.core.dates import format_date_zh
-
     parts = []
     for ev in events:
         if ev.is_void:
@@ -208,10 +207,15 @@ def bodies_joined_by_departments(department_ids: list[int], on: date | None = No
     return counts
 
 
-def department_ledger_url(department_id: int) -> str:
+def department_ledger_url(department_id: int, on: date | None = None) -> str:
+    """The ledger of the bodies a department leads, on the date the count was taken (today: no date in the
+    URL): the same bodies that `bodies_led_by_departments` counts."""
     from django.urls import reverse
 
-    return f"{reverse('ledger:body_list')}?department={department_id}"
+    url = f"{reverse('ledger:body_list')}?lead={department_id}"
+    if on and on != timezone.localdate():
+        url += f"&on={on.isoformat()}"
+    return url
 
 
 #: Days before a temporary body's end date at which its host department and 编办 are told (spec §4, J7).
@@ -247,7 +251,7 @@ def expiry_alerts(on: date):
                      .values_list("user_id", flat=True))
         when = "今天到期" if left == 0 else f"将于{left}天后到期"
         yield Alert(key=f"ledger.expiry:{stage}:{body.pk}:{body.ends_on.isoformat()}",
-                    title=f"临时机构“{body.name}”{when}（{body.ends_on:%Y年%-m月%-d日}）",
+                    title=f"临时机构“{body.name}”{when}（{format_date_zh(body.ends_on)}）",
                     text="请核实工作任务是否完成，按规定提出撤销或延续的意见。",
                     url=reverse("ledger:body_detail", args=[body.pk]), recipients=tuple(sorted(users)))
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from yixie.core import jobs
+from yixie.core.dates import format_date_zh
 from yixie.core.notifications import notify
 
 from . import excel
@@ -169,7 +170,7 @@ def run_export_job(job_id: int) -> None:
             file=job.file.name, rows=n, state=ExportJob.State.SUCCEEDED, finished_at=timezone.now(),
             updated_at=timezone.now(), message=f"已生成，共 {n} 个机构。")
         notify(recipients=[user.pk], source="ledger.export", key=f"ledger.export:{job.pk}",
-               title=f"台账导出文件已生成（截至{job.on:%Y年%-m月%-d日}，{n} 个机构）",
+               title=f"台账导出文件已生成（截至{format_date_zh(job.on)}，{n} 个机构）",
                url=reverse("ledger:export_status", args=[job.pk]))
     except Exception:
         logger.exception("export job %s failed", job_id)

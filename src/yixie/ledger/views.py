@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from yixie.core.access import requires
-from yixie.core.dates import DateParseError, parse_date
+from yixie.core.dates import DateParseError, format_date_zh, parse_date
 from yixie.core.files import serve_stored
 from yixie.org.models import Region
 from yixie.org.scopes import regions_visible_to, scope_for
@@ -74,15 +74,20 @@ def body_list(request):
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    chosen_department = flt.form.cleaned_data.get("department") if flt.is_bound and flt.is_valid() else None
+    cleaned = flt.form.cleaned_data if flt.is_bound and flt.is_valid() else {}
+    chosen_department = cleaned.get("department")
     without_department = query.copy()
     without_department.pop("department", None)
+    without_lead = query.copy()
+    without_lead.pop("lead", None)
     category_tabs = [{"value": "", "label": "全部"}] + [{"value": v, "label": lbl} for v, lbl in BodyCategory.choices]
     return render(request, "ledger/body_list.html", {
         "filter": flt, "page": page, "on": on, "is_past": on != timezone.localdate(),
         "query": query.urlencode(), "category_tabs": category_tabs,
         "chosen_department": chosen_department, "query_without_department": without_department.urlencode(),
+        "chosen_lead": cleaned.get("lead"), "query_without_lead": without_lead.urlencode(),
         "current_category": request.GET.get("category", ""),
+        "status_param": flt.form.cleaned_data.get("status", "") if flt.is_bound and flt.is_valid() else "",
         "export_url": reverse("ledger:export") + ("?" + request.GET.urlencode() if request.GET else ""),
     })
 
@@ -195,7 +200,7 @@ def event_create(request, pk: int):
         before = services.state_on(body, on)
         try:
             if before is None:
-                raise services.LedgerError(f"该机构在{on:%Y年%m月%d日}尚未设立。", "effective_on")
+                raise services.LedgerError(f"该机构在{format_date_zh(on)}尚未设立。", "effective_on")
             with transaction.atomic():
                 document = _register_document(request, form, body.region)
                 event, findings = services.event_record(

@@ -19,3 +19,9 @@ class OrgConfig(AppConfig):
         register_nav(NavEntry("org.posts", "领导职务", "org:post_list", "org.view", order=50,
                               active=("org:post_list", "org:post_holder")))
         register_url_samples(self.label, "yixie.org.tests.samples.url_samples")
+
+        from yixie.core.people import register_office_of
+
+        from .selectors import office_of
+
+        register_office_of(office_of)

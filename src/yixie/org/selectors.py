@@ -29,3 +29,22 @@ def date_from_query(raw: str | None) -> tuple[date, str]:
 
 def departments_of(region):
     return Department.objects.filter(region=region).order_by("order", "id")
+
+
+#: How a region-wide role's office is called: "潍坊市" + "委编办" → 潍坊市委编办.
+_REGION_OFFICE = {"establishment": "委编办", "general_office": "两办", "organisation": "委组织部", "leader": "领导"}
+
+
+def office_of(user) -> str:
+    """The office a user works for, from their first role: the department (部门经办人, 组织人事科室) or the
+    region's office (潍坊市委编办, 潍坊市两办, 潍坊市委组织部). Registered with core.people for user_label."""
+    from .models import RoleAssignment
+
+    ra = (RoleAssignment.objects.filter(user_id=user.pk).select_related("region", "department")
+          .order_by("id").first())
+    if ra is None:
+        return ""
+    if ra.department_id:
+        return ra.department.name
+    suffix = _REGION_OFFICE.get(ra.role, "")
+    return f"{ra.region.name}{suffix}" if suffix else ra.region.name

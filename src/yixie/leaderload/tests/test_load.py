@@ -21,7 +21,7 @@ def test_post_seats_are_of_bodies_in_force(client_for, city):
     assert seats_by_posts([city.mayor.pk, city.vice.pk]) == {city.mayor.pk: 1, city.vice.pk: 1}
     assert seats_by_posts([city.mayor.pk], date(2020, 1, 1)) == {city.mayor.pk: 2}
     page = client_for(city.bianban).get(reverse("org:post_list") + "?on=2020-01-01").content.decode()
-    assert "担任组长/副组长的机构数（存续）" in page
+    assert "担任组长/副组长的机构数（在设立）" in page
 
 
 def test_a_proposal_sees_the_posts_current_load_and_the_cap(city):

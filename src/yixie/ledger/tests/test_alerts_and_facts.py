@@ -50,6 +50,6 @@ def test_department_counts_are_of_bodies_in_force_on_the_date(client_for, city):
     assert selectors.bodies_joined_by_departments([city.gxj.pk]) == {city.gxj.pk: 1}
     assert selectors.bodies_led_by_departments([city.fgw.pk], date(2021, 1, 1)) == {city.fgw.pk: 2}
     page = client_for(city.bianban).get(reverse("org:department_list") + "?on=2021-01-01").content.decode()
-    assert "牵头机构数（存续）" in page and "截至2021年1月1日" in page
+    assert "牵头机构数（在设立）" in page and "截至2021年1月1日" in page
     bad = client_for(city.bianban).get(reverse("org:department_list") + "?on=2021-13-45")
     assert bad.status_code == 200 and "无法识别" in bad.content.decode()
