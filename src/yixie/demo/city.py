@@ -656,7 +656,7 @@ def _before_reform(raw: dict) -> None:
     raw["lead"], raw["office"], raw["members"] = before = as_of(on)
     for day in sorted({d for d, _ in moves.values()}):
         after = as_of(day)
-        moved = "；".join(f"{old}的职责划入{new}" for new, (d, old) in moves.items() if d == day)
+        moved = "；".join(f"由{old}承担的相关职责划入{new}" for new, (d, old) in moves.items() if d == day)
         note = f"机构改革，{moved}，相应调整"
         doc = _reform_doc(code, raw["sequence"], day)
         if after[:2] != before[:2]:
@@ -851,6 +851,16 @@ def _add_member(raw: dict, on: str, doc: str, dept_keys: tuple[str, ...], role: 
     _event(raw, on, "members", doc, {"members": members}, text)
 
 
+def _rehost(raw: dict, on: str, doc: str, dept_key: str, note: str) -> None:
+    """Move a body's lead and office to another department, which becomes its 主办 member unit (the one
+    whose work it now is); the former hosts stay on as 协办."""
+    new = _dept(raw["region"], dept_key)
+    members = [(n, "assisting") for n, _role in _current_members(raw, on) if n != new]
+    if len(members) >= (15 if raw["task_scope"] == "comprehensive" else 10):
+        members.pop()
+    _event(raw, on, "reaffiliate", doc, {"lead": new, "office": new, "members": [(new, "principal"), *members]}, note)
+
+
 _d = _doc(CITY, "zhengbanzi", "2020-04-08", _title(CITY, "zhengbanzi", "关于调整潍坊市食品安全委员会组成人员的通知"))
 _add_member(_city("市食品安全委员会"), "2020-04-08", _d, ("customs",), "assisting", "增加潍坊海关为成员单位，负责进口食品安全监管")
 _d = _doc(CITY, "zhengbanzi", "2020-07-15", _title(CITY, "zhengbanzi", "关于市社区矫正工作领导小组更名为市社区矫正委员会的通知"))
@@ -891,8 +901,8 @@ for _name, _note in _EVENTS["campaign_2022_abolished"]:
 for _old, _new in _EVENTS["campaign_2022_renamed"]:
     _event(_city(_old), _CAMPAIGN_2022, "rename", _c22(_city(_old)), {"name": _new, "short_name": ""}, "名称与职责任务不相适应")
 for _name, _key in _EVENTS["campaign_2022_reaffiliated"]:
-    _event(_city(_name), _CAMPAIGN_2022, "reaffiliate", _c22(_city(_name)),
-           {"lead": _dept(CITY, _key), "office": _dept(CITY, _key)}, f"按照机构改革后职责划分，办公室调整设在{_dept(CITY, _key)}")
+    _rehost(_city(_name), _CAMPAIGN_2022, _c22(_city(_name)), _key,
+            f"按照机构改革后职责划分，办公室调整设在{_dept(CITY, _key)}")
 
 # ---- 2023-2024: J1's body is set up; 市委科技委员会 and 市委金融委员会 absorb the government groups ----
 _d = _city("市委科技委员会")["established_doc"]
@@ -965,14 +975,15 @@ for _code, _rname, _typ, _short, _pfx in _COUNTIES:
     L = _LEVEL_CHAR[_typ]
     fmt = {"R": _rname, "S": _short, "L": L}
     optional = [t for t in _COUNTY_TEMPLATES if not t[6] and not (t[0] == "forest" and _code == "370705")]
-    chosen = [t for t in _COUNTY_TEMPLATES if t[6]] + _rng.sample(optional, _rng.randint(4, 7))
+    # a county ledger of a believable size: 25–40 bodies in force after its 2019 clean-up
+    chosen = [t for t in _COUNTY_TEMPLATES if t[6]] + _rng.sample(optional, _rng.randint(13, 17))
     bodies: list[dict] = []
-    keys = iter([f"{_code}-{i:02d}" for i in range(1, 40)])
+    keys = iter([f"{_code}-{i:02d}" for i in range(1, 100)])
 
     for tkey, tpl, seq, domain, ground, imp, _mand, (y0, y1) in chosen:
         name = tpl.format(**fmt)
-        if y0 == y1 == 2019:
-            est = _rand_date("2019-02-15", "2019-05-31")
+        if y0 == y1 == 2019:  # the committees of the county's own reform, after its new departments were set up
+            est = _rand_date("2019-03-04", "2019-05-31")
         else:
             est = _in_year(_rng.randint(y0, y1), "2018-12-21" if y1 == 2018 else None)
         raw = _body(_code, next(keys), name, category="party" if seq == "P" else "government",
@@ -1037,13 +1048,26 @@ for _code, _rname, _typ, _short, _pfx in _COUNTIES:
     if census:
         _event(census, c22, "abolish", c22_gov, {}, "人口普查工作已经完成")
     if "aging" in by_t:
-        _event(by_t["aging"], c22, "reaffiliate", c22_gov,
-               {"lead": _dept(_code, "health"), "office": _dept(_code, "health")}, "老龄工作职责已划入卫生健康部门")
+        _rehost(by_t["aging"], c22, c22_gov, "health", "老龄工作职责已划入卫生健康部门")
     if "urban" in by_t:
         new = f"{_rname}城市管理和综合执法委员会"
         _event(by_t["urban"], c22, "rename", c22_gov, {"name": new, "short_name": ""}, "名称与职责任务不相适应")
     if "invest" in by_t and _rng.random() < 0.5:
         _event(by_t["invest"], c22, "abolish", c22_gov, {}, "工作已纳入“双招双引”工作机制")
+
+# A body that ended without any change after the reform (most of 2019's clean-up) was never moved over:
+# it kept its old host until its abolition, as happened. Only bodies that lived on were adjusted.
+_TERMINAL = ("abolish", "merge", "derecognise")
+for _raw in _raw_bodies:
+    _h = sorted(_raw["history"], key=lambda e: e["on"])
+    _keep = [e for i, e in enumerate(_h) if not (
+        e["note"].startswith("机构改革") and any(x["kind"] in _TERMINAL for x in _h[i + 1:])
+        and all(x["note"].startswith("机构改革") or x["kind"] in _TERMINAL for x in _h[i + 1:]))]
+    _raw["history"] = _keep
+_used = {e["doc"] for _raw in _raw_bodies for e in _raw["history"]}
+for _doc_id in _reform_docs.values():
+    if _doc_id not in _used:
+        _drop_doc(_doc_id)
 
 # every county has one body whose basis document is missing
 for _code, *_rest in _COUNTIES:
