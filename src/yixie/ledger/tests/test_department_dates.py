@@ -95,3 +95,25 @@ def test_bulk_path_refuses_the_item_with_the_column_field(dated):
     with pytest.raises(services.ItemRefused):
         services.bodies_establish_bulk(actor=None, items=[bad], refs=refs)
     assert services.bodies_establish_bulk(actor=None, items=[ok], refs=refs)
+
+
+def test_a_body_whose_host_ended_later_is_told_to_the_establishment_office(dated):
+    from yixie.core.models import Notification
+    from yixie.core.notifications import run_alerts
+    from yixie.ledger import selectors
+
+    body = establish(dated.city, name="市安全生产委员会", lead=dated.ajj, on=date(2010, 5, 4))
+    county_body = establish(dated.county, name="青州市安全生产委员会", lead=dated.qz_yjj, on=date(2010, 5, 4))
+    assert run_alerts(date(2018, 12, 1))["ledger.ended_host"] == 0
+    told = run_alerts(date(2019, 3, 1))
+    assert told["ledger.ended_host"] == 1  # 编办 of the city (the county's host has not ended)
+    note = Notification.objects.get(source="ledger.ended_host", recipient=dated.bianban)
+    assert note.title == "“市安全生产委员会”的牵头部门、办事机构所在部门“市安全生产监督管理局”已于2019年1月10日撤销"
+    assert note.url.endswith(f"/{body.pk}/")
+    assert not Notification.objects.filter(source="ledger.ended_host", recipient=dated.qz_bianban).exists()
+    assert run_alerts(date(2019, 3, 2))["ledger.ended_host"] == 0  # told once
+    # Re-affiliated to the new department: nothing more to tell.
+    services.event_record(actor=None, body=body, kind=EventKind.REAFFILIATE, on=REFORM,
+                          changes={"lead_department": dept_ref(dated.yjj), "office_department": dept_ref(dated.yjj)})
+    assert not list(selectors.ended_host_alerts(date(2019, 3, 1)))
+    assert county_body.lead_department == dated.qz_yjj
