@@ -432,6 +432,9 @@ def _topic(name: str, code: str) -> str:
         if t.endswith(suffix) and len(t) > len(suffix):
             t = t[: -len(suffix)]
             break
+    for prefix in ("全面推行", "全面实行"):  # 全面推行林长制 → the work is 林长制
+        if t.startswith(prefix) and len(t) > len(prefix) + 1:
+            t = t[len(prefix):]
     return t
 
 
@@ -463,7 +466,7 @@ def _duties(name: str, code: str, domain: str, sequence: str, scope: str) -> str
     words = _topic_words(t)
     phrases = sorted(_PHRASES[domain], key=lambda p: (-sum(w in p for w in words), _rng.random()))
     picks = [p for p in phrases[: min(2 if scope == "comprehensive" else 1, len(phrases))]
-             if any(w in p for w in words)]
+             if any(w in p for w in words) and p.split("，")[0].replace("全市", area) not in opening]
     if not picks:  # chosen by the subject, not drawn: the rest of the demo's random draws stay as they were
         picks = [_MIDDLES[_stable(t) % len(_MIDDLES)].format(area=area, t=t)]
     if _rng.random() < 0.5:
