@@ -593,6 +593,8 @@ def _body(
         members = tuple((_dept(code, k), r) for k, r in members)
     if duties is None:
         duties = _duties(name, code, domain, sequence, scope)
+        if code == CITY:  # written out for the city's bodies where we have it (the draws above still happen)
+            duties = _WRITTEN.get(name, duties)
     if doc is True:
         if doc_kind is None:
             if category in ("joint", "taskforce", "mechanism", "special"):
@@ -702,6 +704,8 @@ _DUTIES = _CITY_DATA["duties"]
 _DEPUTIES = _tuples(_CITY_DATA["deputies"])
 
 _KEYS = _CITY_DATA["keys"]
+
+_WRITTEN = _CITY_DATA["written_duties"]
 
 
 def _parse_flags(text: str) -> dict:
