@@ -117,3 +117,21 @@ def test_a_body_whose_host_ended_later_is_told_to_the_establishment_office(dated
                           changes={"lead_department": dept_ref(dated.yjj), "office_department": dept_ref(dated.yjj)})
     assert not list(selectors.ended_host_alerts(date(2019, 3, 1)))
     assert county_body.lead_department == dated.qz_yjj
+
+
+def test_excel_import_refuses_the_row_naming_the_column_and_writes_nothing(dated):
+    from yixie.core.models import AuditEntry
+    from yixie.ledger.excel import import_workbook
+
+    from .test_excel import GOV, good_row, xlsx
+
+    before = AuditEntry.objects.count()
+    rows = [good_row(), good_row(机构名称="潍坊市安全生产委员会", 设立时间="2016-05-04",
+                                 依据文件="潍政字〔2016〕5号《关于成立潍坊市安全生产委员会的通知》",
+                                 办事机构所在部门="市发展改革委", 牵头部门="市发展改革委",
+                                 成员单位="市发展改革委（主办）、市应急管理局、市商务局", 简称="", 别名="")]
+    report = import_workbook(xlsx({GOV: rows}), actor=dated.bianban, default_region=dated.city)
+    (e,) = report.errors
+    assert (e.row, e.column) == (3, "成员单位")
+    assert e.message.startswith("成员单位“市应急管理局”于2019年1月10日设立，早于该日期不能作为议事协调机构的成员单位")
+    assert not dated.city.bodies.exists() and AuditEntry.objects.count() == before
