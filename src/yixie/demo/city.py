@@ -54,6 +54,8 @@ class DepartmentSpec:
     order: int
     duties: str = ""
     uscc: str = ""
+    established_on: str | None = None  # None: set up before anything the demo records
+    ended_on: str | None = None  # None: still exists
 
 
 @dataclass(frozen=True)
@@ -218,31 +220,17 @@ _DISTRICT_DEPTS = _tuples(_DEPT_DATA["district_branches"])
 # where a county has no such department, the work sits with another
 _DEPT_FALLBACK = _DEPT_DATA["fallback"]
 
+# the 2018–2019 institutional reform: departments set up then, and the predecessors that ended that day
+_REFORM = _DEPT_DATA["reform"]
+_COUNTY_REFORM = _DEPT_DATA["county_reform"]
+_DISTRICT_REFORM = _DEPT_DATA["district_reform"]
+_COUNTY_REFORM_ON = _DEPT_DATA["county_reform_on"]
+
 DEPARTMENTS: list[DepartmentSpec] = []
 _DEPT: dict[str, dict[str, str]] = {}  # region → key → name
-
-
-def _add_departments(code: str, rows: list[tuple[str, str, str, str, str]]) -> None:
-    order = 0
-    names: dict[str, str] = {}
-    for kind in ("party", "government", "other"):
-        for key, name, short, k, duties in rows:
-            if k != kind:
-                continue
-            order += 1
-            DEPARTMENTS.append(DepartmentSpec(code, name, short, kind, order, duties))
-            names[key] = name
-    _DEPT[code] = names
-
-
-_add_departments(CITY, _CITY_DEPTS)
-for _code, _name, _typ, _short, _pfx in _COUNTIES:
-    _rows = []
-    for _key, _tpl, _stpl, _kind in _COUNTY_DEPTS:
-        if _typ == "district" and _key in _DISTRICT_DEPTS:
-            _tpl, _stpl = _DISTRICT_DEPTS[_key]
-        _rows.append((_key, _tpl.format(R=_name, S=_short), _stpl.format(R=_name, S=_short), _kind, ""))
-    _add_departments(_code, _rows)
+# region → name of a department set up by the reform → (its set-up date, who did its work before: the
+# predecessor department, or the department that carried the work where there was none)
+_SUCCESSION: dict[str, dict[str, tuple[str, str]]] = {}
 
 
 def _dept(code: str, key: str) -> str:
@@ -250,6 +238,51 @@ def _dept(code: str, key: str) -> str:
     if key in names:
         return names[key]
     return names[_DEPT_FALLBACK[key]]
+
+
+def _add_departments(code: str, rows: list[tuple[str, str, str, str, str]],
+                     reform: dict[str, tuple[str, str | None, str, str | None]]) -> None:
+    """The region's departments in their order, party first; `reform` (key → set-up date, predecessor name,
+    its short name, the key of who carried the work where there was no predecessor) dates the departments
+    the reform set up and lists each predecessor right after its successor, ended that day."""
+    order = 0
+    names: dict[str, str] = {}
+    for kind in ("party", "government", "other"):
+        for key, name, short, k, duties in rows:
+            if k != kind:
+                continue
+            order += 1
+            on, predecessor, pred_short, _carrier = reform.get(key, (None, None, "", None))
+            DEPARTMENTS.append(DepartmentSpec(code, name, short, kind, order, duties, established_on=on))
+            names[key] = name
+            if predecessor:
+                order += 1
+                DEPARTMENTS.append(DepartmentSpec(code, predecessor, pred_short, kind, order, ended_on=on))
+    _DEPT[code] = names
+    _SUCCESSION[code] = {
+        names[key]: (on, predecessor or _dept(code, carrier))
+        for key, (on, predecessor, _short, carrier) in reform.items() if key in names
+    }
+
+
+_add_departments(CITY, _CITY_DEPTS, {k: tuple(v) for k, v in _REFORM.items()})
+for _code, _name, _typ, _short, _pfx in _COUNTIES:
+    _rows = []
+    for _key, _tpl, _stpl, _kind in _COUNTY_DEPTS:
+        if _typ == "district" and _key in _DISTRICT_DEPTS:
+            _tpl, _stpl = _DISTRICT_DEPTS[_key]
+        _rows.append((_key, _tpl.format(R=_name, S=_short), _stpl.format(R=_name, S=_short), _kind, ""))
+    _reform = {}
+    for _key, _pred in _COUNTY_REFORM.items():
+        if _typ == "district" and _key in _DISTRICT_REFORM:
+            _pred = _DISTRICT_REFORM[_key]
+        _on = _REFORM.get(_key, [""])[0]
+        _on = _on if _on and _on < "2019-01-01" else _COUNTY_REFORM_ON  # the fire service's came in 2018
+        if _pred:
+            _reform[_key] = (_on, _pred[0].format(R=_name, S=_short), _pred[1].format(R=_name, S=_short), None)
+        else:
+            _reform[_key] = (_on, None, "", _REFORM[_key][3])
+    _add_departments(_code, _rows, _reform)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -399,6 +432,9 @@ def _topic(name: str, code: str) -> str:
         if t.endswith(suffix) and len(t) > len(suffix):
             t = t[: -len(suffix)]
             break
+    for prefix in ("全面推行", "全面实行"):  # 全面推行林长制 → the work is 林长制
+        if t.startswith(prefix) and len(t) > len(prefix) + 1:
+            t = t[len(prefix):]
     return t
 
 
@@ -410,13 +446,29 @@ def _localise(text: str, code: str) -> str:
     return text.replace("全市", area).replace("潍坊", short).replace("市委", party).replace("市政府", gov)
 
 
+_MIDDLES = _DOMAIN_DATA["middles"]
+_GENERIC_WORDS = set(_DOMAIN_DATA["generic_words"])
+_TIME_BOUND = _DOMAIN_DATA["time_bound_terms"]
+
+
+def _topic_words(t: str) -> set[str]:
+    """The two-character words of a body's subject that say what it is about (not 工作, 建设 …)."""
+    return {t[i:i + 2] for i in range(len(t) - 1)} - _GENERIC_WORDS
+
+
 def _duties(name: str, code: str, domain: str, sequence: str, scope: str) -> str:
+    """One paragraph about the body's own work: what it co-ordinates, a sentence of its field's vocabulary
+    only where that sentence is about the body's own subject (else a sentence about that subject), and
+    what it asks of its member units."""
     area, party, gov, lower = _area(code)
     t = _topic(name, code)
     opening = _rng.choice(_OPENINGS).format(area=area, t=t)
-    bigrams = {t[i:i + 2] for i in range(len(t) - 1)}
-    phrases = sorted(_PHRASES[domain], key=lambda p: (-sum(b in p for b in bigrams), _rng.random()))
-    picks = phrases[: min(2 if scope == "comprehensive" else 1, len(phrases))]
+    words = _topic_words(t)
+    phrases = sorted(_PHRASES[domain], key=lambda p: (-sum(w in p for w in words), _rng.random()))
+    picks = [p for p in phrases[: min(2 if scope == "comprehensive" else 1, len(phrases))]
+             if any(w in p for w in words) and p.split("，")[0].replace("全市", area) not in opening]
+    if not picks:  # chosen by the subject, not drawn: the rest of the demo's random draws stay as they were
+        picks = [_MIDDLES[_stable(t) % len(_MIDDLES)].format(area=area, t=t)]
     if _rng.random() < 0.5:
         closing = f"督促检查各成员单位任务落实情况，完成{party if sequence == 'party' else gov}交办的其他事项"
     else:
@@ -424,10 +476,25 @@ def _duties(name: str, code: str, domain: str, sequence: str, scope: str) -> str
     return "。".join([opening, *(_localise(p, code) for p in picks), closing]) + "。"
 
 
+def _not_before_term(name: str, established_on: str) -> str:
+    """No body is older than its own title: one named for a campaign (扫黑除恶, 疫情, 乡村振兴 …) is set up
+    after the campaign began (`time_bound_terms`), within some months of it."""
+    earliest = max((day for term, day in _TIME_BOUND.items() if term in name), default=None)
+    if earliest is None or established_on >= earliest:
+        return established_on
+    day = _weekday(_dt.date.fromisoformat(earliest) + _dt.timedelta(days=14 + _stable(name) % 100))
+    return day.isoformat()
+
+
+def _stable(text: str) -> int:
+    """A number from a text, the same in every run (Python's `hash` of a str is not)."""
+    return sum(ord(c) * (i + 1) for i, c in enumerate(text))
+
+
 def _members(
     code: str, lead: str, office: str, sector: str, n: int, extra: tuple[str, ...] = (), exclude: tuple[str, ...] = ()
 ) -> tuple[tuple[str, str], ...]:
-    """Member units: lead and office first (主办), a few more 主办, the rest 协办."""
+    """Member units: lead and office first and 主办 (the departments whose work it is), the rest 协办."""
     excluded = {_dept(code, k) for k in exclude}
     base: list[str] = []
     for key in (lead, office, *extra):
@@ -441,8 +508,9 @@ def _members(
             pool.append((i + _rng.uniform(0, 5), name))
     pool.sort()
     chosen = base + [name for _score, name in pool[: max(0, n - len(base))]]
-    n_principal = len(base) + _rng.randint(1, 3)
-    return tuple((d, "principal" if i < n_principal else "assisting") for i, d in enumerate(chosen))
+    _rng.randint(1, 3)  # (drawn as before, so the rest of the demo stays as it was)
+    hosts = {_dept(code, lead), _dept(code, office)}
+    return tuple((d, "principal" if d in hosts else "assisting") for d in chosen)
 
 
 def _counterpart(name: str, code: str, ground: str, sequence: str) -> str:
@@ -481,6 +549,7 @@ def _body(
     end_condition: str = "", scope: str | None = None, upper: str | None = None, sector: str | None = None,
     doc_kind: str | None = None,
 ) -> dict:
+    established_on = _not_before_term(name, established_on)
     d_lead, d_office, d_sector, p_post, g_post = _DOMAINS[domain]
     lead = lead or d_lead
     office = office or (lead if lead != d_lead else d_office)
@@ -524,6 +593,8 @@ def _body(
         members = tuple((_dept(code, k), r) for k, r in members)
     if duties is None:
         duties = _duties(name, code, domain, sequence, scope)
+        if code == CITY:  # written out for the city's bodies where we have it (the draws above still happen)
+            duties = _WRITTEN.get(name, duties)
     if doc is True:
         if doc_kind is None:
             if category in ("joint", "taskforce", "mechanism", "special"):
@@ -546,9 +617,61 @@ def _body(
         "upper_counterpart": upper if upper is not None else _counterpart(name, code, _GROUNDS[ground], sequence),
         "task_scope": scope, "history": [], "domain": domain,
     }
+    _before_reform(raw)
     _raw_bodies.append(raw)
     _by_name[(code, name)] = raw
     return raw
+
+
+_reform_docs: dict[tuple[str, str, str], str] = {}
+
+
+def _reform_doc(code: str, sequence: str, on: str) -> str:
+    """The notice, one per region, sequence and day, that moved the bodies over to the new departments."""
+    key = (code, sequence, on)
+    if key not in _reform_docs:
+        kind = "banfa" if sequence == "party" else "zhengbanzi"
+        _area_name, party, gov, _lower = _area(code)
+        organ = party if sequence == "party" else gov
+        _reform_docs[key] = _doc(code, kind, on, _title(
+            code, kind, f"关于机构改革后调整{organ}议事协调机构牵头部门和成员单位的通知"))
+    return _reform_docs[key]
+
+
+def _before_reform(raw: dict) -> None:
+    """A body set up before the 2018–2019 reform was hosted by the departments of its day: each department
+    the reform set up is replaced by its predecessor (or by the department that carried the work), and on
+    the day the new department was set up the body moves over to it by a dated event."""
+    code, on = raw["region"], raw["established_on"]
+    target = (raw["lead"], raw["office"], tuple(raw["members"]))
+    named = {target[0], target[1], *(m[0] for m in target[2])}
+    moves = {new: (day, old) for new, (day, old) in _SUCCESSION[code].items() if on < day and new in named}
+    if not moves:
+        return
+
+    def as_of(day: str) -> tuple[str, str, tuple]:
+        def then(n: str) -> str:
+            return moves[n][1] if n in moves and day < moves[n][0] else n
+        members: list[tuple[str, str]] = []
+        for n, role in target[2]:
+            if then(n) not in [m[0] for m in members]:
+                members.append((then(n), role))
+        return then(target[0]), then(target[1]), tuple(members)
+
+    raw["lead"], raw["office"], raw["members"] = before = as_of(on)
+    for day in sorted({d for d, _ in moves.values()}):
+        after = as_of(day)
+        moved = "；".join(f"由{old}承担的相关职责划入{new}" for new, (d, old) in moves.items() if d == day)
+        note = f"机构改革，{moved}，相应调整"
+        doc = _reform_doc(code, raw["sequence"], day)
+        if after[:2] != before[:2]:
+            changes = {"lead": after[0], "office": after[1]}
+            if after[2] != before[2]:
+                changes["members"] = list(after[2])
+            _event(raw, day, "reaffiliate", doc, changes, note + "牵头部门和成员单位")
+        else:
+            _event(raw, day, "members", doc, {"members": list(after[2])}, note + "成员单位")
+        before = after
 
 
 def _event(raw: dict, on: str, kind: str, doc: str | None, changes: dict | None = None, note: str = "") -> None:
@@ -581,6 +704,8 @@ _DUTIES = _CITY_DATA["duties"]
 _DEPUTIES = _tuples(_CITY_DATA["deputies"])
 
 _KEYS = _CITY_DATA["keys"]
+
+_WRITTEN = _CITY_DATA["written_duties"]
 
 
 def _parse_flags(text: str) -> dict:
@@ -676,7 +801,7 @@ for _i, (_name, _seq, _domain, _ground, _imp, _est, _kw) in enumerate(_CITY_NEW,
         # J1: 组长 市长, 副组长 the vice-mayor in charge; office hosted by 市农业农村局; document 潍政字〔2023〕12号
         _kw.update(
             lead="dev", office="agri", deputies=("v_agr",), scope="single",
-            members=(("dev", "principal"), ("agri", "principal"), ("ind", "principal"), ("commerce", "principal"),
+            members=(("dev", "principal"), ("agri", "principal"), ("ind", "assisting"), ("commerce", "assisting"),
                      ("market", "assisting"), ("fin", "assisting"), ("sci", "assisting"), ("transport", "assisting"),
                      ("finance", "assisting")),
             doc=_doc(CITY, "zhengzi", _est, _title(CITY, "zhengzi", "关于成立潍坊市预制菜产业发展工作领导小组的通知"), pin=12),
@@ -733,6 +858,16 @@ def _add_member(raw: dict, on: str, doc: str, dept_keys: tuple[str, ...], role: 
     _event(raw, on, "members", doc, {"members": members}, text)
 
 
+def _rehost(raw: dict, on: str, doc: str, dept_key: str, note: str) -> None:
+    """Move a body's lead and office to another department, which becomes its 主办 member unit (the one
+    whose work it now is); the former hosts stay on as 协办."""
+    new = _dept(raw["region"], dept_key)
+    members = [(n, "assisting") for n, _role in _current_members(raw, on) if n != new]
+    if len(members) >= (15 if raw["task_scope"] == "comprehensive" else 10):
+        members.pop()
+    _event(raw, on, "reaffiliate", doc, {"lead": new, "office": new, "members": [(new, "principal"), *members]}, note)
+
+
 _d = _doc(CITY, "zhengbanzi", "2020-04-08", _title(CITY, "zhengbanzi", "关于调整潍坊市食品安全委员会组成人员的通知"))
 _add_member(_city("市食品安全委员会"), "2020-04-08", _d, ("customs",), "assisting", "增加潍坊海关为成员单位，负责进口食品安全监管")
 _d = _doc(CITY, "zhengbanzi", "2020-07-15", _title(CITY, "zhengbanzi", "关于市社区矫正工作领导小组更名为市社区矫正委员会的通知"))
@@ -743,7 +878,7 @@ _event(_city("市乡村振兴工作领导小组"), "2021-11-10", "adjust", _d,
        {"leader": _post(CITY, "sec"), "deputies": [_post(CITY, "mayor"), _post(CITY, "dsec")]},
        "落实五级书记抓乡村振兴要求，组长调整为市委书记")
 _d = _doc(CITY, "banfa", "2022-03-18", _title(CITY, "banfa", "关于调整中共潍坊市委全面深化改革委员会成员单位的通知"))
-_add_member(_city("市委全面深化改革领导小组"), "2022-03-18", _d, ("staffing", "cyber", "discipline", "audit"), "principal")
+_add_member(_city("市委全面深化改革领导小组"), "2022-03-18", _d, ("staffing", "cyber", "discipline", "audit"))
 _d = _doc(CITY, "banfa", "2023-06-09", _title(CITY, "banfa", "关于调整潍坊市生态环境保护委员会职责的通知"))
 _raw = _city("市生态环境保护委员会")
 _event(_raw, "2023-06-09", "adjust", _d,
@@ -773,8 +908,8 @@ for _name, _note in _EVENTS["campaign_2022_abolished"]:
 for _old, _new in _EVENTS["campaign_2022_renamed"]:
     _event(_city(_old), _CAMPAIGN_2022, "rename", _c22(_city(_old)), {"name": _new, "short_name": ""}, "名称与职责任务不相适应")
 for _name, _key in _EVENTS["campaign_2022_reaffiliated"]:
-    _event(_city(_name), _CAMPAIGN_2022, "reaffiliate", _c22(_city(_name)),
-           {"lead": _dept(CITY, _key), "office": _dept(CITY, _key)}, f"按照机构改革后职责划分，办公室调整设在{_dept(CITY, _key)}")
+    _rehost(_city(_name), _CAMPAIGN_2022, _c22(_city(_name)), _key,
+            f"按照机构改革后职责划分，办公室调整设在{_dept(CITY, _key)}")
 
 # ---- 2023-2024: J1's body is set up; 市委科技委员会 and 市委金融委员会 absorb the government groups ----
 _d = _city("市委科技委员会")["established_doc"]
@@ -847,14 +982,15 @@ for _code, _rname, _typ, _short, _pfx in _COUNTIES:
     L = _LEVEL_CHAR[_typ]
     fmt = {"R": _rname, "S": _short, "L": L}
     optional = [t for t in _COUNTY_TEMPLATES if not t[6] and not (t[0] == "forest" and _code == "370705")]
-    chosen = [t for t in _COUNTY_TEMPLATES if t[6]] + _rng.sample(optional, _rng.randint(4, 7))
+    # a county ledger of a believable size: 25–40 bodies in force after its 2019 clean-up
+    chosen = [t for t in _COUNTY_TEMPLATES if t[6]] + _rng.sample(optional, _rng.randint(13, 17))
     bodies: list[dict] = []
-    keys = iter([f"{_code}-{i:02d}" for i in range(1, 40)])
+    keys = iter([f"{_code}-{i:02d}" for i in range(1, 100)])
 
     for tkey, tpl, seq, domain, ground, imp, _mand, (y0, y1) in chosen:
         name = tpl.format(**fmt)
-        if y0 == y1 == 2019:
-            est = _rand_date("2019-02-15", "2019-05-31")
+        if y0 == y1 == 2019:  # the committees of the county's own reform, after its new departments were set up
+            est = _rand_date("2019-03-04", "2019-05-31")
         else:
             est = _in_year(_rng.randint(y0, y1), "2018-12-21" if y1 == 2018 else None)
         raw = _body(_code, next(keys), name, category="party" if seq == "P" else "government",
@@ -911,7 +1047,7 @@ for _code, _rname, _typ, _short, _pfx in _COUNTIES:
                "副组长调整为县级政府主要负责同志和分管负责同志")
     on = _rand_date("2020-03-02", "2023-12-20")
     d = _doc(_code, "zhengbanzi", on, _title(_code, "zhengbanzi", f"关于调整{_full(by_t['safety']['name'], _code)}成员单位的通知"))
-    _add_member(by_t["safety"], on, d, ("fire", "pad", "commerce", "culture", "health", "edu"), "principal")
+    _add_member(by_t["safety"], on, d, ("fire", "pad", "commerce", "culture", "health", "edu"))
     # the 2022 campaign
     c22 = _rand_date("2022-10-10", "2022-12-20")
     c22_gov = _doc(_code, "zhengzi", c22, _title(_code, "zhengzi", f"关于公布{_rname}政府议事协调机构调整规范结果的通知"))
@@ -919,13 +1055,26 @@ for _code, _rname, _typ, _short, _pfx in _COUNTIES:
     if census:
         _event(census, c22, "abolish", c22_gov, {}, "人口普查工作已经完成")
     if "aging" in by_t:
-        _event(by_t["aging"], c22, "reaffiliate", c22_gov,
-               {"lead": _dept(_code, "health"), "office": _dept(_code, "health")}, "老龄工作职责已划入卫生健康部门")
+        _rehost(by_t["aging"], c22, c22_gov, "health", "老龄工作职责已划入卫生健康部门")
     if "urban" in by_t:
         new = f"{_rname}城市管理和综合执法委员会"
         _event(by_t["urban"], c22, "rename", c22_gov, {"name": new, "short_name": ""}, "名称与职责任务不相适应")
     if "invest" in by_t and _rng.random() < 0.5:
         _event(by_t["invest"], c22, "abolish", c22_gov, {}, "工作已纳入“双招双引”工作机制")
+
+# A body that ended without any change after the reform (most of 2019's clean-up) was never moved over:
+# it kept its old host until its abolition, as happened. Only bodies that lived on were adjusted.
+_TERMINAL = ("abolish", "merge", "derecognise")
+for _raw in _raw_bodies:
+    _h = sorted(_raw["history"], key=lambda e: e["on"])
+    _keep = [e for i, e in enumerate(_h) if not (
+        e["note"].startswith("机构改革") and any(x["kind"] in _TERMINAL for x in _h[i + 1:])
+        and all(x["note"].startswith("机构改革") or x["kind"] in _TERMINAL for x in _h[i + 1:]))]
+    _raw["history"] = _keep
+_used = {e["doc"] for _raw in _raw_bodies for e in _raw["history"]}
+for _doc_id in _reform_docs.values():
+    if _doc_id not in _used:
+        _drop_doc(_doc_id)
 
 # every county has one body whose basis document is missing
 for _code, *_rest in _COUNTIES:

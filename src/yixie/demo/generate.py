@@ -55,13 +55,14 @@ from yixie.ledger import services
 from yixie.ledger import state as st
 from yixie.ledger.choices import ENDED_STATUSES, LED_BY_POSTS, EventKind, LeaderRole
 from yixie.ledger.models import Body, Document, LeaderSeat, LedgerEvent, Membership
-from yixie.ledger.policy import NATIONAL_DEFAULTS
+from yixie.ledger.policy import NATIONAL_DEFAULTS, check_departments_exist
 from yixie.org.models import Department, Post, PostHolding, Region, RoleAssignment
 
 BENCH_PASSWORD = "yixie-bench-2026"
 BATCH = 5000
 HORIZON = date(2026, 11, 25)  # no event after this day: the data do not depend on the day they are made
 START = date(2019, 1, 1)
+ENDING_KINDS = (EventKind.ABOLISH, EventKind.MERGE, EventKind.DERECOGNISE)
 CAMPAIGNS = (date(2022, 9, 30), date(2025, 9, 26))
 APPROVALS_LIVE = date(2024, 1, 1)  # events after this day mostly came through an application
 TZ = dt_timezone(timedelta(hours=8))
@@ -145,6 +146,11 @@ DEPARTMENTS: list[tuple[str, str, str | None, str, str]] = [
     ("women", "{R}妇女联合会", "{R}妇女联合会", "{R}妇联", "other"),
     ("fire", "{R}消防救援支队", "{R}消防救援大队", "", "other"),
 ]
+# The departments the 2018–2019 institutional reform set up, with the day they were (the generated history
+# begins after it, on START; every event's departments are checked against these dates as they are written).
+SET_UP_BY_REFORM = {key: date(2018, 12, 28) for key in (
+    "land", "eco", "agri", "culture", "health", "veteran", "emerg", "market", "medins", "approval", "urban",
+    "finance", "data")} | {"fire": date(2018, 11, 9)}
 # Where a county has no such department, the work sits with another.
 FALLBACK = {
     "uf": "org", "policy": "party_office", "cyber": "prop", "sci": "ind", "audit": "fin", "soe": "fin",
@@ -558,7 +564,7 @@ class Generator:
             duties = DEPT_DUTIES.get(key, "").format(A=info.area)
             d = Department(id=self.ids("department"), region=region, name=tpl.format(R=region.name),
                            short_name=short_tpl.format(R=region.name), kind=kind, order=order, duties=duties,
-                           created_at=created, updated_at=created)
+                           established_on=SET_UP_BY_REFORM.get(key), created_at=created, updated_at=created)
             info.depts[key] = d
             info.dept_list.append(d)
             self.writer.add(d)
@@ -956,6 +962,7 @@ class Generator:
         """Events with the states `services.replay` derives, and the projection it would write."""
         region = info.region
         stub = SimpleNamespace(region_id=region.pk)
+        dates = {d.pk: (d.name, d.established_on, d.ended_on) for d in info.dept_list}
         event_ids: dict[tuple[int, int], LedgerEvent] = {}
         for plan in plans:
             events = plan.events
@@ -963,6 +970,9 @@ class Generator:
             rows: list[LedgerEvent] = []
             for i, (on, kind, changes, _doc, source) in enumerate(events):
                 state = dict(changes) if kind == EventKind.ESTABLISH else st.apply_changes(state, kind, changes)
+                if kind not in ENDING_KINDS:  # the rule every ledger write obeys (ledger.policy)
+                    for finding in check_departments_exist(state, on, dates):
+                        raise GenerateError(f"{state['name']}：{finding.message}")
                 doc = docs.get((plan.id, i))
                 recorded = _dt(on if on >= date(2024, 1, 1) else date(2024, 1, 2), self.rng)
                 ev = LedgerEvent(

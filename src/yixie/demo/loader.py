@@ -66,7 +66,8 @@ class DemoLoader:
                 parent=self.regions.get(spec.parent) if spec.parent else None)
         Department.objects.bulk_create(
             Department(region=self.regions[s.region], name=s.name, short_name=s.short_name, kind=s.kind,
-                       order=s.order, duties=s.duties, uscc=s.uscc) for s in d.DEPARTMENTS)
+                       order=s.order, duties=s.duties, uscc=s.uscc, established_on=_d(s.established_on),
+                       ended_on=_d(s.ended_on)) for s in d.DEPARTMENTS)
         for dept in Department.objects.select_related("region"):
             self.depts[(dept.region.code, dept.name)] = dept
         for s in d.POSTS:

@@ -37,4 +37,5 @@ class LedgerConfig(AppConfig):
                                       selectors.bodies_joined_by_departments, order=20,
                                       help="截至所示日期在设立的、该部门为成员单位的机构"))
         r.register_alert_source(r.AlertSource("ledger.expiry", "临时机构到期提醒", selectors.expiry_alerts))
+        r.register_alert_source(r.AlertSource("ledger.ended_host", "牵头部门已撤销提醒", selectors.ended_host_alerts))
         r.register_url_samples(self.label, "yixie.ledger.tests.samples.url_samples")

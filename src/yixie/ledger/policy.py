@@ -253,6 +253,49 @@ def check_body_state(state: dict, *, region: Region, policy: Policy | None = Non
     return findings
 
 
+#: Where a department stands in a body's state, and the words a clerk reads for it.
+_DEPARTMENT_ROLES = (("lead_department", "牵头部门", "牵头议事协调机构"),
+                     ("office_department", "办事机构所在部门", "承担议事协调机构的办事机构"),
+                     ("members", "成员单位", "作为议事协调机构的成员单位"))
+DEPARTMENT_DATES_SOURCE = "议事协调机构的牵头部门、办事机构所在部门和成员单位，须为事项生效之日已设立且尚未撤销的部门"
+
+
+def check_departments_exist(state: dict, on: date, dates: dict[int, tuple[str, date | None, date | None]]
+                            ) -> list[Finding]:
+    """The one home of the rule that no body is hosted by (or counts as a member) a department outside its
+    life: on `on` (the event's effective date) the lead department, the office department and every member
+    unit must exist — set up on or before `on` (an unknown set-up date means it always existed), and not
+    yet ended (`on` before its end date). `dates` maps a department id to (name, established_on, ended_on).
+
+    Not a policy value a region may relax: it is what the dates mean. Every ledger write asks here through
+    `services.validate_state_refs` (setup, change events, the bulk path of imports and the demo generator,
+    and so approvals' publication).
+    """
+    from yixie.core.dates import format_date_zh
+
+    findings: list[Finding] = []
+    for field, label, verb in _DEPARTMENT_ROLES:
+        if field == "members":
+            ids = [m.get("department_id") for m in state.get("members") or []]
+        else:
+            ids = [(state.get(field) or {}).get("id")]
+        for dept_id in ids:
+            if dept_id not in dates:
+                continue
+            name, established_on, ended_on = dates[dept_id]
+            if established_on is not None and on < established_on:
+                message = (f"{label}“{name}”于{format_date_zh(established_on)}设立，"
+                           f"早于该日期不能{verb}（事项日期为{format_date_zh(on)}）。")
+            elif ended_on is not None and on >= ended_on:
+                message = (f"{label}“{name}”已于{format_date_zh(ended_on)}撤销，"
+                           f"自该日起不能{verb}（事项日期为{format_date_zh(on)}）；请改为承接其职责的部门。")
+            else:
+                continue
+            findings.append(Finding("departments.exist_on_date", Severity.ERROR, message,
+                                    DEPARTMENT_DATES_SOURCE, field))
+    return findings
+
+
 def refuse_on_errors(findings: list[Finding]) -> None:
     if any(f.is_error for f in findings):
         raise PolicyViolation(findings)

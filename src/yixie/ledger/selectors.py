@@ -256,6 +256,42 @@ def expiry_alerts(on: date):
                     url=reverse("ledger:body_detail", args=[body.pk]), recipients=tuple(sorted(users)))
 
 
+def ended_host_alerts(on: date):
+    """The daily check of hosts that ended: a body in force whose lead department or office department has
+    ended (its `ended_on` on or before `on`) needs re-affiliating to the department that took over the work.
+    The hard rule is on writes (`policy.check_departments_exist`); this catches a department ended later.
+    Told: the establishment office of the body's region and the regions above it, once per body and host."""
+    from django.urls import reverse
+
+    from yixie.core.dates import format_date_zh
+    from yixie.core.registry import Alert
+    from yixie.core.roles import Role
+    from yixie.org.models import RoleAssignment
+
+    rows = (Body.objects.filter(status=BodyStatus.ACTIVE, established_on__lte=on)
+            .filter(Q(lead_department__ended_on__lte=on) | Q(office_department__ended_on__lte=on))
+            .select_related("lead_department", "office_department").order_by("region_id", "id"))
+    parents = dict(Region.objects.values_list("id", "parent_id"))
+    offices: dict[int, set[int]] = {}
+    for region_id, user_id in RoleAssignment.objects.filter(role=Role.ESTABLISHMENT, region__isnull=False).values_list(
+            "region_id", "user_id"):
+        offices.setdefault(region_id, set()).add(user_id)
+    for body in rows:
+        users: set[int] = set()
+        region_id = body.region_id
+        while region_id is not None:
+            users |= offices.get(region_id, set())
+            region_id = parents.get(region_id)
+        hosts = {body.lead_department, body.office_department}
+        for dept in sorted((d for d in hosts if d.ended_on and d.ended_on <= on), key=lambda d: d.pk):
+            roles = "、".join(label for label, d in (("牵头部门", body.lead_department),
+                                                    ("办事机构所在部门", body.office_department)) if d == dept)
+            yield Alert(key=f"ledger.ended_host:{body.pk}:{dept.pk}",
+                        title=f"“{body.name}”的{roles}“{dept.name}”已于{format_date_zh(dept.ended_on)}撤销",
+                        text="请登记改变隶属关系，由承接其职责的部门牵头、承担办事机构工作。",
+                        url=reverse("ledger:body_detail", args=[body.pk]), recipients=tuple(sorted(users)))
+
+
 def departments_for(user, action: str = "ledger.view"):
     """The departments a user may filter the ledger by: their regions' and their own department."""
     from yixie.org.models import Department

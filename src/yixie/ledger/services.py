@@ -24,7 +24,7 @@ from . import state as st
 from .choices import ENDED_STATUSES, BodyFileKind, BodyStatus, EventKind
 from .docnumber import DocumentNumberError, issuer_for, parse_document_number
 from .models import Body, BodyFile, Document, DocumentFile, LeaderSeat, LedgerEvent, Membership
-from .policy import Finding, Policy, PolicyViolation, refuse_on_errors
+from .policy import Finding, Policy, PolicyViolation, check_departments_exist, refuse_on_errors
 
 # Pure reads live in `selectors`; importable from here for the callers of old (the Excel import).
 from .selectors import active_name_spans, name_clash_on, policy_findings, state_on  # noqa: F401
@@ -169,15 +169,18 @@ def _name_taken(region: Region, name: str, when: date) -> str:
 
 @dataclass(frozen=True)
 class Refs:
-    """The region and name of departments and posts by id: what a state's references are checked against."""
+    """Departments and posts by id: what a state's references are checked against. A department is
+    (region id, name, established_on, ended_on); a post (region id, name). Department entries of only
+    (region id, name) are taken as having no dates."""
 
-    departments: dict[int, tuple[int, str]]
+    departments: dict[int, tuple]
     posts: dict[int, tuple[int, str]]
 
     @classmethod
     def of(cls, departments: Iterable[Department], posts: Iterable[Post]) -> Refs:
         """From instances already in memory (an importer's directory of a region)."""
-        return cls({d.pk: (d.region_id, d.name) for d in departments}, {p.pk: (p.region_id, p.name) for p in posts})
+        return cls({d.pk: (d.region_id, d.name, d.established_on, d.ended_on) for d in departments},
+                   {p.pk: (p.region_id, p.name) for p in posts})
 
     @classmethod
     def load(cls, states: Iterable[dict]) -> Refs:
@@ -188,13 +191,18 @@ class Refs:
             dept_ids |= _department_ids(state)
             post_ids |= {s["post_id"] for s in state.get("leaders", [])}
         refs = cls({}, {})
-        for model, ids, into in ((Department, dept_ids, refs.departments), (Post, post_ids, refs.posts)):
+        for model, ids, into, columns in (
+                (Department, dept_ids, refs.departments, ("id", "region_id", "name", "established_on", "ended_on")),
+                (Post, post_ids, refs.posts, ("id", "region_id", "name"))):
             ordered = sorted(ids)
             for i in range(0, len(ordered), 1000):
-                for pk, region_id, name in model.objects.filter(id__in=ordered[i:i + 1000]).values_list(
-                        "id", "region_id", "name"):
-                    into[pk] = (region_id, name)
+                for pk, *values in model.objects.filter(id__in=ordered[i:i + 1000]).values_list(*columns):
+                    into[pk] = tuple(values)
         return refs
+
+    def department_dates(self) -> dict[int, tuple[str, date | None, date | None]]:
+        """(name, established_on, ended_on) by department id, for `policy.check_departments_exist`."""
+        return {pk: (v[1], *(tuple(v[2:4]) if len(v) >= 4 else (None, None))) for pk, v in self.departments.items()}
 
 
 def _department_ids(state: dict) -> set[int]:
@@ -202,14 +210,16 @@ def _department_ids(state: dict) -> set[int]:
     return ids | {m["department_id"] for m in state.get("members", [])}
 
 
-def validate_state_refs(state: dict, region: Region, refs: Refs | None = None) -> None:
-    """Departments and posts must belong to the body's region; the fields a body cannot lack are there.
+def validate_state_refs(state: dict, region: Region, refs: Refs | None = None, *, on: date | None = None) -> None:
+    """Departments and posts must belong to the body's region; the fields a body cannot lack are there;
+    and, given the event's effective date `on`, every department the state names exists on that date
+    (`policy.check_departments_exist`).
 
     `refs` (see `Refs`) saves the queries when the caller already has the departments and posts at hand.
     """
     refs = refs if refs is not None else Refs.load([state])
     for dept_id in sorted(_department_ids(state)):
-        dept_region, dept_name = refs.departments.get(dept_id, (None, f"编号{dept_id}"))
+        dept_region, dept_name = refs.departments.get(dept_id, (None, f"编号{dept_id}"))[:2]
         if dept_region != region.pk:
             raise LedgerError(f"部门“{dept_name}”不属于{region.name}，不能作为该机构的牵头、办事或成员单位。")
     for post_id in sorted({s["post_id"] for s in state.get("leaders", [])}):
@@ -227,6 +237,9 @@ def validate_state_refs(state: dict, region: Region, refs: Refs | None = None) -
         raise LedgerError("请填写主要职责。", "duties")
     if state.get("ends_on") and not state.get("is_temporary"):
         raise LedgerError("常设机构不应填写存续期限；如为临时机构，请勾选“临时机构”。", "ends_on")
+    if on is not None:
+        for f in check_departments_exist(state, on, refs.department_dates()):
+            raise LedgerError(f.message, f.field)
 
 
 @transaction.atomic
@@ -237,7 +250,7 @@ def body_establish(*, actor, region: Region, state: dict, on: date, document: Do
     policy = Policy.for_region(region)
     findings = policy_findings(state, region, policy)
     refuse_on_errors(findings)
-    validate_state_refs(state, region)
+    validate_state_refs(state, region, on=on)
     check_name_free(region=region, name=state["name"], on=on)
     # A new body has one event: its state is the setup's, in force from `on` on (what `_replay` derives).
     body = _new_body(region=region, state=state, on=on, document=document, origin=origin, policy=policy)
@@ -295,7 +308,7 @@ def bodies_establish_bulk(*, actor, items: Sequence[NewBody], note: str = "", so
         policy = policies.get(it.region.pk) or policies.setdefault(it.region.pk, Policy.for_region(it.region))
         try:
             refuse_on_errors(policy_findings(it.state, it.region, policy))
-            validate_state_refs(it.state, it.region, refs)
+            validate_state_refs(it.state, it.region, refs, on=it.on)
             taken = spans[it.region.pk][it.state["name"]]
             when = name_clash_on(taken, it.on)
             if when is not None:
@@ -394,7 +407,7 @@ def event_record(*, actor, body: Body, kind: str, on: date, document: Document |
     after = st.apply_changes(before, kind, changes)
     findings: list[Finding] = []
     if not ends_body:
-        validate_state_refs(after, body.region)
+        validate_state_refs(after, body.region, on=on)
         findings = policy_findings(after, body.region)
         refuse_on_errors(findings)
         if after["name"] != before["name"]:

@@ -14,7 +14,7 @@ class RegionAdmin(admin.ModelAdmin):
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ("name", "region", "kind", "order", "uscc", "is_active")
+    list_display = ("name", "region", "kind", "order", "uscc", "established_on", "ended_on", "is_active")
     list_filter = ("region", "kind", "is_active")
     search_fields = ("name", "short_name", "uscc")
 

@@ -6,6 +6,7 @@ from yixie.core.forms import BootstrapFormMixin, LenientDateField
 
 from .choices import DepartmentKind
 from .models import Region
+from .services import OrgError, check_department_dates
 from .uscc import UsccError, validate_uscc
 
 
@@ -17,6 +18,10 @@ class DepartmentForm(BootstrapFormMixin, forms.Form):
     order = forms.IntegerField(label="排序（数字小的在前）", min_value=0, max_value=9999, initial=100)
     uscc = forms.CharField(label="统一社会信用代码", max_length=24, required=False)
     duties = forms.CharField(label="主要职责（三定规定）", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    established_on = LenientDateField(label="设立日期", required=False,
+                                      help_text="部门组建（挂牌）之日；不详的留空（视为一直存在）")
+    ended_on = LenientDateField(label="撤销日期", required=False,
+                                help_text="部门撤销、整合或因机构改革更名之日，当日起不再存在；仍存在的留空")
 
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -31,6 +36,14 @@ class DepartmentForm(BootstrapFormMixin, forms.Form):
             return validate_uscc(raw)
         except UsccError as exc:
             raise forms.ValidationError(exc.message) from exc
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            check_department_dates(cleaned.get("established_on"), cleaned.get("ended_on"))
+        except OrgError as exc:
+            self.add_error(exc.field, exc.message)
+        return cleaned
 
 
 class PostHolderForm(BootstrapFormMixin, forms.Form):

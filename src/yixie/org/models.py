@@ -84,6 +84,12 @@ class Department(NoDeleteModel, TimeStamped):
     uscc = models.CharField("统一社会信用代码", max_length=18, blank=True)
     duties = models.TextField("主要职责（三定规定）", blank=True)
     is_active = models.BooleanField("在用", default=True)
+    # When the department was set up and when it ended (the 2018–2019 institutional reform set up 市应急管理局
+    # and ended 市安全生产监督管理局 …): blank set-up date = it always existed, blank end = it still exists.
+    # No body is hosted by a department, or counts it as a member, outside these dates (ledger.policy).
+    established_on = models.DateField("设立日期", null=True, blank=True, help_text="空表示设立日期不详（视为一直存在）")
+    ended_on = models.DateField("撤销日期", null=True, blank=True,
+                                help_text="部门撤销、整合或更名之日（当日起不再存在）；空表示仍然存在")
 
     class Meta:
         verbose_name = "部门"
@@ -97,6 +103,15 @@ class Department(NoDeleteModel, TimeStamped):
     @property
     def display_name(self) -> str:
         return self.short_name or self.name
+
+    def exists_on(self, on) -> bool:
+        """Whether the department existed on `on`: set up on or before it, and not yet ended."""
+        return (self.established_on is None or self.established_on <= on) and (
+            self.ended_on is None or on < self.ended_on)
+
+    def clean(self) -> None:
+        if self.established_on and self.ended_on and self.ended_on < self.established_on:
+            raise ValidationError({"ended_on": "撤销日期不能早于设立日期。"})
 
 
 class Post(NoDeleteModel, TimeStamped):

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from yixie.core import audit
 from yixie.core.audit import snapshot
+from yixie.core.dates import format_date_zh
 from yixie.core.errors import DomainError
 
 from .models import Department, Post, PostHolding, Region
@@ -27,12 +28,21 @@ def _clean_uscc(uscc: str) -> str:
         raise OrgError(exc.message, "uscc") from exc
 
 
+def check_department_dates(established_on: date | None, ended_on: date | None) -> None:
+    """A department ends on or after the day it was set up (the one home of this check: form and service)."""
+    if established_on and ended_on and ended_on < established_on:
+        raise OrgError(f"撤销日期{format_date_zh(ended_on)}早于设立日期{format_date_zh(established_on)}，请核对。",
+                       "ended_on")
+
+
 @transaction.atomic
 def department_save(*, actor, region: Region, name: str, kind: str, short_name: str = "", order: int = 100,
-                    uscc: str = "", duties: str = "", department: Department | None = None) -> Department:
+                    uscc: str = "", duties: str = "", department: Department | None = None,
+                    established_on: date | None = None, ended_on: date | None = None) -> Department:
     name = name.strip()
     if not name:
         raise OrgError("请填写部门名称。", "name")
+    check_department_dates(established_on, ended_on)
     clash = Department.objects.filter(region=region, name=name)
     if department is not None:
         clash = clash.exclude(pk=department.pk)
@@ -45,6 +55,7 @@ def department_save(*, actor, region: Region, name: str, kind: str, short_name: 
     dept = department or Department()
     dept.region, dept.name, dept.kind = region, name, kind
     dept.short_name, dept.order, dept.uscc, dept.duties = short_name.strip(), order, uscc, duties.strip()
+    dept.established_on, dept.ended_on = established_on, ended_on
     dept.save()
     audit.record(actor=actor, action="修改部门" if before else "新增部门", target=dept, before=before,
                  after=snapshot(dept))

@@ -54,14 +54,16 @@ def _department_form(request, dept):
     initial = {}
     if dept is not None:
         initial = {"region": dept.region_id, "name": dept.name, "short_name": dept.short_name, "kind": dept.kind,
-                   "order": dept.order, "uscc": dept.uscc, "duties": dept.duties}
+                   "order": dept.order, "uscc": dept.uscc, "duties": dept.duties,
+                   "established_on": dept.established_on, "ended_on": dept.ended_on}
     form = DepartmentForm(request.POST or None, regions=regions, initial=initial)
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
         try:
             saved = services.department_save(actor=request.user, department=dept, region=c["region"], name=c["name"],
                                              kind=c["kind"], short_name=c["short_name"], order=c["order"],
-                                             uscc=c["uscc"], duties=c["duties"])
+                                             uscc=c["uscc"], duties=c["duties"],
+                                             established_on=c["established_on"], ended_on=c["ended_on"])
         except services.OrgError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:

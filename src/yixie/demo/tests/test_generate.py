@@ -144,3 +144,23 @@ def test_refuses_a_database_that_is_not_empty():
     with pytest.raises(CommandError, match="数据库不是空的"):
         _generate()
     assert not Body.objects.exists()
+
+
+def test_generated_bodies_are_hosted_only_by_departments_that_existed():
+    _generate()
+    assert Department.objects.get(region__level="city", name__endswith="应急管理局").established_on == date(2018, 12, 28)
+    # Every state the generator wrote passes the rule the services check on every write.
+    from yixie.ledger.policy import check_departments_exist
+
+    dates = {d.pk: (d.name, d.established_on, d.ended_on) for d in Department.objects.all()}
+    live = LedgerEvent.objects.exclude(kind__in=[EventKind.ABOLISH, EventKind.MERGE, EventKind.DERECOGNISE])
+    for event in live:
+        assert check_departments_exist(event.state, event.effective_on, dates) == [], event.name
+
+
+def test_the_generator_refuses_a_state_hosted_by_a_department_not_yet_set_up(monkeypatch):
+    from yixie.demo import generate
+
+    monkeypatch.setattr(generate, "SET_UP_BY_REFORM", {k: date(2030, 1, 1) for k in generate.SET_UP_BY_REFORM})
+    with pytest.raises(CommandError, match="于2030年1月1日设立，早于该日期不能"):
+        _generate()

@@ -4,11 +4,12 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 
 from yixie.ledger.choices import BodyCategory, EventKind
 from yixie.ledger.models import Body, LedgerEvent
 from yixie.ledger.selectors import bodies_as_of
-from yixie.org.models import Region
+from yixie.org.models import Department, Region
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +31,16 @@ def test_demo_city_reproduces_the_seed_figures():
     assert campaign.filter(kind=EventKind.RENAME).count() == 8
     assert campaign.filter(kind=EventKind.REAFFILIATE).count() == 7
     assert not Body.objects.filter(region__level="township").exists()
+    # No body is hosted by a department before it was set up or after it ended (the services refused it).
+    live = LedgerEvent.objects.filter(is_void=False).exclude(
+        kind__in=[EventKind.ABOLISH, EventKind.MERGE, EventKind.DERECOGNISE])
+    for host in ("lead_department", "office_department"):
+        assert not live.filter(**{f"{host}__established_on__gt": F("effective_on")}).exists()
+        assert not live.filter(**{f"{host}__ended_on__lte": F("effective_on")}).exists()
+    assert Department.objects.get(name="市应急管理局").established_on == date(2019, 1, 10)
+    assert Department.objects.get(name="市安全生产监督管理局").ended_on == date(2019, 1, 10)
+    for county in city.children.filter(level="county"):
+        assert bodies_as_of(region=county, on=date(2026, 11, 25)).count() >= 25, county.name
     yzc = Body.objects.get(name="市预制菜产业发展工作领导小组")
     assert yzc.basis_document.number == "潍政字〔2023〕12号" and yzc.office_department.name == "市农业农村局"
     # Loading twice is refused; --if-empty skips.
