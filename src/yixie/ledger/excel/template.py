@@ -7,6 +7,8 @@ once; the reader and the checker read the same headers back.
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Any
 
 from openpyxl import Workbook
@@ -15,6 +17,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from ..choices import BodyCategory, BodyForm, LegalGround, Sequence, TaskScope
 
@@ -27,6 +30,7 @@ COLUMNS: list[tuple[str, str]] = [
     ("存续时间", "duration"),
     ("历史沿革", "history"),
     ("上级机构设置情况", "upper_counterpart"),
+    ("主要职责", "duties"),
     ("所属区划", "region"),
     ("机构形式", "form"),
     ("序列", "sequence"),
@@ -35,13 +39,18 @@ COLUMNS: list[tuple[str, str]] = [
     ("组长", "leader"),
     ("副组长", "deputies"),
     ("成员单位", "members"),
-    ("主要职责", "duties"),
     ("简称", "short_name"),
     ("别名", "aliases"),
     ("存续期限", "ends_on"),
     ("撤销条件", "end_condition"),
     ("工作性质", "task_scope"),
     ("状态", "status"),
+    # The round trip (docs/decisions/0013): who the row is, which state it showed, and the change asked for.
+    ("台账编号", "code"),
+    ("版本", "version"),
+    ("变更事项", "change_kind"),
+    ("变更日期", "change_on"),
+    ("变更依据文件", "change_document"),
 ]
 HEADERS: list[str] = [h for h, _ in COLUMNS]
 SEVEN_INDICATORS: list[str] = HEADERS[:7]
@@ -50,16 +59,27 @@ REQUIRED_HEADERS: tuple[str, ...] = (
     "机构名称", "设立时间", "依据文件", "办事机构所在部门", "存续时间", "机构形式", "序列", "设立依据",
     "牵头部门", "主要职责",
 )
+#: Columns an office fills in to change an existing body (read only on rows with a 台账编号 or found by name).
+CHANGE_HEADERS: tuple[str, ...] = ("变更事项", "变更日期", "变更依据文件")
+#: Columns printed (the seven indicators, duties and region): the rest are for the round trip, not the page.
+PRINTED_COLUMNS = 9
+#: Dates shown as the offices write them, 2019年8月16日 (a number format: the cell stays a date).
+DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+_DATES = {"established_on", "ends_on", "change_on"}
+
 #: A sheet with this name holds instructions for the clerk and is skipped on import.
 INSTRUCTIONS_SHEET = "填写说明"
 
+# The printed columns (the first PRINTED_COLUMNS) add up to about one A4 landscape width at ~75%.
 _WIDTHS = {
-    "name": 30, "established_on": 12, "document": 34, "office_department": 22, "duration": 24, "history": 50,
-    "upper_counterpart": 28, "region": 10, "form": 10, "sequence": 10, "legal_ground": 30,
-    "lead_department": 22, "leader": 16, "deputies": 24, "members": 48, "duties": 50, "short_name": 14,
-    "aliases": 20, "ends_on": 12, "end_condition": 24, "task_scope": 12, "status": 8,
+    "name": 24, "established_on": 14, "document": 24, "office_department": 16, "duration": 14, "history": 40,
+    "upper_counterpart": 18, "duties": 44, "region": 9, "form": 10, "sequence": 10, "legal_ground": 30,
+    "lead_department": 22, "leader": 16, "deputies": 24, "members": 48, "short_name": 14,
+    "aliases": 20, "ends_on": 14, "end_condition": 24, "task_scope": 12, "status": 8,
+    "code": 16, "version": 8, "change_kind": 10, "change_on": 14, "change_document": 30,
 }
-_WRAPPED = {"document", "history", "upper_counterpart", "members", "duties"}
+_WRAPPED = {"name", "document", "office_department", "duration", "history", "upper_counterpart", "members",
+            "duties", "lead_department", "deputies", "legal_ground", "end_condition", "change_document"}
 
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -74,9 +94,29 @@ def _clean(value: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
+_DATE_ALIGN = Alignment(vertical="top")
+_CODE_RE = re.compile(r"^\s*(\d{6})-(\d{6,})\s*$")
+
+
+def body_code(region_code: str, body_id: int) -> str:
+    """A body's 台账编号: its region's code and its number, e.g. 370700-000123 (docs/decisions/0013)."""
+    return f"{region_code}-{body_id:06d}"
+
+
+def parse_body_code(text: str) -> tuple[str, int] | None:
+    """(region code, body id) of a 台账编号, or None when the text is not one."""
+    m = _CODE_RE.match(text or "")
+    return (m.group(1), int(m.group(2))) if m else None
+
+
 def _cell(ws, key: str, value: Any):
     if isinstance(value, str):
         value = _clean(value)
+    if key in _DATES and isinstance(value, date):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = DATE_FORMAT
+        cell.alignment = _DATE_ALIGN
+        return cell
     if key in _WRAPPED or (isinstance(value, str) and value.startswith("=")):
         cell = WriteOnlyCell(ws, value=value)
         if isinstance(value, str) and value.startswith("="):
@@ -96,8 +136,29 @@ def _choice_validation(choices, column: int) -> DataValidation:
     return dv
 
 
-def _start_sheet(wb: Workbook, title: str):
+def _print_setup(ws, title: str, on: date | None) -> None:
+    """How the sheet prints: A4 landscape, the printed columns fitted to the width, the header row on
+    every page, the title and 台账日期 in the page header, page numbers in the footer."""
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.7
+    ws.print_title_rows = "1:1"
+    ws.oddHeader.center.text = f"{title}台账"
+    ws.oddHeader.center.size = 12
+    ws.oddHeader.center.font = "-,Bold"
+    if on is not None:
+        ws.oddHeader.right.text = f"台账日期：{on.year}年{on.month}月{on.day}日"
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
+def _start_sheet(wb: Workbook, title: str, on: date | None = None):
     ws = wb.create_sheet(title=title)
+    _print_setup(ws, title, on)
     for i, (_header, key) in enumerate(COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = _WIDTHS.get(key, 14)
     ws.freeze_panes = "B2"
@@ -113,23 +174,25 @@ def _start_sheet(wb: Workbook, title: str):
         c.alignment = _HEADER_ALIGN
         c.border = _HEADER_BORDER
         header.append(c)
-    ws.row_dimensions[1].height = 30
+    ws.row_dimensions[1].height = 32
     ws.append(header)
     return ws
 
 
-def sheets_workbook(by_category: dict[str, list[list[Any]]], *, instructions: bool = False) -> Workbook:
+def sheets_workbook(by_category: dict[str, list[list[Any]]], *, instructions: bool = False,
+                    on: date | None = None) -> Workbook:
     """All six category sheets (even empty ones), each with its rows (values in `COLUMNS` order).
 
     The export fills the sheets; the blank template leaves them empty and adds the instructions.
     """
     wb = Workbook(write_only=True)
     for value, label in BodyCategory.choices:
-        ws = _start_sheet(wb, label)
+        ws = _start_sheet(wb, label, on)
         data = by_category.get(value, [])
         for row in data:
             ws.append([_cell(ws, key, v) for (_h, key), v in zip(COLUMNS, row, strict=True)])
         ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{len(data) + 1}"
+        ws.print_area = f"A1:{get_column_letter(PRINTED_COLUMNS)}{len(data) + 1}"
     if instructions:
         _instructions_sheet(wb)
     return wb
