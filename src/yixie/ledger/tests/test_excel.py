@@ -90,6 +90,11 @@ def sheet_rows(ws) -> list[dict]:
     return [dict(zip(header, v, strict=False)) for v in values[1:]]
 
 
+def col(header: str) -> int:
+    """The template's column number of a header (1-based)."""
+    return HEADERS.index(header) + 1
+
+
 def saved(wb) -> io.BytesIO:
     buf = io.BytesIO()
     wb.save(buf)
@@ -235,7 +240,9 @@ def test_round_trip_export_rename_import_gives_the_same_bodies(ledger, city):
     for ws in wb.worksheets:
         for r in range(2, ws.max_row + 1):
             ws.cell(row=r, column=1).value = ws.cell(row=r, column=1).value + "（副本）"
-            ws.cell(row=r, column=18).value = None  # aliases would clash in meaning only; keep them out
+            ws.cell(row=r, column=col("别名")).value = None  # aliases would clash in meaning only; keep them out
+            ws.cell(row=r, column=col("台账编号")).value = None  # copies, not the bodies exported
+            ws.cell(row=r, column=col("版本")).value = None
     before = Body.objects.count()
     report = run(saved(wb), city)
     assert report.ok, report.lines()
@@ -263,8 +270,9 @@ def test_round_trip_principal_members_survive(city):
     services.body_establish(actor=None, region=city.city, state=state, on=date(2020, 1, 1))
     rows = LedgerEvent.objects.in_force_on(date(2026, 1, 1))
     wb = load_workbook(saved(export_workbook(rows, on=date(2026, 1, 1))))
-    assert wb[GOV]["O2"].value == "市工业和信息化局（主办）、市商务局"
+    assert wb[GOV].cell(row=2, column=col("成员单位")).value == "市工业和信息化局（主办）、市商务局"
     wb[GOV]["A2"].value = "潍坊市外贸工作领导小组（新）"
+    wb[GOV].cell(row=2, column=col("台账编号")).value = None
     assert run(saved(wb), city).ok
     copy = Body.objects.get(name="潍坊市外贸工作领导小组（新）")
     assert [(m.department_id, m.role) for m in copy.memberships.all()] == [
@@ -339,6 +347,7 @@ def test_posts_whose_names_contain_the_list_separator_stay_whole(city):
     rows = LedgerEvent.objects.in_force_on(date(2026, 1, 1))
     wb = load_workbook(saved(export_workbook(rows, on=date(2026, 1, 1))))
     wb[GOV]["A2"].value = "另一个领导小组"
+    wb[GOV].cell(row=2, column=col("台账编号")).value = None  # a copy, not the body exported
     assert run(saved(wb), city).ok
 
 
