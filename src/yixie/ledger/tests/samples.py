@@ -21,5 +21,6 @@ def url_samples(world) -> dict:
         "ledger:document_upload": {"pk": doc.pk},
         "ledger:document_file": {"pk": doc.pk, "file_pk": 1},
         "ledger:import_status": {"pk": 1},
+        "ledger:import_confirm": {"pk": 1},
         "ledger:export_status": {"pk": 1},
     }
