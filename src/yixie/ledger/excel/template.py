@@ -78,7 +78,7 @@ _WIDTHS = {
     "aliases": 20, "ends_on": 14, "end_condition": 24, "task_scope": 12, "status": 8,
     "code": 16, "version": 8, "change_kind": 10, "change_on": 14, "change_document": 30,
 }
-_WRAPPED = {"name", "document", "office_department", "duration", "history", "upper_counterpart", "members",
+_WRAPPED = {"name", "region", "document", "office_department", "duration", "history", "upper_counterpart", "members",
             "duties", "lead_department", "deputies", "legal_ground", "end_condition", "change_document"}
 
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -136,6 +136,28 @@ def _choice_validation(choices, column: int) -> DataValidation:
     return dv
 
 
+_LINE_POINTS = 14.4  # one line of 11 pt text
+_WRAPPED_AT = [(i, _WIDTHS.get(key, 14)) for i, (_h, key) in enumerate(COLUMNS) if key in _WRAPPED]
+
+
+def _text_width(text: str) -> float:
+    """Width in Excel's character units: a Chinese character is about two."""
+    return sum(2.0 if ord(ch) > 0x2E80 else 1.0 for ch in text)
+
+
+def _row_height(row: list[Any]) -> float | None:
+    """The height a row's wrapped cells need, in points (None: one line). Excel and LibreOffice keep the
+    height a file gives and do not grow a row for wrapped text on opening, so the export sets it."""
+    lines = 1
+    for i, width in _WRAPPED_AT:
+        value = row[i]
+        if not isinstance(value, str) or not value:
+            continue
+        room = max(1.0, width - 1.5)
+        lines = max(lines, sum(max(1, -(-int(_text_width(part)) // int(room))) for part in value.split("\n")))
+    return round(min(409.0, lines * _LINE_POINTS + 3), 1) if lines > 1 else None
+
+
 def _print_setup(ws, title: str, on: date | None) -> None:
     """How the sheet prints: A4 landscape, the printed columns fitted to the width, the header row on
     every page, the title and 台账日期 in the page header, page numbers in the footer."""
@@ -189,7 +211,10 @@ def sheets_workbook(by_category: dict[str, list[list[Any]]], *, instructions: bo
     for value, label in BodyCategory.choices:
         ws = _start_sheet(wb, label, on)
         data = by_category.get(value, [])
-        for row in data:
+        for n, row in enumerate(data, start=2):
+            height = _row_height(row)
+            if height:
+                ws.row_dimensions[n].height = height
             ws.append([_cell(ws, key, v) for (_h, key), v in zip(COLUMNS, row, strict=True)])
         ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{len(data) + 1}"
         ws.print_area = f"A1:{get_column_letter(PRINTED_COLUMNS)}{len(data) + 1}"
