@@ -521,7 +521,7 @@ def bodies_change_bulk(*, actor, items: Sequence[BodyChange], note: str = "", so
             b.ended_on = on if b.status in ENDED_STATUSES else None
             b.updated_at = timezone.now()
         if now:
-            Body.objects.bulk_update([b for b, _a, _o in now], _PROJECTED, batch_size=200)
+            bulk.update_objects(Body, [b for b, _a, _o in now], _PROJECTED)
             projected = [b.pk for b, _a, _o in now]
             LeaderSeat.objects.filter(body_id__in=projected).delete()
             Membership.objects.filter(body_id__in=projected).delete()
