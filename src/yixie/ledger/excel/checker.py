@@ -343,11 +343,13 @@ class _Checker:
         known = sorted(self.bodies)
         for i in range(0, len(known), 500):
             self.current.update((e.body_id, e) for e in LedgerEvent.objects.filter(
-                body_id__in=known[i:i + 500], is_void=False, valid_until__isnull=True))
+                body_id__in=known[i:i + 500], is_void=False, valid_until__isnull=True).only(
+                "id", "body_id", "kind", "effective_on", "state"))
         self.exported.update((e.pk, e) for e in self.current.values() if e.pk in versions)
         wanted_versions = sorted(versions - self.exported.keys())  # older exports: their states are read too
         for i in range(0, len(wanted_versions), 500):
-            self.exported.update((e.pk, e) for e in LedgerEvent.objects.filter(pk__in=wanted_versions[i:i + 500]))
+            self.exported.update((e.pk, e) for e in LedgerEvent.objects.filter(
+                pk__in=wanted_versions[i:i + 500]).only("id", "body_id", "state"))
 
     def parse_number(self, raw: str):
         """`parse_document_number`, once per distinct text of the file."""
