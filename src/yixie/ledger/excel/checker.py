@@ -618,7 +618,8 @@ class _Checker:
         if body.pk in self.seen_bodies:
             s_title, s_row = self.seen_bodies[body.pk]
             at("台账编号" if code_text else "机构名称")(
-                f"该机构（{body.name}）在工作表「{s_title}」第{s_row}行已出现：一个机构只能占一行")
+                f"该机构（{body.name}）在工作表「{s_title}」第{s_row}行已出现：一个机构只能占一行；"
+                "如是复制已有行来新增机构，请清空本行的“台账编号”和“版本”")
             return None
         self.seen_bodies[body.pk] = (sheet.title, n)
         return body

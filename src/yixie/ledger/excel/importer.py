@@ -169,16 +169,16 @@ def _refused_error(sheet: str, row: int, exc) -> RowError:
 
 def _register_documents(checker: _Checker, actor) -> None:
     """Register the 文号 the ledger does not know yet (each once, audited), in the order the rows name them."""
-    named = [(p.sheet, p.row, p.doc_number) for p in checker.pending if p.doc_number]
-    named += [(c.sheet, c.row, c.doc_number) for c in checker.changes]
-    new = [n for n in dict.fromkeys(number for _s, _r, number in named) if checker.documents.get(n) is None]
+    named = [(p.sheet, p.row, p.doc_number, "依据文件") for p in checker.pending if p.doc_number]
+    named += [(c.sheet, c.row, c.doc_number, "变更依据文件") for c in checker.changes]
+    new = [n for n in dict.fromkeys(number for _s, _r, number, _c in named) if checker.documents.get(n) is None]
     items = [services.NewDocument(region=d.region, number=n, issuer=d.issuer, issued_on=d.issued_on, title=d.title,
                                   note="Excel导入时登记") for n, d in ((n, checker.new_docs[n]) for n in new)]
     try:
         docs = services.documents_create_bulk(actor=actor, items=items)
     except services.ItemRefused as refused:
-        sheet, row, _n = next(x for x in named if x[2] == new[refused.index])
+        sheet, row, _n, column = next(x for x in named if x[2] == new[refused.index])
         exc = refused.error
-        raise _RowFailure(RowError(sheet, row, _FIELD_COLUMN.get(getattr(exc, "field", None) or "", "机构名称"),
+        raise _RowFailure(RowError(sheet, row, column,
                                    str(getattr(exc, "message", exc)))) from exc
     checker.documents.update(zip(new, docs, strict=True))

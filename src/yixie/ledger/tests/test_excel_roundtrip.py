@@ -342,3 +342,21 @@ def test_category_of_a_body_moves_only_with_a_kind_that_may_move_it(bodies, city
     assert change["kind"] == "改变隶属关系"
     assert ["工作表（类别）", "政府议事协调机构", "党委议事协调机构"] in change["fields"]
     assert Document.objects.filter(number="潍办发〔2024〕3号").count() == 0
+
+
+@pytest.mark.django_db
+def test_a_copied_row_keeping_its_code_is_told_to_clear_it(bodies, city):
+    wb = exported()
+    ws = wb[GOV]
+    r = row_of(ws, bodies["rural"].name)
+    copy = [ws.cell(row=r, column=c).value for c in range(1, len(HEADERS) + 1)]
+    copy[0] = "潍坊市乡村振兴工作专班"
+    ws.append(copy)
+    report = run(saved(wb), city, apply=False)
+    [error] = report.errors
+    assert (error.row, error.column) == (ws.max_row, "台账编号")
+    assert f"第{r}行已出现" in error.message and "清空本行的“台账编号”和“版本”" in error.message
+    ws.cell(row=ws.max_row, column=col("台账编号")).value = None
+    ws.cell(row=ws.max_row, column=col("版本")).value = None
+    report = run(saved(wb), city, apply=False)
+    assert report.ok and report.new == 1 and report.unchanged == 3, report.lines()
