@@ -235,7 +235,7 @@ def table(results: dict[str, dict], machine_info: dict, scale: str, seed: int) -
                              f"(candidates loaded in {row['candidates_load_ms']:.0f} ms)")
             if row["key"] == "overlap_city":
                 extra.append(f"first find_overlaps(city) call (builds the index) {row['first_call_ms']:.0f} ms")
-            if row["key"] in ("export", "import"):
+            if row["key"] in ("export", "import", "import_changed"):
                 extra.append(f"{row['key']} peak RSS {row['peak_mb']:.0f} MB (+{row['growth_mb']:.0f} MB over the "
                              f"process before it)")
         if "jieba_load_ms" in f:
@@ -251,7 +251,8 @@ def main() -> None:
     parser.add_argument("--db", default="both", choices=["both", "sqlite", "postgres"])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run, not for figures)")
     parser.add_argument("--regenerate", action="store_true", help="generate the databases again")
-    parser.add_argument("--only", default="pages,excel,overlap", help="comma list of: pages, excel, overlap")
+    parser.add_argument("--only", default="pages,excel,changes,overlap",
+                        help="comma list of: pages, excel, changes, overlap")
     args = parser.parse_args()
     CACHE.mkdir(parents=True, exist_ok=True)
     info = machine()

@@ -314,11 +314,15 @@ class PolicyValue(TimeStamped):
 
 
 class ImportJob(TimeStamped):
-    """An Excel import run: its file, progress and row-by-row report (all or nothing)."""
+    """An Excel import run: its file, progress and row-by-row report (all or nothing).
+
+    Two steps (docs/decisions/0013): the first run checks the file and stores the preview (PREVIEWED); the
+    user confirms (`confirmed_at`) and the second run checks again and writes, all or nothing."""
 
     class State(models.TextChoices):
         PENDING = "pending", "排队中"
         RUNNING = "running", "处理中"
+        PREVIEWED = "previewed", "待确认"
         SUCCEEDED = "succeeded", "已导入"
         FAILED = "failed", "未导入"
 
@@ -336,6 +340,9 @@ class ImportJob(TimeStamped):
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
     #: Starts by a job worker; a worker that dies mid-import leaves it to be retried (yixie.ledger.tasks).
     attempts = models.PositiveSmallIntegerField("处理次数", default=0)
+    #: What the check found: counts, the changes row by row, the conflicts, and the fingerprint the apply checks.
+    preview = models.JSONField("预览", default=dict, blank=True)
+    confirmed_at = models.DateTimeField("确认导入时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "导入任务"

@@ -277,7 +277,7 @@ class NewBody:
 
 
 class ItemRefused(Exception):
-    """`bodies_establish_bulk` refused `items[index]`; `error` is a `LedgerError` or a `PolicyViolation`."""
+    """`bodies_establish_bulk` (or `bodies_change_bulk`) refused `items[index]`; `error` is a `LedgerError` or a `PolicyViolation`."""
 
     def __init__(self, index: int, error: LedgerError | PolicyViolation):
         self.index = index
@@ -366,27 +366,23 @@ REQUIRED_CHANGES = {
 }
 
 
-@transaction.atomic
-def event_record(*, actor, body: Body, kind: str, on: date, document: Document | None = None,
-                 changes: dict | None = None, note: str = "",
-                 source: tuple[str, str] | None = None) -> tuple[LedgerEvent, list[Finding]]:
-    """Record one dated change in a body's history; later states are re-derived if it slots in the past."""
-    body = Body.objects.select_for_update().get(pk=body.pk)
-    changes = dict(changes or {})
+def _checked_change(*, body: Body, kind: str, on: date, changes: dict, before: dict | None, has_later: bool,
+                    refs: Refs | None = None, policy: Policy | None = None) -> tuple[dict, list[Finding]]:
+    """The rules of one dated change of a body (`event_record` and `bodies_change_bulk` both call this):
+    the state after it and the policy's findings, or `LedgerError` / `PolicyViolation`."""
     kind_label = EventKind(kind).label
     if kind == EventKind.ESTABLISH:
         raise LedgerError("“设立”事项只能在新增机构时登记。", "kind")
     if on < body.established_on:
         raise LedgerError(f"{kind_label}日期{format_date_zh(on)}早于该机构设立日期{format_date_zh(body.established_on)}。",
                           "effective_on")
-    before = state_on(body, on)
     if before is None:
         raise LedgerError(f"{format_date_zh(on)}该机构尚未设立。", "effective_on")
     if before.get("status") in ENDED_STATUSES:
         raise LedgerError(f"该机构在{format_date_zh(on)}已{st.display_value('status', before['status'])}，不能再登记{kind_label}。",
                           "effective_on")
     ends_body = kind in (EventKind.ABOLISH, EventKind.MERGE, EventKind.DERECOGNISE)
-    if ends_body and body.events.filter(is_void=False, effective_on__gt=on).exists():
+    if ends_body and has_later:
         raise LedgerError(f"该机构在{format_date_zh(on)}之后还有登记的事项，不能在此日期{kind_label}；请先核对后续事项。",
                           "effective_on")
     if kind == EventKind.MERGE:
@@ -407,9 +403,25 @@ def event_record(*, actor, body: Body, kind: str, on: date, document: Document |
     after = st.apply_changes(before, kind, changes)
     findings: list[Finding] = []
     if not ends_body:
-        validate_state_refs(after, body.region, on=on)
-        findings = policy_findings(after, body.region)
+        validate_state_refs(after, body.region, refs, on=on)
+        findings = policy_findings(after, body.region, policy)
         refuse_on_errors(findings)
+    return after, findings
+
+
+@transaction.atomic
+def event_record(*, actor, body: Body, kind: str, on: date, document: Document | None = None,
+                 changes: dict | None = None, note: str = "",
+                 source: tuple[str, str] | None = None) -> tuple[LedgerEvent, list[Finding]]:
+    """Record one dated change in a body's history; later states are re-derived if it slots in the past."""
+    body = Body.objects.select_for_update().get(pk=body.pk)
+    changes = dict(changes or {})
+    before = state_on(body, on)
+    has_later = body.events.filter(is_void=False, effective_on__gt=on).exists()
+    after, findings = _checked_change(body=body, kind=kind, on=on, changes=changes, before=before,
+                                      has_later=has_later)
+    kind_label = EventKind(kind).label
+    if kind not in (EventKind.ABOLISH, EventKind.MERGE, EventKind.DERECOGNISE):
         if after["name"] != before["name"]:
             check_name_free(region=body.region, name=after["name"], on=on, exclude_body_id=body.pk)
     seq = body.events.filter(effective_on=on).count()
@@ -425,6 +437,125 @@ def event_record(*, actor, body: Body, kind: str, on: date, document: Document |
                  body_id=body.pk)
     event.refresh_from_db()
     return event, findings
+
+
+@dataclass(frozen=True)
+class BodyChange:
+    """One dated change of an existing body for `bodies_change_bulk` (what `event_record` takes)."""
+
+    body_id: int
+    kind: str
+    on: date
+    changes: dict
+    document: Document | None = None
+
+
+_PROJECTED = ["name", "short_name", "aliases", "former_names", "category", "form", "sequence", "legal_ground",
+              "lead_department", "office_department", "duties", "is_temporary", "ends_on", "end_condition",
+              "upper_counterpart", "task_scope", "extra_members_approved", "status", "successor", "ended_on",
+              "updated_at"]
+
+
+@transaction.atomic
+def bodies_change_bulk(*, actor, items: Sequence[BodyChange], note: str = "", source: tuple[str, str] | None = None,
+                       batch_size: int | None = None, progress: Callable[[int], None] | None = None) -> int:
+    """Record many dated changes of existing bodies at once, all or nothing: the rows `event_record` writes.
+
+    Each item is checked first, in order, by `event_record`'s rules (`_checked_change`, the name rule); the
+    first refused one raises `ItemRefused`. A change dated on or after the body's latest event is appended
+    without a replay (its state is the latest state with the change laid over it, the latest event's
+    `valid_until` becomes its date, the body's projection is rewritten when it is in force today), written
+    with multi-row inserts per `batch_size` items; one dated before the body's latest event slots into the
+    past and goes through `event_record` (a replay). One change per body. Returns the number of events.
+    """
+    batch_size = batch_size or BULK_BATCH
+    ids = [it.body_id for it in items]
+    if len(set(ids)) != len(ids):
+        seen: set[int] = set()
+        for i, body_id in enumerate(ids):
+            if body_id in seen:
+                raise ItemRefused(i, LedgerError("同一机构在一次导入中只能登记一项变更。", "changes"))
+            seen.add(body_id)
+    bodies: dict[int, Body] = {}
+    current: dict[int, LedgerEvent] = {}
+    for i in range(0, len(ids), 500):
+        part = ids[i:i + 500]
+        bodies.update((b.pk, b) for b in Body.objects.select_for_update().select_related("region").filter(pk__in=part))
+        current.update((e.body_id, e) for e in LedgerEvent.objects.filter(
+            body_id__in=part, is_void=False, valid_until__isnull=True).only("id", "body_id", "effective_on", "seq",
+                                                                              "state"))
+    # Every department and post the changed states name, in a query per model (not two per item).
+    refs = Refs.load(st.apply_changes(current[it.body_id].state, it.kind, it.changes)
+                     for it in items if it.body_id in current)
+    policies: dict[int, Policy] = {}
+    fast: list[tuple[BodyChange, Body, LedgerEvent, dict]] = []
+    slow: list[tuple[int, BodyChange, Body]] = []
+    for i, it in enumerate(items):
+        body = bodies.get(it.body_id)
+        if body is None or it.body_id not in current:
+            raise ItemRefused(i, LedgerError("台账中没有该机构。", "body"))
+        cur = current[it.body_id]
+        if it.on < cur.effective_on:
+            slow.append((i, it, body))
+            continue
+        policy = policies.get(body.region_id) or policies.setdefault(body.region_id, Policy.for_region(body.region))
+        try:
+            after, _findings = _checked_change(body=body, kind=it.kind, on=it.on, changes=dict(it.changes),
+                                               before=cur.state, has_later=False, refs=refs, policy=policy)
+            if it.kind not in (EventKind.ABOLISH, EventKind.MERGE, EventKind.DERECOGNISE) \
+                    and after["name"] != cur.state["name"]:
+                check_name_free(region=body.region, name=after["name"], on=it.on, exclude_body_id=body.pk)
+        except (LedgerError, PolicyViolation) as exc:
+            raise ItemRefused(i, exc) from exc
+        fast.append((it, body, cur, after))
+    same_day = [b.pk for it, b, cur, _a in fast if cur.effective_on == it.on]
+    seqs: dict[tuple[int, date], int] = defaultdict(int)
+    for i in range(0, len(same_day), 500):
+        for body_id, on in LedgerEvent.objects.filter(body_id__in=same_day[i:i + 500]).values_list("body_id",
+                                                                                                  "effective_on"):
+            seqs[(body_id, on)] += 1
+    today = _today()
+    done = 0
+    for start in range(0, len(fast), batch_size):
+        chunk = fast[start:start + batch_size]
+        bulk.insert_objects(LedgerEvent, [
+            LedgerEvent(body=b, kind=it.kind, effective_on=it.on, seq=seqs[(b.pk, it.on)], document=it.document,
+                        note=note, changes=dict(it.changes), state=after, valid_until=None, recorded_by=_user(actor),
+                        **_source(source), **_denormalised(b, after))
+            for it, b, _cur, after in chunk])
+        ended: dict[date, list[int]] = defaultdict(list)
+        for it, _b, cur, _after in chunk:
+            ended[it.on].append(cur.pk)
+        for on, event_ids in ended.items():
+            LedgerEvent.objects.filter(pk__in=event_ids).update(valid_until=on)
+        now = [(b, after, it.on) for it, b, _cur, after in chunk if it.on <= today]
+        for b, after, on in now:
+            _project_columns(b, after)
+            b.ended_on = on if b.status in ENDED_STATUSES else None
+            b.updated_at = timezone.now()
+        if now:
+            bulk.update_objects(Body, [b for b, _a, _o in now], _PROJECTED)
+            projected = [b.pk for b, _a, _o in now]
+            LeaderSeat.objects.filter(body_id__in=projected).delete()
+            Membership.objects.filter(body_id__in=projected).delete()
+            bulk.insert_rows(LeaderSeat, SEAT_COLUMNS, [r for b, a, _o in now for r in seat_rows(b.pk, a)])
+            bulk.insert_rows(Membership, MEMBER_COLUMNS, [r for b, a, _o in now for r in member_rows(b.pk, a)])
+        audit.record_many([audit.entry(actor=actor, action=f"登记{EventKind(it.kind).label}", target=b,
+                                       before=cur.state, after=after, reason=note, body_id=b.pk)
+                           for it, b, cur, after in chunk])
+        done += len(chunk)
+        if progress is not None:
+            progress(done)
+    for i, it, body in slow:
+        try:
+            event_record(actor=actor, body=body, kind=it.kind, on=it.on, document=it.document,
+                         changes=dict(it.changes), note=note, source=source)
+        except (LedgerError, PolicyViolation) as exc:
+            raise ItemRefused(i, exc) from exc
+        done += 1
+        if progress is not None:
+            progress(done)
+    return len(items)
 
 
 @transaction.atomic

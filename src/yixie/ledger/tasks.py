@@ -1,6 +1,9 @@
 """Background jobs of the ledger, run by a job worker (`yixie qcluster`; docs/decisions/0009).
 
-The Excel import is all or nothing (one transaction in `excel.import_workbook`). A worker killed
+An Excel import runs twice (docs/decisions/0013): first it checks the file and stores the preview
+(PREVIEWED, nothing written); once the user confirms, it checks again and writes, all or nothing, refusing
+if the ledger moved so that the preview no longer holds. The write is one transaction in
+`excel.import_workbook`. A worker killed
 mid-import (kill -9, power cut) leaves nothing written; the queue hands the job out again after
 `Q_CLUSTER['retry']` seconds and it starts over from the first row. `ImportJob.attempts` counts the
 starts, so a file that kills its worker every time ends as FAILED after `MAX_IMPORT_ATTEMPTS`, with a
@@ -81,12 +84,14 @@ def _begin(job: ImportJob, status_url: str) -> bool:
     """Count this start; False when the job must not run (already ended, committed or given up)."""
     if job.state in FINISHED:
         return False  # handed out again after it ended: nothing to do
+    if job.state == ImportJob.State.PREVIEWED:
+        return False  # the check was handed out again after its preview was stored: wait for the user
     written = LedgerEvent.objects.filter(source_url=status_url)
     if written.exists():
         # A previous start committed its transaction and died before it could say so.
         created = written.values("body_id").distinct().count()
         _finish(job.pk, state=ImportJob.State.SUCCEEDED, created_bodies=created,
-                processed_rows=job.total_rows, message=f"已导入 {created} 个机构。")
+                processed_rows=job.total_rows, message="已导入。")
         return False
     attempt = job.attempts + 1
     if attempt > MAX_IMPORT_ATTEMPTS:
@@ -106,21 +111,39 @@ def run_import_job(job_id: int) -> None:
         status_url = reverse("ledger:import_status", args=[job.pk])
         if not _begin(job, status_url):
             return
+        apply = job.confirmed_at is not None
         with job.file.open("rb") as fh:
             report = excel.import_workbook(
                 fh, actor=job.created_by, default_region=job.region, progress=progress,
-                source=(f"Excel导入：{job.original_name}", status_url))
-        if report.ok:
-            _finish(job_id, state=ImportJob.State.SUCCEEDED, created_bodies=report.created,
-                    total_rows=report.total_rows, processed_rows=report.total_rows,
-                    errors=[{**w.as_dict(), "level": "warning"} for w in report.warnings],
-                    message=f"已导入 {report.created} 个机构。")
-        else:
-            count = len(report.errors)
+                source=(f"Excel导入：{job.original_name}", status_url), apply=apply,
+                expect=job.preview.get("fingerprint") if apply else None)
+        notes = [{**w.as_dict(), "level": "warning"} for w in report.warnings]
+        found = [{**e.as_dict(), "level": "conflict"} for e in report.conflicts] + \
+            [{**e.as_dict(), "level": "error"} for e in report.errors]
+        if not report.ok:
+            problems = []
+            if report.conflicts:
+                problems.append(f"{len(report.conflicts)} 行冲突")
+            if report.errors:
+                problems.append(f"{len(report.errors)} 处问题")
+            fields = {} if apply else {"preview": report.preview()}
             _finish(job_id, state=ImportJob.State.FAILED, created_bodies=0, total_rows=report.total_rows,
-                    processed_rows=report.total_rows,
-                    errors=[{**e.as_dict(), "level": "error"} for e in report.errors],
-                    message=f"发现 {count} 处问题，没有导入任何内容。请按问题清单修改文件后重新上传。")
+                    processed_rows=report.total_rows, errors=found, **fields,
+                    message=f"发现 {'、'.join(problems)}，没有导入任何内容。请按问题清单修改文件后重新上传。")
+        elif not apply and report.has_work:
+            now = timezone.now()
+            ImportJob.objects.filter(pk=job_id).update(
+                state=ImportJob.State.PREVIEWED, preview=report.preview(), errors=notes, updated_at=now,
+                total_rows=report.total_rows, processed_rows=report.total_rows,
+                message=f"检查通过：{report.summary()}。请核对下面的预览，确认后才写入台账。")
+        elif not apply:
+            _finish(job_id, state=ImportJob.State.SUCCEEDED, created_bodies=0, total_rows=report.total_rows,
+                    processed_rows=report.total_rows, errors=notes, preview=report.preview(),
+                    message=f"文件与台账一致（{report.summary()}），没有需要导入的内容，台账没有变化。")
+        else:
+            _finish(job_id, state=ImportJob.State.SUCCEEDED, created_bodies=report.created,
+                    total_rows=report.total_rows, processed_rows=report.total_rows, errors=notes,
+                    message=f"已导入：新增 {report.created} 个机构，登记变更 {report.changed} 项。")
     except Exception:
         logger.exception("import job %s failed", job_id)
         _finish(job_id, state=ImportJob.State.FAILED, created_bodies=0, message=CRASHED)

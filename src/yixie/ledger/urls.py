@@ -23,4 +23,5 @@ urlpatterns = [
     path("export/<int:pk>/", views_io.export_status, name="export_status"),
     path("import/", views_io.import_start, name="import"),
     path("import/<int:pk>/", views_io.import_status, name="import_status"),
+    path("import/<int:pk>/confirm/", views_io.import_confirm, name="import_confirm"),
 ]

@@ -34,6 +34,8 @@ from .models import ExportJob, ImportJob
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RECENT_JOBS = 10
+#: Changes listed on the preview page (the counts are always whole).
+PREVIEW_ROWS = 500
 #: A last guard: a job that has not moved for this long was cut off and not retried; nothing was written.
 STALE_AFTER = timedelta(hours=2)
 
@@ -164,27 +166,52 @@ def import_start(request):
 
 
 def _finished(job: ImportJob) -> bool:
-    return job.state in (ImportJob.State.SUCCEEDED, ImportJob.State.FAILED)
+    return job.state in (ImportJob.State.SUCCEEDED, ImportJob.State.FAILED, ImportJob.State.PREVIEWED)
+
+
+def _own_job(request, pk: int) -> ImportJob:
+    job = get_object_or_404(ImportJob.objects.select_related("region", "created_by"), pk=pk)
+    if job.created_by_id != request.user.pk and not request.user.is_superuser:
+        raise Http404
+    return job
+
+
+@requires("ledger.import")
+@require_http_methods(["POST"])
+def import_confirm(request, pk: int):
+    """The user has read the preview: the job runs again, checks again and writes (docs/decisions/0013)."""
+    job = _own_job(request, pk)
+    if job.created_by_id != request.user.pk:
+        raise Http404  # only who uploaded confirms
+    taken = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.PREVIEWED, confirmed_at__isnull=True).update(
+        state=ImportJob.State.PENDING, confirmed_at=timezone.now(), attempts=0, processed_rows=0, total_rows=0,
+        message="已确认，排队等待导入……", updated_at=timezone.now())
+    if taken:
+        start_job(job.pk)
+    else:
+        messages.error(request, "该导入不在待确认状态（可能已确认或已结束），没有重复导入。")
+    return redirect("ledger:import_status", pk=job.pk)
 
 
 @requires("ledger.import")
 @require_GET
 def import_status(request, pk: int):
-    job = get_object_or_404(ImportJob.objects.select_related("region", "created_by"), pk=pk)
-    if job.created_by_id != request.user.pk and not request.user.is_superuser:
-        raise Http404
+    job = _own_job(request, pk)
     if not _finished(job) and job.updated_at < timezone.now() - STALE_AFTER:
         ImportJob.objects.filter(pk=job.pk, state=job.state).update(
             state=ImportJob.State.FAILED, finished_at=timezone.now(),
             message="导入任务已中断（服务器可能重启过），没有导入任何内容，请重新上传。")
         job.refresh_from_db()
     errors = [e for e in job.errors if e.get("level", "error") == "error"]
+    conflicts = [e for e in job.errors if e.get("level") == "conflict"]
     notes = [e for e in job.errors if e.get("level") == "warning"]
     if request.GET.get("download") == "errors" and _finished(job):
-        return _xlsx_response(excel.errors_workbook(errors or notes),
+        return _xlsx_response(excel.errors_workbook(conflicts + errors or notes),
                               f"导入问题清单_{Path(job.original_name).stem}.xlsx", f"yixie-import-{job.pk}-errors.xlsx")
-    context = {"job": job, "finished": _finished(job), "errors": errors, "notes": notes,
-               "phase": _phase(job)}
+    preview = job.preview or {}
+    context = {"job": job, "finished": _finished(job), "errors": errors, "notes": notes, "conflicts": conflicts,
+               "phase": _phase(job), "preview": preview, "changes": (preview.get("changes") or [])[:PREVIEW_ROWS],
+               "preview_rows": PREVIEW_ROWS, "applying": job.confirmed_at is not None}
     template = "ledger/_import_progress.html" if request.GET.get("partial") else "ledger/import_status.html"
     return render(request, template, context)
 
@@ -197,11 +224,11 @@ def _phase(job: ImportJob) -> str:
     if not job.total_rows:
         return "正在读取文件……"
     half = job.total_rows // 2
-    if job.processed_rows < half:
+    if job.processed_rows < half or job.confirmed_at is None:
         return f"正在逐行检查：第 {job.processed_rows} 行，共 {half} 行"
     if job.processed_rows == half:
-        return f"检查通过，正在写入台账（共 {half} 个机构）……"
-    return f"正在写入台账：第 {job.processed_rows - half} 个，共 {half} 个机构"
+        return "检查通过，正在写入台账……"
+    return f"正在写入台账：已处理 {job.processed_rows - half} 行"
 
 
 # ---------------------------------------------------------------- running a job

@@ -22,7 +22,7 @@ from .. import state as st
 from ..choices import BodyCategory, LeaderRole, MemberRole
 from ..models import LedgerEvent
 from ..selectors import history_text
-from .template import COLUMNS, sheets_workbook
+from .template import COLUMNS, body_code, sheets_workbook
 
 
 def duration_text(state: dict) -> str:
@@ -68,6 +68,11 @@ def _row_values(ev: LedgerEvent, history: str) -> dict[str, Any]:
         "end_condition": s.get("end_condition", ""),
         "task_scope": st.CHOICE_LABELS["task_scope"].get(s.get("task_scope"), s.get("task_scope") or ""),
         "status": st.CHOICE_LABELS["status"].get(s.get("status"), s.get("status") or ""),
+        "code": body_code(ev.region.code, ev.body_id),
+        "version": ev.pk,  # the state this row shows: a later change of the body is a conflict on import
+        "change_kind": None,
+        "change_on": None,
+        "change_document": None,
     }
 
 
@@ -108,7 +113,7 @@ def export_workbook(rows: Iterable[LedgerEvent], *, on: date) -> Workbook:
     for ev in row_iter:
         values = _row_values(ev, history_text(histories.get(ev.body_id, [])))
         by_category.setdefault(ev.category, []).append([values[key] for _h, key in COLUMNS])
-    return sheets_workbook(by_category)
+    return sheets_workbook(by_category, on=on)
 
 
 def write_export(rows: Iterable[LedgerEvent], *, on: date, stream: IO[bytes] | str | Path) -> None:

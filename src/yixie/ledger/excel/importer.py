@@ -43,12 +43,19 @@ def _open(path_or_file) -> tuple[IO[bytes], bool]:
 
 def import_workbook(path_or_file, *, actor, default_region: Region | None = None,
                     progress: Callable[[int, int], None] | None = None,
-                    source: tuple[str, str] | None = None) -> ImportReport:
+                    source: tuple[str, str] | None = None, apply: bool = True,
+                    expect: str | None = None) -> ImportReport:
     """Check every row, then take the whole file or nothing.
+
+    Rows of bodies the ledger has (by 台账编号, else by region, name and 设立时间) are compared with
+    the body: unchanged rows pass, changed rows become dated events (变更事项, 变更日期, 变更依据文件),
+    rows made from an older export of a body changed since are conflicts (docs/decisions/0013); the
+    other rows set up new bodies. With `apply=False` nothing is written: the report is the preview.
+    `expect` is the preview's `fingerprint()`: the apply refuses when the file no longer means the same.
 
     `progress(done, total)` is called every ~50 rows; each row counts twice in `total` (once
     checked, once written), so the bar reaches 50% when the checking is done. `source` (label,
-    link) is recorded on every setup event as where it came from (default: "Excel导入").
+    link) is recorded on every event as where it came from (default: "Excel导入").
     """
     source = source or ("Excel导入", "")
     report = ImportReport()
@@ -100,10 +107,23 @@ def import_workbook(path_or_file, *, actor, default_region: Region | None = None
         return order.get(e.sheet, -1), e.row, columns.get(e.column, 99), e.message
 
     report.warnings = sorted(checker.warnings, key=sort_key)
+    report.unchanged = checker.unchanged
+    report.new = len(checker.pending)
+    report.changes = [c.as_dict() for c in checker.changes]
+    report.conflicts = sorted(checker.conflicts, key=sort_key)
     if checker.errors:
         report.errors = sorted(set(checker.errors), key=sort_key)
+    if not apply or not report.ok:
+        return report
+    if expect is not None and expect != report.fingerprint():
+        report.errors = [RowError("", 0, "", "预览之后台账已有变化，预览中的内容已不再准确，没有导入任何内容。"
+                                             "请重新上传文件，核对新的预览后再确认导入。")]
+        return report
+    if not report.has_work:
+        report.applied = True
         return report
 
+    written = len(checker.pending)
     try:
         with transaction.atomic():
             _register_documents(checker, actor)
@@ -112,15 +132,19 @@ def import_workbook(path_or_file, *, actor, default_region: Region | None = None
                      for p in checker.pending]
             bodies = services.bodies_establish_bulk(
                 actor=actor, items=items, note="Excel导入", source=source, refs=checker.refs(),
-                progress=lambda done: tick(n_rows + done, force=done == len(items)))
+                progress=lambda done: tick(n_rows + done, force=done == len(items))) if items else []
+            try:
+                report.changed = services.bodies_change_bulk(
+                    actor=actor, note="Excel导入", source=source,
+                    items=[services.BodyChange(body_id=c.body.pk, kind=c.kind, on=c.on, changes=c.changes,
+                                               document=checker.documents[c.doc_number]) for c in checker.changes],
+                    progress=lambda done: tick(n_rows + written + done, force=True)) if checker.changes else 0
+            except services.ItemRefused as refused:
+                c = checker.changes[refused.index]
+                raise _RowFailure(_refused_error(c.sheet, c.row, refused.error)) from refused
     except services.ItemRefused as refused:
-        p, exc = checker.pending[refused.index], refused.error
-        if isinstance(exc, PolicyViolation):
-            f = next(f for f in exc.findings if f.is_error)
-            column, message = _RULE_COLUMN.get(f.rule, "机构名称"), f"{f.message}（依据：{f.source}）"
-        else:
-            column, message = _FIELD_COLUMN.get(exc.field or "", "机构名称"), exc.message
-        report.errors = [RowError(p.sheet, p.row, column, message)]
+        p = checker.pending[refused.index]
+        report.errors = [_refused_error(p.sheet, p.row, refused.error)]
         return report
     except _RowFailure as failure:
         report.errors = [failure.error]
@@ -131,20 +155,30 @@ def import_workbook(path_or_file, *, actor, default_region: Region | None = None
                                              "如仍出错，请联系系统管理员（错误已记录）。")]
         return report
     report.created = len(bodies)
+    report.applied = True
+    tick(2 * n_rows, force=True)
     return report
+
+
+def _refused_error(sheet: str, row: int, exc) -> RowError:
+    if isinstance(exc, PolicyViolation):
+        f = next(f for f in exc.findings if f.is_error)
+        return RowError(sheet, row, _RULE_COLUMN.get(f.rule, "机构名称"), f"{f.message}（依据：{f.source}）")
+    return RowError(sheet, row, _FIELD_COLUMN.get(exc.field or "", "机构名称"), exc.message)
 
 
 def _register_documents(checker: _Checker, actor) -> None:
     """Register the 文号 the ledger does not know yet (each once, audited), in the order the rows name them."""
-    new = [n for n in dict.fromkeys(p.doc_number for p in checker.pending if p.doc_number)
-           if checker.documents.get(n) is None]
+    named = [(p.sheet, p.row, p.doc_number, "依据文件") for p in checker.pending if p.doc_number]
+    named += [(c.sheet, c.row, c.doc_number, "变更依据文件") for c in checker.changes]
+    new = [n for n in dict.fromkeys(number for _s, _r, number, _c in named) if checker.documents.get(n) is None]
     items = [services.NewDocument(region=d.region, number=n, issuer=d.issuer, issued_on=d.issued_on, title=d.title,
                                   note="Excel导入时登记") for n, d in ((n, checker.new_docs[n]) for n in new)]
     try:
         docs = services.documents_create_bulk(actor=actor, items=items)
     except services.ItemRefused as refused:
-        p = next(p for p in checker.pending if p.doc_number == new[refused.index])
+        sheet, row, _n, column = next(x for x in named if x[2] == new[refused.index])
         exc = refused.error
-        raise _RowFailure(RowError(p.sheet, p.row, _FIELD_COLUMN.get(getattr(exc, "field", None) or "", "机构名称"),
+        raise _RowFailure(RowError(sheet, row, column,
                                    str(getattr(exc, "message", exc)))) from exc
     checker.documents.update(zip(new, docs, strict=True))

@@ -6,6 +6,8 @@ show or download the same report without needing how it was made.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -41,17 +43,55 @@ class RowError:
 
 @dataclass
 class ImportReport:
+    """What an import found (the preview) and, once applied, what it wrote.
+
+    `new` rows add bodies, `changes` (one dict per row: sheet, row, code, name, kind, on, document,
+    fields [[column, old, new]]) record dated events, `unchanged` rows pass silently; `conflicts` are rows
+    made from an older export of a body changed since, `errors` the problems. Either one blocks the import.
+    """
+
     created: int = 0
     errors: list[RowError] = field(default_factory=list)
     total_rows: int = 0
     warnings: list[RowError] = field(default_factory=list)
+    unchanged: int = 0
+    new: int = 0
+    changes: list[dict] = field(default_factory=list)
+    conflicts: list[RowError] = field(default_factory=list)
+    changed: int = 0
+    applied: bool = False
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.errors and not self.conflicts
+
+    @property
+    def has_work(self) -> bool:
+        return bool(self.new or self.changes)
 
     def lines(self) -> list[str]:
-        return [str(e) for e in self.errors]
+        return [str(e) for e in self.conflicts] + [str(e) for e in self.errors]
+
+    def fingerprint(self) -> str:
+        """What applying would write: the apply refuses when the ledger moved so that this differs."""
+        data = json.dumps([self.new, self.unchanged, [{k: v for k, v in c.items() if k != "name"}
+                                                      for c in self.changes]], sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(data.encode()).hexdigest()[:32]
+
+    def summary(self) -> str:
+        """One line a clerk reads: 未变 N 行，修改 M 行，新增 K 行，冲突 C 行，问题 P 处."""
+        parts = [f"未变 {self.unchanged} 行", f"修改 {len(self.changes)} 行", f"新增 {self.new} 行"]
+        if self.conflicts:
+            parts.append(f"冲突 {len(self.conflicts)} 行")
+        if self.errors:
+            parts.append(f"问题 {len(self.errors)} 处")
+        return "，".join(parts)
+
+    def preview(self) -> dict[str, Any]:
+        """The preview as stored on an import job (JSON)."""
+        return {"unchanged": self.unchanged, "new": self.new, "changes": self.changes,
+                "conflicts": [c.as_dict() for c in self.conflicts], "fingerprint": self.fingerprint(),
+                "total_rows": self.total_rows}
 
 
 class ImportFileError(Exception):

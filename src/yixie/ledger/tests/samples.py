@@ -22,5 +22,6 @@ def url_samples(world) -> dict:
         "ledger:document_file": {"pk": doc.pk, "file_pk": 1},
         "ledger:body_file": {"pk": body.pk, "file_pk": 1},
         "ledger:import_status": {"pk": 1},
+        "ledger:import_confirm": {"pk": 1},
         "ledger:export_status": {"pk": 1},
     }

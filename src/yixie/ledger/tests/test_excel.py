@@ -90,6 +90,11 @@ def sheet_rows(ws) -> list[dict]:
     return [dict(zip(header, v, strict=False)) for v in values[1:]]
 
 
+def col(header: str) -> int:
+    """The template's column number of a header (1-based)."""
+    return HEADERS.index(header) + 1
+
+
 def saved(wb) -> io.BytesIO:
     buf = io.BytesIO()
     wb.save(buf)
@@ -235,7 +240,9 @@ def test_round_trip_export_rename_import_gives_the_same_bodies(ledger, city):
     for ws in wb.worksheets:
         for r in range(2, ws.max_row + 1):
             ws.cell(row=r, column=1).value = ws.cell(row=r, column=1).value + "（副本）"
-            ws.cell(row=r, column=18).value = None  # aliases would clash in meaning only; keep them out
+            ws.cell(row=r, column=col("别名")).value = None  # aliases would clash in meaning only; keep them out
+            ws.cell(row=r, column=col("台账编号")).value = None  # copies, not the bodies exported
+            ws.cell(row=r, column=col("版本")).value = None
     before = Body.objects.count()
     report = run(saved(wb), city)
     assert report.ok, report.lines()
@@ -263,8 +270,9 @@ def test_round_trip_principal_members_survive(city):
     services.body_establish(actor=None, region=city.city, state=state, on=date(2020, 1, 1))
     rows = LedgerEvent.objects.in_force_on(date(2026, 1, 1))
     wb = load_workbook(saved(export_workbook(rows, on=date(2026, 1, 1))))
-    assert wb[GOV]["O2"].value == "市工业和信息化局（主办）、市商务局"
+    assert wb[GOV].cell(row=2, column=col("成员单位")).value == "市工业和信息化局（主办）、市商务局"
     wb[GOV]["A2"].value = "潍坊市外贸工作领导小组（新）"
+    wb[GOV].cell(row=2, column=col("台账编号")).value = None
     assert run(saved(wb), city).ok
     copy = Body.objects.get(name="潍坊市外贸工作领导小组（新）")
     assert [(m.department_id, m.role) for m in copy.memberships.all()] == [
@@ -339,6 +347,7 @@ def test_posts_whose_names_contain_the_list_separator_stay_whole(city):
     rows = LedgerEvent.objects.in_force_on(date(2026, 1, 1))
     wb = load_workbook(saved(export_workbook(rows, on=date(2026, 1, 1))))
     wb[GOV]["A2"].value = "另一个领导小组"
+    wb[GOV].cell(row=2, column=col("台账编号")).value = None  # a copy, not the body exported
     assert run(saved(wb), city).ok
 
 
@@ -719,8 +728,17 @@ def test_upload_good_file_succeeds_and_bodies_exist(city, client_for, io_setting
     resp = upload(client, xlsx({GOV: [good_row()]}), city.city)
     job = ImportJob.objects.get()
     assert resp.status_code == 302 and resp.url == reverse("ledger:import_status", args=[job.pk])
+    # first the preview: nothing written until the user confirms
+    assert job.state == ImportJob.State.PREVIEWED and job.preview["new"] == 1
+    assert not Body.objects.filter(name="潍坊市数字经济发展领导小组").exists()
+    page = client.get(resp.url).content.decode()
+    assert "请核对预览" in page and "确认导入（新增 1 个机构，登记 0 项变更）" in page and "hx-get" not in page
+    assert client.post(reverse("ledger:import_confirm", args=[job.pk])).status_code == 302
+    job.refresh_from_db()
     assert job.state == ImportJob.State.SUCCEEDED and job.created_bodies == 1
     assert job.finished_at is not None and job.percent == 100
+    client.post(reverse("ledger:import_confirm", args=[job.pk]))  # confirmed twice: imported once
+    assert Body.objects.filter(name="潍坊市数字经济发展领导小组").count() == 1
     event = Body.objects.get(name="潍坊市数字经济发展领导小组").events.get()
     assert (event.source_label, event.source_url) == ("Excel导入：台账.xlsx", resp.url)
     assert event.recorded_by == city.bianban
@@ -809,7 +827,8 @@ def test_only_the_jobs_creator_sees_its_status(city, client_for, io_settings):
 def test_status_page_polls_until_finished(city, client_for, io_settings):
     client = client_for(city.bianban)
     job = ImportJob.objects.create(created_by=city.bianban, region=city.city, original_name="a.xlsx",
-                                   state=ImportJob.State.RUNNING, total_rows=200, processed_rows=50)
+                                   state=ImportJob.State.RUNNING, total_rows=200, processed_rows=50,
+                                   confirmed_at=timezone.now())
     url = reverse("ledger:import_status", args=[job.pk])
     page = client.get(url).content.decode()
     assert 'hx-get="' + url + '?partial=1"' in page and 'hx-trigger="every 1s"' in page
@@ -873,6 +892,13 @@ def test_import_is_queued_for_a_job_worker_not_run_in_the_web_process(settings, 
     from yixie.ledger.tasks import run_import_job
 
     run_import_job(*task["args"])
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.PREVIEWED and job.attempts == 1, (job.message, job.errors)
+    assert not Body.objects.filter(name="潍坊市数字经济发展领导小组").exists()
+    # confirmed: queued again for a worker, which checks again and writes
+    assert client.post(reverse("ledger:import_confirm", args=[job.pk])).status_code == 302
+    [(ack_id2, pack)] = [x for x in get_broker().dequeue() if x[0] != ack_id]
+    run_import_job(*SignedPackage.loads(pack)["args"])
     job.refresh_from_db()
     assert job.state == ImportJob.State.SUCCEEDED and job.attempts == 1, (job.message, job.errors)
     assert Body.objects.filter(name="潍坊市数字经济发展领导小组").exists()

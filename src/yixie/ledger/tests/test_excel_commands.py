@@ -40,9 +40,9 @@ def counts():
 @pytest.mark.django_db
 def test_import_command_imports_a_good_file(city, tmp_path):
     path = write(tmp_path, xlsx({GOV: [good_row(), good_row(机构名称="潍坊市第二领导小组")]}))
-    out, err, exc = run("ledger_import", str(path), "--region", "370700", "--user", "bianban")
+    out, err, exc = run("ledger_import", str(path), "--region", "370700", "--user", "bianban", "--apply")
     assert exc is None, err
-    assert "已导入 2 个机构" in out
+    assert "已导入：新增 2 个机构" in out
     assert Body.objects.count() == 2
     assert Body.objects.get(name="潍坊市第二领导小组").events.get().recorded_by == city.bianban
 
@@ -52,7 +52,7 @@ def test_import_command_prints_every_error_and_exits_non_zero(city, tmp_path):
     rows = [good_row(牵头部门="市大数据局"), good_row(机构名称="乙领导小组", 设立时间="2019-02-30")]
     path = write(tmp_path, xlsx({GOV: rows}))
     before = counts()
-    out, err, exc = run("ledger_import", str(path), "--region", "370700")
+    out, err, exc = run("ledger_import", str(path), "--region", "370700", "--apply")
     assert exc is not None and exc.returncode == 1
     assert "没有导入任何内容" in str(exc)
     assert counts() == before
@@ -65,7 +65,7 @@ def test_import_command_prints_every_error_and_exits_non_zero(city, tmp_path):
 @pytest.mark.django_db
 def test_import_command_without_region_needs_the_region_column(city, tmp_path):
     path = write(tmp_path, xlsx({GOV: [good_row(所属区划="")]}))
-    _out, err, exc = run("ledger_import", str(path))
+    _out, err, exc = run("ledger_import", str(path), "--apply")
     assert exc is not None
     assert "「所属区划」：未填写所属区划" in err
 
@@ -77,7 +77,7 @@ def test_import_command_without_region_needs_the_region_column(city, tmp_path):
 ])
 def test_import_command_refuses_missing_or_non_xlsx_files(city, tmp_path, make, fragment):
     path = make(tmp_path)
-    _out, err, exc = run("ledger_import", str(path))
+    _out, err, exc = run("ledger_import", str(path), "--apply")
     assert exc is not None
     assert fragment in str(exc) + err
 
@@ -142,16 +142,34 @@ def test_export_command_refuses_bad_file_names(city, tmp_path):
 
 
 @pytest.mark.django_db
-def test_exported_file_imports_back_after_renaming(city, tmp_path):
-    establish(city.city, name="潍坊市数字经济发展领导小组", lead=city.fgw, members=[city.gxj, city.swj],
-              deputies=[city.vice2])
+def test_exported_file_comes_back_with_a_rename_previewed_then_applied(city, tmp_path):
+    body = establish(city.city, name="潍坊市数字经济发展领导小组", lead=city.fgw, members=[city.gxj, city.swj],
+                     deputies=[city.vice2])
     path = tmp_path / "out.xlsx"
     run("ledger_export", str(path))
     wb = load_workbook(path)
-    wb[GOV]["A2"].value = "潍坊市数字经济发展领导小组（二）"
+    ws = wb[GOV]
+    header = [c.value for c in ws[1]]
+    ws.cell(row=2, column=1).value = "潍坊市数字经济发展领导小组（二）"
+    ws.cell(row=2, column=header.index("变更事项") + 1).value = "更名"
+    ws.cell(row=2, column=header.index("变更日期") + 1).value = "2024.3.5"
+    ws.cell(row=2, column=header.index("变更依据文件") + 1).value = "潍政办字〔2024〕9号"
     wb.save(path)
-    out, err, exc = run("ledger_import", str(path))
+    before = counts()
+    out, err, exc = run("ledger_import", str(path))  # a preview: nothing written
     assert exc is None, err
-    assert "已导入 1 个机构" in out
-    copy = Body.objects.get(name="潍坊市数字经济发展领导小组（二）")
-    assert [m.department for m in copy.memberships.all()] == [city.gxj, city.swj]
+    assert "预览：未变 0 行，修改 1 行，新增 0 行" in out
+    assert "机构名称：潍坊市数字经济发展领导小组 → 潍坊市数字经济发展领导小组（二）" in out
+    assert "--apply" in out and counts() == before
+    out, err, exc = run("ledger_import", str(path), "--apply")
+    assert exc is None, err
+    assert "登记变更 1 项" in out
+    body.refresh_from_db()
+    assert body.name == "潍坊市数字经济发展领导小组（二）"
+    event = body.events.get(kind=EventKind.RENAME)
+    assert event.effective_on == date(2024, 3, 5) and event.document.number == "潍政办字〔2024〕9号"
+    assert [m.department for m in body.memberships.all()] == [city.gxj, city.swj]
+    again = counts()
+    out, err, exc = run("ledger_import", str(path), "--apply")  # the same file again changes nothing
+    assert exc is None, err
+    assert "未变 1 行，修改 0 行，新增 0 行" in out and counts() == again

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_q.models import OrmQ
 
 from yixie.ledger import tasks
@@ -46,10 +47,14 @@ def test_worker_killed_mid_import_the_job_is_retried_from_the_start_and_bodies_w
     def job_row():
         return ImportJob.objects.get(pk=job.pk)
 
-    # First worker: wait until the checking is done and the writing has begun, then cut the power.
-    # The queue hands the job out again `retry` seconds after this worker took it.
+    # First worker: it checks the file and stores the preview; the user confirms; once the second check
+    # is done and the writing has begun, cut the power. The queue hands the job out again `retry` seconds
+    # after this worker took it.
     first = Worker(timeout=120, retry=25, log=tmp_path / "worker1.log")
     try:
+        wait_for(lambda: job_row().state == ImportJob.State.PREVIEWED, timeout=300, what="the preview")
+        assert Body.objects.count() == bodies_before and job_row().preview["new"] == ROWS
+        assert client.post(reverse("ledger:import_confirm", args=[job.pk])).status_code == 302
         wait_for(lambda: (j := job_row()).state == ImportJob.State.RUNNING and j.total_rows
                  and j.processed_rows * 2 >= j.total_rows, timeout=300, what="the import to start writing")
         first.kill()
@@ -69,11 +74,12 @@ def test_worker_killed_mid_import_the_job_is_retried_from_the_start_and_bodies_w
         wait_for(lambda: not OrmQ.objects.exists(), timeout=30, what="the queue to acknowledge the job")
     done = job_row()
     assert done.state == ImportJob.State.SUCCEEDED, (done.message, done.errors[:3])
-    assert done.attempts == 2 and done.created_bodies == ROWS and done.message == f"已导入 {ROWS} 个机构。"
+    assert done.attempts == 2 and done.created_bodies == ROWS
+    assert done.message == f"已导入：新增 {ROWS} 个机构，登记变更 0 项。"
     assert Body.objects.count() == bodies_before + ROWS
     assert Body.objects.filter(name="潍坊市第一九九九号专项工作领导小组").count() == 1
     html = client.get(reverse("ledger:import_status", args=[job.pk])).content.decode()
-    assert f"已导入 <strong>{ROWS}</strong> 个机构" in html
+    assert f"已导入：新增 {ROWS} 个机构" in html
 
 
 # ---------------------------------------------------------------- the job's own guards (synchronous mode)
@@ -83,7 +89,7 @@ def job(city, settings, tmp_path):
     from django.core.files.base import ContentFile
 
     settings.MEDIA_ROOT = tmp_path
-    j = ImportJob(created_by=city.bianban, region=city.city, original_name="台账.xlsx")
+    j = ImportJob(created_by=city.bianban, region=city.city, original_name="台账.xlsx", confirmed_at=timezone.now())
     j.file.save("t.xlsx", ContentFile(xlsx({GOV: [good_row()]}).getvalue()), save=False)
     j.save()
     return j
