@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ledger', '0008_export_job'),
+        ('ledger', '0009_body_file'),
     ]
 
     operations = [
