@@ -114,10 +114,15 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "insight:home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lockout after repeated failures (django-axes): 5 failures lock the username for 15 minutes.
+# Lockout (django-axes, and yixie.core.lockout): 5 failures lock an account *from that client address* for
+# 15 minutes (nobody can lock an administrator out from elsewhere); 20 failures from one address across
+# accounts stop that address; past 10 failures from other addresses, each try on the account waits a
+# doubling delay of at most 60 s.
 AXES_FAILURE_LIMIT = int(os.environ.get("YIXIE_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+YIXIE_LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("YIXIE_LOGIN_IP_FAILURE_LIMIT", "20"))
+YIXIE_LOGIN_MAX_DELAY_SECONDS = int(os.environ.get("YIXIE_LOGIN_MAX_DELAY_SECONDS", "60"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False

@@ -17,9 +17,19 @@ from .access import AUTHENTICATED, PUBLIC, requires
 
 class ChineseAuthenticationForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": "用户名或密码不正确。连续多次输错将暂时锁定该账号。",
+        "invalid_login": "用户名或密码不正确。连续多次输错将暂时停止从本机登录该账号。",
         "inactive": "该账号已停用，请联系系统管理员。",
     }
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from .lockout import refusal
+
+        why = refusal(self.request, (self.cleaned_data.get("username") or "").strip())
+        if why:
+            raise ValidationError(why, code="throttled")
+        return super().clean()
 
 
 class LoginView(auth_views.LoginView):
