@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib import admin
 
+from yixie.core import audit
 from yixie.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -39,11 +40,12 @@ def test_admin_index_and_every_list_page_speak_chinese(client_for, city):
 def test_admin_shows_times_in_china_standard_time_and_people_by_name(client_for, city):
     city.bianban.first_name = "市委编办 王敏"
     city.bianban.save()
-    entry = AuditEntry.objects.create(actor=city.bianban, action="body.establish", target_type="ledger.body",
-                                      target_id="1", target_label="市安全生产委员会")
+    entry = audit.entry(actor=city.bianban, action="body.establish", target=None, target_type="ledger.body",
+                        target_id="1", target_label="市安全生产委员会")
     # 23:30 UTC on 30 November 2026 is 07:30 on 1 December in Beijing.
-    AuditEntry.objects.filter(pk=entry.pk).update(at=datetime.datetime(2026, 11, 30, 23, 30, tzinfo=ZoneInfo("UTC")))
-    entry.refresh_from_db()
+    entry.at = datetime.datetime(2026, 11, 30, 23, 30, tzinfo=ZoneInfo("UTC"))
+    audit.record_many([entry])
+    entry = AuditEntry.objects.get(seq=entry.seq)
     html = client_for(city.admin).get("/admin/core/auditentry/").content.decode()
     assert "2026年12月1日 07:30" in html
     assert "王敏（市委编办）" in html
