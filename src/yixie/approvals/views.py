@@ -346,7 +346,7 @@ def consent(request, pk: int):
 def file_download(request, pk: int, file_pk: int):
     app = selectors.application_for_user(request.user, pk)
     f = get_object_or_404(ApplicationFile, pk=file_pk, application=app)
-    return serve_stored(request, f.file, filename=f.original_name)
+    return serve_stored(request, f.file, filename=f.original_name, about=app)
 
 
 @requires("approvals.stats")

@@ -25,6 +25,12 @@ def _never_deleted(model) -> bool:
     return issubclass(model, NoDeleteModel) or model is AuditEntry
 
 
+def _audit():
+    from . import audit
+
+    return audit
+
+
 def _record(**kwargs) -> None:
     from . import audit
 
@@ -58,7 +64,7 @@ class AuditedAdminMixin:
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         obj = form.instance
-        _record(actor=request.user, action="admin.change" if change else "admin.add", target=obj,
+        _record(actor=request.user, action=_audit().ADMIN_CHANGE if change else _audit().ADMIN_ADD, target=obj,
                      before=getattr(request, "_yixie_admin_before", None), after=_picture(obj))
 
     def save_formset(self, request, form, formset, change):
@@ -71,26 +77,26 @@ class AuditedAdminMixin:
         deleted = [(o, _picture(o)) for o in getattr(formset, "deleted_objects", [])] if formset.is_bound else []
         super().save_formset(request, form, formset, change)
         for o in formset.new_objects:
-            _record(actor=request.user, action="admin.add", target=o, after=_picture(o))
+            _record(actor=request.user, action=_audit().ADMIN_ADD, target=o, after=_picture(o))
         for o, _fields in formset.changed_objects:
-            _record(actor=request.user, action="admin.change", target=o, before=before.get(o.pk),
+            _record(actor=request.user, action=_audit().ADMIN_CHANGE, target=o, before=before.get(o.pk),
                          after=_picture(o))
         for o, picture in deleted:
-            _record(actor=request.user, action="admin.delete", target=o, before=picture)
+            _record(actor=request.user, action=_audit().ADMIN_DELETE, target=o, before=picture)
 
     def delete_model(self, request, obj):
         picture, pk = _picture(obj), obj.pk
         with transaction.atomic():
             super().delete_model(request, obj)
             obj.pk = pk
-            _record(actor=request.user, action="admin.delete", target=obj, before=picture)
+            _record(actor=request.user, action=_audit().ADMIN_DELETE, target=obj, before=picture)
 
     def delete_queryset(self, request, queryset):
         doomed = [(o, _picture(o)) for o in queryset]
         with transaction.atomic():
             super().delete_queryset(request, queryset)
             for o, picture in doomed:
-                _record(actor=request.user, action="admin.delete", target=o, before=picture)
+                _record(actor=request.user, action=_audit().ADMIN_DELETE, target=o, before=picture)
 
 
 class SuperuserAdminSite(admin.AdminSite):

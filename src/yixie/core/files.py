@@ -145,10 +145,14 @@ def check_upload(uploaded, *, allowed: tuple[str, ...], max_bytes: int, what: st
                          sha256=digest.hexdigest())
 
 
-def serve_stored(request, fieldfile, *, filename: str, content_type: str = "application/octet-stream"):
-    """Send a stored file as a download; a file missing from storage gets a clear page, not a 500."""
+def serve_stored(request, fieldfile, *, filename: str, content_type: str = "application/octet-stream",
+                 about=None, body_id: int | None = None):
+    """Send a stored file as a download, journaled as a sensitive read (who, which file, about what, from
+    where); a file missing from storage gets a clear page, not a 500."""
     from django.http import FileResponse
     from django.shortcuts import render
+
+    from . import audit
 
     try:
         handle = fieldfile.open("rb")
@@ -157,4 +161,7 @@ def serve_stored(request, fieldfile, *, filename: str, content_type: str = "appl
             "title": "附件文件缺失",
             "message": f"附件“{filename}”的登记信息还在，但文件未能在存储中找到（可能是共享存储未挂载）。"
                        "请联系系统管理员恢复文件。"}, status=404)
+    audit.record(actor=request.user, action=audit.DOWNLOAD, target=about, target_type="file", target_id="",
+                 target_label=f"{about}：{filename}" if about is not None else filename, after={"文件": filename},
+                 body_id=body_id)
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)

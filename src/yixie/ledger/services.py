@@ -804,3 +804,11 @@ def project_columns(*, body: Body, state: dict) -> None:
 def replay(*, body: Body) -> None:
     """Re-derive the states of `body`'s events in effective order and project today's onto the body."""
     _replay(body)
+
+
+def export_journal(*, actor, on: date, rows: int, query: str = "") -> None:
+    """An export is a sensitive read: who took which part of the ledger, as of when (the client address
+    comes with the entry)."""
+    audit.record(actor=actor, action=audit.EXPORT, target=None, target_type="ledger.export", target_id="",
+                 target_label=f"台账导出（截至{format_date_zh(on)}，{rows}个机构）",
+                 after={"截至": on.isoformat(), "机构数": rows, "筛选": query[:500]})

@@ -326,7 +326,7 @@ def document_upload(request, pk: int):
 def document_file(request, pk: int, file_pk: int):
     doc = get_object_or_404(selectors.documents_visible_to(request.user), pk=pk)
     f = get_object_or_404(DocumentFile, pk=file_pk, document=doc)
-    return serve_stored(request, f.file, filename=f.original_name,
+    return serve_stored(request, f.file, filename=f.original_name, about=doc,
                         content_type=FILE_CONTENT_TYPES.get(f.file_type, "application/octet-stream"))
 
 
@@ -335,7 +335,7 @@ def body_file(request, pk: int, file_pk: int):
     """A file kept with a body (its work rules), for whoever may see the body."""
     body = selectors.body_for_user(request.user, pk)
     f = get_object_or_404(BodyFile, pk=file_pk, body=body)
-    return serve_stored(request, f.file, filename=f.original_name,
+    return serve_stored(request, f.file, filename=f.original_name, about=body, body_id=body.pk,
                         content_type=FILE_CONTENT_TYPES.get(f.file_type, "application/octet-stream"))
 
 

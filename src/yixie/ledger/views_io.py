@@ -28,7 +28,7 @@ from yixie.core.files import serve_stored
 from yixie.core.forms import BootstrapFormMixin
 from yixie.org.scopes import regions_visible_to
 
-from . import excel, selectors, tasks
+from . import excel, selectors, services, tasks
 from .filters import LedgerFilter
 from .models import ExportJob, ImportJob
 
@@ -90,8 +90,10 @@ def export(request):
         job = ExportJob.objects.create(created_by=request.user, query=request.GET.urlencode()[:2000], on=on,
                                        rows=rows_count, message="排队等待处理……")
         tasks.start_export(job.pk)
+        services.export_journal(actor=request.user, on=on, rows=rows_count, query=request.GET.urlencode())
         return redirect("ledger:export_status", pk=job.pk)
     workbook = excel.export_workbook(flt.qs, on=on)
+    services.export_journal(actor=request.user, on=on, rows=rows_count, query=request.GET.urlencode())
     return _xlsx_response(workbook, f"议事协调机构台账_{on.isoformat()}.xlsx", f"yixie-ledger-{on.isoformat()}.xlsx")
 
 
@@ -103,7 +105,8 @@ def export_status(request, pk: int):
     if job.created_by_id != request.user.pk and not request.user.is_superuser:
         raise Http404
     if request.GET.get("download") and job.state == ExportJob.State.SUCCEEDED and job.file:
-        return serve_stored(request, job.file, filename=f"议事协调机构台账_{job.on.isoformat()}.xlsx", content_type=XLSX)
+        return serve_stored(request, job.file, filename=f"议事协调机构台账_{job.on.isoformat()}.xlsx", content_type=XLSX,
+                            about=job)
     return render(request, "ledger/export_status.html", {"job": job})
 
 

@@ -658,7 +658,7 @@ class _Checker:
                 self.conflicts.append(RowError(
                     sheet.title, n, "版本",
                     f"冲突：该行导出后，“{body.name}”已于{format_date_zh(current.effective_on)}登记了"
-                    f"{EventKind(current.kind).label}（版本{current.pk}），本行对{labels}的修改是按旧版本做的，"
+                    f"“{EventKind(current.kind).label}”，本行对{labels}的修改是按此前导出的旧台账做的，"
                     "导入会覆盖该变更。请重新导出最新台账，在新文件中修改后再导入"))
                 return
         labels = "、".join(self.field_label(k) for k in changed)

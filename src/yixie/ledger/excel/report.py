@@ -15,7 +15,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from .template import _HEADER_FILL, _HEADER_FONT, _clean
+from .template import _HEADER_FILL, _HEADER_FONT, text_cell
 
 
 @dataclass(frozen=True)
@@ -118,6 +118,7 @@ def errors_workbook(errors: Iterable[dict | RowError], *, title: str = "导入�
     ws.append(header)
     for e in errors:
         d = e.as_dict() if isinstance(e, RowError) else e
-        ws.append([_clean(d.get("sheet") or "（整个文件）"), d.get("row") or None, _clean(d.get("column") or ""),
-                   _clean(d.get("message") or "")])
+        # Sheet names, columns and messages quote what the uploaded file held: never live formulas.
+        ws.append([text_cell(ws, d.get("sheet") or "（整个文件）"), d.get("row") or None,
+                   text_cell(ws, d.get("column") or ""), text_cell(ws, d.get("message") or "")])
     return wb

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -128,22 +129,36 @@ def _styled(ws, value: Any, kind: str):
     return cell
 
 
+#: A text starting with one of these is a formula (or the start of one) to Excel, LibreOffice or WPS
+#: once a cell is edited or the sheet saved as CSV: "formula injection" (CWE-1236).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_cell(ws, value: str, kind: str | None = None):
+    """A text cell that stays text: a value that looks like a formula is written as a string with the
+    quote prefix (Excel's leading apostrophe: shown as typed, kept as text when edited); its value reads
+    back unchanged, so an exported file imports again as it is."""
+    value = _clean(value)
+    if not value.startswith(FORMULA_STARTS):
+        return _styled(ws, value, kind) if kind else value
+    cell = _styled(ws, value, kind) if kind else WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"
+    style = copy(cell._style) if cell.has_style else StyleArray()
+    style.quotePrefix = 1
+    cell._style = style
+    return cell
+
+
 def _cell(ws, key: str, value: Any):
     if value is None or value == "":
         return None  # an empty cell needs no style
-    if isinstance(value, str):
-        value = _clean(value)
     if key in _DATES and isinstance(value, date):
         return _styled(ws, value, "date")
+    if isinstance(value, str):
+        return text_cell(ws, value, "wrap" if key in _WRAPPED else None)
     if key in _WRAPPED:
-        cell = _styled(ws, value, "wrap")
-    elif isinstance(value, str) and value.startswith("="):
-        cell = WriteOnlyCell(ws, value=value)
-    else:
-        return value
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # text that looks like a formula stays text
-    return cell
+        return _styled(ws, value, "wrap")
+    return value
 
 
 def _choice_validation(choices, column: int) -> DataValidation:
