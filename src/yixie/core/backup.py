@@ -6,6 +6,7 @@ docs/decisions/0019-backup.md. The archive is a `.tar.gz` holding
   `database/yixie.pgdump` (`pg_dump --format=custom`): a native dump, so a backup restores to the same
   database vendor (the manifest says which);
 - `files/…`: every file under MEDIA_ROOT (documents, attachments, import uploads, exports);
+- `audit-archive/…`: the audit journal's archive files (`yixie audit-archive`);
 - `manifest.json`, last: product version, vendor, time, rows per table, each member's size and digest
   (with its algorithm: sha256 or sm3, `YIXIE_AUDIT_DIGEST`) and the audit chain's head, which is also
   appended to the anchors file (`auditchain.write_anchor`).
@@ -41,6 +42,7 @@ FORMAT = 1
 MANIFEST = "manifest.json"
 DB_MEMBER = {"sqlite": "database/yixie.sqlite3", "postgresql": "database/yixie.pgdump"}
 FILES_PREFIX = "files/"
+ARCHIVES_PREFIX = "audit-archive/"  # the audit journal's archive files (YIXIE_VAR_DIR/audit/archive)
 VENDOR_LABEL = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
 
@@ -130,6 +132,13 @@ def media_files() -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink())
 
 
+def audit_archive_files() -> list[Path]:
+    from .auditarchive import archive_dir
+
+    folder = archive_dir()
+    return sorted(p for p in folder.glob("audit-*.jsonl") if p.is_file()) if folder.exists() else []
+
+
 @dataclass
 class BackupResult:
     path: Path
@@ -163,6 +172,7 @@ def backup(output: Path | None = None, *, using: str = "default") -> BackupResul
             with tarfile.open(partial, "w:gz") as tar:
                 sources = [(DB_MEMBER[conn.vendor], db_file)]
                 sources += [(FILES_PREFIX + p.relative_to(media_root).as_posix(), p) for p in media_files()]
+                sources += [(ARCHIVES_PREFIX + p.name, p) for p in audit_archive_files()]
                 for member, source in sources:
                     info = tar.gettarinfo(str(source), arcname=member)
                     info.uid = info.gid = 0
@@ -304,6 +314,18 @@ def _restore_files(into: Path, manifest: dict) -> tuple[int, Path | None]:
         tmp = target.with_name(f".{target.name}.restoring")
         shutil.copyfile(into / FILES_PREFIX / rel, tmp)
         os.replace(tmp, target)
+    # The journal's archive files: put back those missing or different; never remove one.
+    from .auditarchive import archive_dir
+
+    for member in manifest["members"]:
+        if member.startswith(ARCHIVES_PREFIX):
+            target = archive_dir() / member[len(ARCHIVES_PREFIX):]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            source = into / member
+            if not target.exists() or target.read_bytes() != source.read_bytes():
+                if target.exists():
+                    target.rename(target.with_name(target.name + f".before-restore-{timezone.now():%Y%m%d%H%M%S}"))
+                shutil.copyfile(source, target)
     return len(wanted), displaced
 
 

@@ -10,7 +10,7 @@ import gzip
 import io
 import json
 import tarfile
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,9 +18,10 @@ from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
-from yixie.core import audit, auditchain, backup
-from yixie.core.models import AuditChainHead
+from yixie.core import audit, auditarchive, auditchain, backup
+from yixie.core.models import AuditArchive, AuditChainHead
 from yixie.ledger import services
 from yixie.ledger.models import Body, DocumentFile
 from yixie.testing.factories import City, establish
@@ -48,6 +49,14 @@ def world(transactional_db, settings, tmp_path):
     settings.VAR_DIR = tmp_path / "var"
     settings.MEDIA_ROOT = tmp_path / "files"
     settings.MEDIA_ROOT.mkdir()
+    settings.YIXIE_AUDIT_RETENTION_DAYS = 183
+    # A year-old stretch of the journal, already archived (the archive file travels with the backup).
+    old = [audit.entry(actor=None, action="test.old", target=None, target_type="test", target_id=str(i),
+                       target_label="旧日志") for i in range(3)]
+    for e in old:
+        e.at = timezone.now() - timedelta(days=400)
+    audit.record_many(old)
+    call_command("audit_archive")
     city = City()
     doc = services.document_create(actor=city.bianban, region=city.city, number="潍政办字〔2019〕12号",
                                    issuer="市政府办公室", issued_on=date(2019, 3, 1), title="关于成立市安全生产委员会的通知")
@@ -78,6 +87,9 @@ def test_backup_and_restore_give_back_everything(world, settings, tmp_path, caps
     assert manifest["tables"]["ledger_body"] == 2
     assert {m for m in manifest["members"] if m.startswith("files/")} == {f"files/{n}" for n in files_before}
     assert all(m["algorithm"] == "sha256" and len(m["digest"]) == 64 for m in manifest["members"].values())
+    archived = auditarchive.archive_dir() / AuditArchive.objects.get().file_name
+    assert f"audit-archive/{archived.name}" in manifest["members"]
+    archived_bytes = archived.read_bytes()
 
     # Life goes on: a new body, a new file, a changed body, a stored file lost.
     establish(city.city, name="市河长制工作领导小组", lead=city.swj, actor=city.bianban)
@@ -88,6 +100,7 @@ def test_backup_and_restore_give_back_everything(world, settings, tmp_path, caps
                                  aliases=["市安委会"], reason="简称")
     lost = Path(DocumentFile.objects.order_by("pk").first().file.path)
     lost.unlink()
+    archived.unlink()
     assert every_row() != rows_before and every_file(media) != files_before
 
     # A database with data is not overwritten without --yes.
@@ -105,6 +118,9 @@ def test_backup_and_restore_give_back_everything(world, settings, tmp_path, caps
     anchor = auditchain.Anchor(seq=manifest["audit_anchor"]["seq"], hash=manifest["audit_anchor"]["hash"])
     report = auditchain.verify(anchors=[anchor])
     assert report.ok, report.problems
+    assert report.first_seq == 4  # entries 1-3 live in the archive file, which is back
+    assert archived.read_bytes() == archived_bytes
+    assert auditarchive.verify_archives().ok
     # The restored database takes new writes, guarded and chained as before.
     audit.record(actor=None, action="test.after_restore", target=city.city)
     assert auditchain.verify(anchors=[anchor]).ok
