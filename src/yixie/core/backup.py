@@ -50,6 +50,16 @@ class BackupError(Exception):
     """A refusal or failure with a message for the operator (Chinese)."""
 
 
+def when(manifest: dict) -> str:
+    """The backup's time as the operator reads it (local time)."""
+    from datetime import datetime
+
+    try:
+        return timezone.localtime(datetime.fromisoformat(manifest["created_at"])).strftime("%Y-%m-%d %H:%M:%S")
+    except (KeyError, TypeError, ValueError):
+        return str(manifest.get("created_at", ""))
+
+
 def product_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 

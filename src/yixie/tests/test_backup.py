@@ -7,6 +7,7 @@ the test database itself, as the command restores into the configured one.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import json
 import tarfile
@@ -185,3 +186,14 @@ def test_a_tampered_archive_is_refused_before_anything_changes(world, settings, 
                 dst.addfile(info, io.BytesIO(data))
         call_command("restore", str(renamed), "--yes")
     assert every_row() == rows_before
+
+
+def test_backup_members_take_the_sm3_digest_when_configured(world, settings, tmp_path):
+    settings.YIXIE_AUDIT_DIGEST = "sm3"
+    result = backup.backup(tmp_path / "backups")
+    members = result.manifest["members"]
+    assert {m["algorithm"] for m in members.values()} == {"sm3"}
+    with tarfile.open(result.path, "r:gz") as tar:
+        data = tar.extractfile(result.manifest["database_member"]).read()
+    assert members[result.manifest["database_member"]]["digest"] == hashlib.new("sm3", data).hexdigest()
+    assert backup.read_manifest(result.path)["members"] == members

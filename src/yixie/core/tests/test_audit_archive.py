@@ -188,3 +188,22 @@ def test_archives_take_the_configured_digest(target, settings):
     assert record.algorithm == "sm3"
     assert record.digest == hashlib.new("sm3", path.read_bytes()).hexdigest()
     assert auditarchive.verify_archives().ok
+
+
+def test_the_settings_come_from_the_environment(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "YIXIE_AUDIT_DIGEST": "SM3", "YIXIE_AUDIT_RETENTION_DAYS": "400",
+           "YIXIE_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "yixie.settings"}
+    env.pop("YIXIE_ARCHIVE_DATABASE_URL", None)
+    out = subprocess.run([sys.executable, "-c", "from yixie import settings as s; "
+                          "print(s.YIXIE_AUDIT_DIGEST, s.YIXIE_AUDIT_RETENTION_DAYS, 'archive' in s.DATABASES)"],
+                         env=env, capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["sm3", "400", "False"]
+    env["YIXIE_ARCHIVE_DATABASE_URL"] = "postgres://yixie_archive@db:5432/yixie"
+    out = subprocess.run([sys.executable, "-c", "from yixie import settings as s; "
+                          "a = s.DATABASES['archive']; print(a['USER'], a['NAME'], a['TEST']['MIRROR'])"],
+                         env=env, capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["yixie_archive", "yixie", "default"]

@@ -23,14 +23,14 @@ class Command(BaseCommand):
             if options["check"]:
                 m = backup.read_manifest(options["archive"])
                 self.stdout.write(self.style.SUCCESS(
-                    f"备份文件完好：{len(m['members'])} 个文件的摘要与清单相符（{m['created_at']}，"
+                    f"备份文件完好：{len(m['members'])} 个文件的摘要与清单相符（{backup.when(m)} 的备份，"
                     f"{backup.VENDOR_LABEL.get(m['vendor'], m['vendor'])}）。"))
                 return
             result = backup.restore(options["archive"], overwrite=options["yes"])
         except backup.BackupError as exc:
             raise CommandError(str(exc)) from exc
         m = result.manifest
-        self.stdout.write(f"已恢复 {m['created_at']} 的备份：数据库 {sum(m['tables'].values())} 行，文件 {result.files} 个。")
+        self.stdout.write(f"已恢复 {backup.when(m)} 的备份：数据库 {sum(m['tables'].values())} 行，文件 {result.files} 个。")
         if result.displaced:
             self.stdout.write(f"备份中没有的 {sum(1 for p in result.displaced.rglob('*') if p.is_file())} 个文件"
                               f"已移到 {result.displaced}（未删除）。")
