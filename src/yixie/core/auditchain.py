@@ -250,9 +250,10 @@ def head_anchor() -> Anchor:
     return Anchor(seq=head.seq, hash=head.hash, at=now) if head else Anchor(seq=0, hash=GENESIS, at=now)
 
 
-def write_anchor() -> Anchor:
-    """Append the head to the anchors file and the log; the daily job and every backup call it."""
-    anchor = head_anchor()
+def write_anchor(anchor: Anchor | None = None) -> Anchor:
+    """Append the head (or `anchor`, a head read elsewhere: a backup's snapshot) to the anchors file and
+    the log; the daily job and every backup call it."""
+    anchor = anchor or head_anchor()
     path = anchors_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf-8") as f:

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connections
+from django.db import connections, transaction
 from django.utils import timezone
 
 from . import auditchain
@@ -120,19 +120,49 @@ def _run(command: list[str], env: dict[str, str], what: str) -> None:
         raise BackupError(f"{what}失败（{command[0]} 退出码 {done.returncode}）：{done.stderr.strip()[-2000:]}")
 
 
-def _dump_database(conn, target: Path) -> None:
+def _model_tables() -> list[str]:
+    return sorted({m._meta.db_table for m in apps.get_models(include_auto_created=True) if m._meta.managed})
+
+
+def _read_copy(cursor, existing: set[str], quote) -> tuple[dict[str, int], tuple[int, str]]:
+    """Rows per table and the audit chain head, as the dump holds them."""
+    counts = {}
+    for table in _model_tables():
+        if table in existing:
+            cursor.execute(f"SELECT COUNT(*) FROM {quote(table)}")
+            counts[table] = cursor.fetchone()[0]
+    cursor.execute("SELECT seq, hash FROM core_auditchainhead WHERE id = 1")
+    row = cursor.fetchone()
+    return counts, (row[0], row[1]) if row else (0, auditchain.GENESIS)
+
+
+def _dump_database(conn, target: Path) -> tuple[dict[str, int], tuple[int, str]]:
+    """Dump the database to `target`; return the rows per table and the chain head of exactly that dump."""
     if conn.vendor == "sqlite":
         conn.ensure_connection()
         dest = sqlite3.connect(target)
         try:
             conn.connection.backup(dest)
+            existing = {r[0] for r in dest.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            return _read_copy(dest.cursor(), existing, conn.ops.quote_name)
         finally:
             dest.close()
-    elif conn.vendor == "postgresql":
+    if conn.vendor == "postgresql":
         args, env = _pg_env(conn)
-        _run(["pg_dump", "--format=custom", "--file", str(target), *args], env, "备份数据库")
-    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-        raise BackupError(f"不支持备份 {conn.vendor} 数据库。")
+        existing = set(conn.introspection.table_names())
+        if conn.in_atomic_block:  # inside a caller's transaction: no snapshot to share, counts are a close read
+            _run(["pg_dump", "--format=custom", "--file", str(target), *args], env, "备份数据库")
+            with conn.cursor() as cursor:
+                return _read_copy(cursor, existing, conn.ops.quote_name)
+        # One snapshot for pg_dump, the counts and the head: the manifest describes exactly the dump.
+        with transaction.atomic(using=conn.alias), conn.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute("SELECT pg_export_snapshot()")
+            snapshot = cursor.fetchone()[0]
+            _run(["pg_dump", "--format=custom", f"--snapshot={snapshot}", "--file", str(target), *args], env,
+                 "备份数据库")
+            return _read_copy(cursor, existing, conn.ops.quote_name)
+    raise BackupError(f"不支持备份 {conn.vendor} 数据库。")  # pragma: no cover - SQLite and PostgreSQL only
 
 
 def media_files() -> list[Path]:
@@ -170,14 +200,14 @@ def backup(output: Path | None = None, *, using: str = "default") -> BackupResul
     while path.exists():
         n += 1
         path = output / f"yixie-backup-{stamp}-{n}.tar.gz"
-    anchor = auditchain.write_anchor()  # the head before the dump: the dump holds it (or later entries)
     members: dict[str, dict] = {}
     media_root = Path(settings.MEDIA_ROOT)
     partial = path.with_name(path.name + ".partial")
     with tempfile.TemporaryDirectory(dir=output, prefix=".backup-") as tmp:
         db_file = Path(tmp) / Path(DB_MEMBER[conn.vendor]).name
-        _dump_database(conn, db_file)
-        counts = table_counts(using)
+        counts, (seq, head_hash) = _dump_database(conn, db_file)
+        anchor = auditchain.write_anchor(auditchain.Anchor(
+            seq=seq, hash=head_hash, at=timezone.localtime(created).strftime("%Y-%m-%d %H:%M:%S%z")))
         try:
             with tarfile.open(partial, "w:gz") as tar:
                 sources = [(DB_MEMBER[conn.vendor], db_file)]
