@@ -119,7 +119,9 @@ def archive(*, before: datetime | None = None, now: datetime | None = None) -> A
     tmp.rename(path)
     digest = file_digest(path, name)
     try:
-        with transaction.atomic(using=using), auditchain.maintenance(using):
+        # Maintenance outside the transaction: a failed DELETE aborts the transaction, and the guard must
+        # be put back after the rollback, not inside the aborted transaction.
+        with auditchain.maintenance(using), transaction.atomic(using=using):
             record = AuditArchive.objects.using(using).create(
                 first_seq=first_row.seq, up_to_seq=up_to, last_hash=last_hash, count=count, file_name=path.name,
                 digest=digest, algorithm=name, cutoff=cutoff, created_at=now)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import warnings
 from datetime import timedelta
 
 import pytest
@@ -207,3 +208,70 @@ def test_the_settings_come_from_the_environment(tmp_path):
                           "a = s.DATABASES['archive']; print(a['USER'], a['NAME'], a['TEST']['MIRROR'])"],
                          env=env, capture_output=True, text=True, check=True).stdout.split()
     assert out == ["yixie_archive", "yixie", "default"]
+
+
+ARCHIVER = "yixie_test_archiver"
+
+
+@pytest.fixture
+def archive_role(transactional_db, settings, tmp_path):
+    """PostgreSQL only: a login that may only read the journal, delete from it and record archives, wired
+    as the `archive` alias as YIXIE_ARCHIVE_DATABASE_URL would."""
+    from django.db import connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a separate database role is a PostgreSQL deployment")
+    settings.VAR_DIR = tmp_path
+    settings.YIXIE_AUDIT_RETENTION_DAYS = 183
+
+    def run(*statements):
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+
+    run(f"DROP OWNED BY {ARCHIVER}" if _role_exists() else "SELECT 1", f"DROP ROLE IF EXISTS {ARCHIVER}",
+        f"CREATE ROLE {ARCHIVER} LOGIN",
+        f"GRANT USAGE ON SCHEMA public TO {ARCHIVER}",
+        f"GRANT SELECT ON core_auditentry, core_auditchainhead TO {ARCHIVER}",
+        f"GRANT SELECT, INSERT ON core_auditarchive TO {ARCHIVER}",
+        f"GRANT USAGE, SELECT ON SEQUENCE core_auditarchive_id_seq TO {ARCHIVER}")
+    cfg = {**connections["default"].settings_dict, "USER": ARCHIVER, "PASSWORD": ""}
+    # A connection made here, as the settings would make it at start-up (the test case only allows
+    # connections it knows of or made on the fly).
+    wrapper = type(connections["default"])(cfg, alias="archive")
+    connections._connections.archive = wrapper
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "Overriding setting DATABASES": only auditarchive.alias() reads it
+        settings.DATABASES = {**settings.DATABASES, "archive": cfg}
+    try:
+        yield run
+    finally:
+        wrapper.close()
+        delattr(connections._connections, "archive")
+        run(f"DROP OWNED BY {ARCHIVER}", f"DROP ROLE {ARCHIVER}")
+
+
+def _role_exists() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [ARCHIVER])
+        return cursor.fetchone() is not None
+
+
+def test_archiving_deletes_through_its_own_role(archive_role, django_user_model):
+    from django.db import DatabaseError
+
+    target = django_user_model.objects.create_user("target", password="x" * 12)
+    old = _write(target, days_ago=400, n=3)
+    _write(target, days_ago=1, n=1, tag="young")
+    assert auditarchive.alias() == "archive"
+    # Without DELETE on the journal the archive login cannot purge: nothing is recorded, nothing deleted,
+    # the file written is set aside.
+    with pytest.raises(DatabaseError, match="permission denied"):
+        call_command("audit_archive")
+    assert AuditEntry.objects.count() == 4 and not AuditArchive.objects.exists()
+    assert [p.name.endswith(".abandoned") for p in auditarchive.archive_dir().iterdir()] == [True]
+    archive_role(f"GRANT DELETE ON core_auditentry TO {ARCHIVER}")
+    call_command("audit_archive")
+    assert AuditArchive.objects.get().up_to_seq == old[-1].seq
+    assert AuditEntry.objects.count() == 1
+    assert auditchain.verify().ok and auditarchive.verify_archives().ok
