@@ -312,7 +312,19 @@ def read_manifest(archive: Path) -> dict:
 
 
 def database_is_empty(using: str = "default") -> bool:
-    return not any(table_counts(using).values())
+    """No tables, or a database only just migrated: no user account and no audit journal entry (a plain
+    `yixie migrate` fills content types, permissions, job schedules and seed values, which are not data a
+    restore could destroy; anything a person did leaves a user or a journal entry)."""
+    from django.contrib.auth import get_user_model
+
+    from .models import AuditArchive, AuditEntry
+
+    conn = connections[using]
+    existing = set(conn.introspection.table_names())
+    models = (get_user_model(), AuditEntry, AuditArchive)
+    if not all(m._meta.db_table in existing for m in models):
+        return not any(table_counts(using).values())
+    return not any(m._base_manager.using(using).exists() for m in models)
 
 
 def _restore_database(conn, dump: Path) -> None:
