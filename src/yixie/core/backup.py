@@ -190,7 +190,10 @@ def backup(output: Path | None = None, *, using: str = "default") -> BackupResul
     conn = connections[using]
     if conn.vendor not in DB_MEMBER:
         raise BackupError(f"不支持备份 {conn.vendor} 数据库。")
-    output = Path(output or Path(settings.VAR_DIR) / "backups")
+    output = Path(output or Path(settings.VAR_DIR) / "backups").resolve()
+    if output.is_relative_to(Path(settings.MEDIA_ROOT).resolve()):
+        raise BackupError(f"备份目录 {output} 在存放上传文件的目录（YIXIE_MEDIA_ROOT）之内：备份会把自己也装进去。"
+                          "请换一个目录。")
     output.mkdir(parents=True, exist_ok=True)
     name = auditchain.algorithm()
     created = timezone.now()

@@ -189,6 +189,8 @@ def test_a_tampered_archive_is_refused_before_anything_changes(world, settings, 
 
 
 def test_backup_members_take_the_sm3_digest_when_configured(world, settings, tmp_path):
+    with pytest.raises(CommandError, match="备份会把自己也装进去"):
+        call_command("backup", "--output", str(Path(settings.MEDIA_ROOT) / "backups"))
     settings.YIXIE_AUDIT_DIGEST = "sm3"
     result = backup.backup(tmp_path / "backups")
     members = result.manifest["members"]
