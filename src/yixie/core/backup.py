@@ -330,6 +330,15 @@ def database_is_empty(using: str = "default") -> bool:
     return not any(m._base_manager.using(using).exists() for m in models)
 
 
+def _other_sessions(conn) -> list[str]:
+    """Other client sessions on the configured PostgreSQL database (an app server, a job worker, psql)."""
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT usename, application_name, client_addr FROM pg_stat_activity "
+                       "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                       "AND backend_type = 'client backend'")
+        return [f"{user or '?'} {app or ''} {addr or '本机'}".replace("  ", " ") for user, app, addr in cursor.fetchall()]
+
+
 def _restore_database(conn, dump: Path) -> None:
     if conn.vendor == "sqlite":
         target = conn.settings_dict["NAME"]
@@ -342,10 +351,18 @@ def _restore_database(conn, dump: Path) -> None:
             src.close()
             dest.close()
     else:
+        others = _other_sessions(conn)
+        if others:
+            raise BackupError(f"数据库还有 {len(others)} 个其他连接（{'；'.join(others[:5])}）：应用服务器或后台任务"
+                              "未停止，恢复会一直等它们。请先停止它们（deploy/README.md「Backups」），再运行恢复；"
+                              "本次未恢复任何数据。")
         args, env = _pg_env(conn)
         conn.close()
-        _run(["pg_restore", "--clean", "--if-exists", "--single-transaction", "--exit-on-error", *args, str(dump)],
-             env, "恢复数据库")
+        try:
+            _run(["pg_restore", "--clean", "--if-exists", "--single-transaction", "--exit-on-error", *args,
+                  str(dump)], env, "恢复数据库")
+        except BackupError as exc:
+            raise BackupError(f"{exc}\n本次未恢复任何数据（恢复在一个事务中进行，已撤销）。") from exc
     conn.close()
 
 
