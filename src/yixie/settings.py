@@ -104,7 +104,20 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# Archiving old audit journal entries (`yixie audit-archive`) may run under its own database role, the one
+# that may DELETE from core_auditentry (deploy/README.md); the application's role then may not.
+if os.environ.get("YIXIE_ARCHIVE_DATABASE_URL"):
+    DATABASES["archive"] = dj_database_url.parse(os.environ["YIXIE_ARCHIVE_DATABASE_URL"], conn_max_age=0)
+    DATABASES["archive"]["TEST"] = {"MIRROR": "default"}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The audit journal (docs/decisions/0017, 0019). YIXIE_AUDIT_DIGEST: the digest of new journal entries, of
+# audit archives and of backup members: sha256 (default) or sm3 (the national SM3, through OpenSSL 3; entries
+# record their algorithm, so a chain may switch). YIXIE_AUDIT_RETENTION_DAYS: how long entries stay in the
+# database before `yixie audit-archive` may move them to an archive file (at least 183 days = six months).
+YIXIE_AUDIT_DIGEST = os.environ.get("YIXIE_AUDIT_DIGEST", "sha256").strip().lower()
+YIXIE_AUDIT_RETENTION_DAYS = int(os.environ.get("YIXIE_AUDIT_RETENTION_DAYS", "3650"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},

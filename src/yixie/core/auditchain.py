@@ -31,7 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -117,18 +117,20 @@ def maintenance_on() -> int:
 
 
 @contextlib.contextmanager
-def maintenance() -> Iterator[None]:
-    """Lift the append-only guard for this thread's connection for the block (archiving, test flush)."""
+def maintenance(using: str = "default") -> Iterator[None]:
+    """Lift the append-only guard for this thread's connection (`using`, a DATABASES alias) for the block
+    (archiving, test flush)."""
+    conn = connections[using]
     _local.maintenance = True
     try:
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
+        if conn.vendor == "postgresql":
+            with conn.cursor() as cursor:
                 cursor.execute("SELECT set_config('yixie.audit_maintenance', 'on', false)")
         yield
     finally:
         _local.maintenance = False
-        if connection.vendor == "postgresql" and connection.connection is not None:
-            with connection.cursor() as cursor:
+        if conn.vendor == "postgresql" and conn.connection is not None:
+            with conn.cursor() as cursor:
                 cursor.execute("SELECT set_config('yixie.audit_maintenance', 'off', false)")
 
 
@@ -244,9 +246,10 @@ def head_anchor() -> Anchor:
     return Anchor(seq=head.seq, hash=head.hash, at=now) if head else Anchor(seq=0, hash=GENESIS, at=now)
 
 
-def write_anchor() -> Anchor:
-    """Append the head to the anchors file and the log; the daily job and every backup call it."""
-    anchor = head_anchor()
+def write_anchor(anchor: Anchor | None = None) -> Anchor:
+    """Append the head (or `anchor`, a head read elsewhere: a backup's snapshot) to the anchors file and
+    the log; the daily job and every backup call it."""
+    anchor = anchor or head_anchor()
     path = anchors_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf-8") as f:
@@ -289,8 +292,12 @@ MAX_PROBLEMS = 200
 
 
 def verify(*, anchors: Sequence[Anchor] = (), chunk: int = 5000) -> VerifyReport:
-    """Walk the whole journal in `seq` order: every seal, every link, no gap, and the anchors held."""
-    from .models import AuditChainHead, AuditEntry
+    """Walk the whole journal in `seq` order: every seal, every link, no gap, and the anchors held.
+
+    Entries moved to archive files (`yixie audit-archive`) are held to the newest archive record: the
+    first remaining entry must follow the last archived one and link to its hash. The archive files
+    themselves are checked by `yixie.core.auditarchive.verify_archives`."""
+    from .models import AuditArchive, AuditChainHead, AuditEntry
 
     report = VerifyReport()
     problems = report.problems
@@ -306,7 +313,8 @@ def verify(*, anchors: Sequence[Anchor] = (), chunk: int = 5000) -> VerifyReport
     prev = GENESIS
     seen: dict[int, str] = {}
     anchor_seqs = {a.seq for a in anchors}
-    last = 0
+    archived = AuditArchive.objects.order_by("-up_to_seq").first()
+    last = archived.up_to_seq if archived else 0
     while True:
         rows = list(AuditEntry.objects.filter(seq__gt=last).order_by("seq")[:chunk])
         if not rows:
@@ -314,9 +322,12 @@ def verify(*, anchors: Sequence[Anchor] = (), chunk: int = 5000) -> VerifyReport
         for e in rows:
             if expected_seq is None:
                 report.first_seq = e.seq
-                # The journal may start after archived entries: trust the first entry's link, check the rest.
-                prev = e.prev_hash if e.seq > 1 else GENESIS
-                expected_seq = e.seq
+                # The journal may start after archived entries: the newest archive record says where.
+                prev, expected_seq = (archived.last_hash, archived.up_to_seq + 1) if archived else (GENESIS, 1)
+                if e.seq != expected_seq:
+                    what = f"最近一次归档（至第 {archived.up_to_seq} 条）之后" if archived else "开头"
+                    problem(f"{what}的第 {expected_seq} 至 {e.seq - 1} 条操作日志缺失。")
+                    prev, expected_seq = e.prev_hash, e.seq
             if e.seq != expected_seq:
                 problem(f"第 {expected_seq} 至 {e.seq - 1} 条操作日志缺失。")
                 prev = e.prev_hash
@@ -335,6 +346,11 @@ def verify(*, anchors: Sequence[Anchor] = (), chunk: int = 5000) -> VerifyReport
     report.head_hash = head.hash if head else GENESIS
     if report.checked and head and (head.seq != last or head.hash != prev):
         problem(f"链头记录（第 {head.seq} 条）与最后一条操作日志（第 {last} 条）不符。")
+    elif not report.checked and archived and head and (head.seq, head.hash) != (archived.up_to_seq,
+                                                                               archived.last_hash):
+        problem(f"链头记录（第 {head.seq} 条）与最近一次归档（至第 {archived.up_to_seq} 条）不符。")
+    if archived and not report.first_seq:
+        report.first_seq = archived.up_to_seq + 1
     for a in anchors:
         if a.seq > last:
             problem(f"锚定记录{('（' + a.at + '）') if a.at else ''}显示已有第 {a.seq} 条操作日志，"

@@ -188,3 +188,32 @@ class AuditChainHead(models.Model):
 
     def delete(self, *args, **kwargs):
         raise HardDeleteRefused("操作日志链头不可删除。")
+
+
+class AuditArchive(models.Model):
+    """Journal entries moved out of the database into an archive file (`yixie audit-archive`): the file,
+    its digest and the last entry archived, so the chain still verifies from the first remaining entry
+    (yixie.core.auditarchive). Never updated or deleted."""
+
+    up_to_seq = models.BigIntegerField("归档至链序号", unique=True)
+    first_seq = models.BigIntegerField("归档起始链序号")
+    last_hash = models.CharField("最后一条摘要", max_length=64)
+    count = models.PositiveIntegerField("条数")
+    file_name = models.CharField("归档文件", max_length=200)
+    digest = models.CharField("文件摘要", max_length=64)
+    algorithm = models.CharField("摘要算法", max_length=12)
+    cutoff = models.DateTimeField("归档截止时间")
+    created_at = models.DateTimeField("归档时间", default=timezone.now)
+
+    objects = NoDeleteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "操作日志归档"
+        verbose_name_plural = "操作日志归档"
+        ordering = ["-up_to_seq"]
+
+    def __str__(self) -> str:
+        return f"第 {self.first_seq} 至 {self.up_to_seq} 条（{self.count} 条）{self.file_name}"
+
+    def delete(self, *args, **kwargs):
+        raise HardDeleteRefused("操作日志归档记录不可删除。")

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from yixie.core import auditchain
+from yixie.core import auditarchive, auditchain
 
 
 class Command(BaseCommand):
@@ -18,6 +18,8 @@ class Command(BaseCommand):
                             help="the anchors file to read (default: YIXIE_VAR_DIR/audit/anchors.log)")
         parser.add_argument("--write-anchor", action="store_true",
                             help="after a clean check, append the current head to the anchors file")
+        parser.add_argument("--archives", action="store_true",
+                            help="also re-read every archive file of old entries (digest, seals, links)")
 
     def handle(self, *args, **options):
         anchors = auditchain.read_anchors(options["anchors_file"])
@@ -30,6 +32,10 @@ class Command(BaseCommand):
         self.stdout.write(f"已校验操作日志 {report.checked} 条（第 {report.first_seq or 0} 至 {report.head_seq} 条），"
                           f"对照锚定记录 {len(anchors)} 条。")
         self.stdout.write(f"链头：第 {report.head_seq} 条 {report.head_hash}")
+        if options["archives"]:
+            archives = auditarchive.verify_archives()
+            self.stdout.write(f"已校验归档文件 {archives.checked_files} 个，其中操作日志 {archives.checked_entries} 条。")
+            report.problems.extend(archives.problems)
         if report.ok:
             self.stdout.write(self.style.SUCCESS("校验通过：操作日志完整，未被修改。"))
             if options["write_anchor"]:
