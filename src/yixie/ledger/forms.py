@@ -56,6 +56,43 @@ class DocumentFieldsMixin(forms.Form):
         return self.region if getattr(self, "region", None) is not None else self.body.region
 
 
+class VersionField(forms.CharField):
+    """The body's version the page was opened at (`Body.version`), carried back hidden; empty = not known."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def clean(self, value):
+        raw = (super().clean(value) or "").strip()
+        if not raw:
+            return None
+        if not (raw.isdecimal() and raw.isascii() and len(raw) <= 9):
+            raise forms.ValidationError("页面的版本信息有误，请刷新页面后重新填写。")
+        return int(raw)
+
+
+class VersionedForm(forms.Form):
+    """A form that edits a body: it carries the version it was opened at, and can be re-shown after a
+    `ConcurrentChange` with the clerk's input kept and the version now."""
+
+    version = VersionField()
+
+    def clean(self):
+        cleaned = super().clean()
+        if "version" in self.errors:  # a hidden field's error would not show where the clerk can read it
+            self.add_error(None, self.errors.pop("version")[0])
+        return cleaned
+
+    def moved_on(self, exc) -> None:
+        """After `ConcurrentChange`: keep the input, carry the version now, and say what changed."""
+        data = self.data.copy()
+        data[self.add_prefix("version")] = str(exc.version)
+        self.data = data
+        self.add_error(None, exc.message)
+
+
 class StateFieldsMixin(forms.Form):
     """The fields of a body's state (spec §2.1), limited to one region's departments and posts."""
 
@@ -187,7 +224,7 @@ EVENT_FIELDS: dict[str, tuple[str, ...]] = {
 FIELD_TO_STATE = {"leader": "leaders", "deputies": "leaders", "principal_members": "members"}
 
 
-class EventForm(BootstrapFormMixin, StateFieldsMixin, DocumentFieldsMixin):
+class EventForm(BootstrapFormMixin, VersionedForm, StateFieldsMixin, DocumentFieldsMixin):
     kind = forms.ChoiceField(label="事项", choices=[c for c in EventKind.choices if c[0] != EventKind.ESTABLISH])
     effective_on = LenientDateField(label="生效日期")
     successor = forms.ModelChoiceField(label="并入机构（合并时）", queryset=Body.objects.none(), required=False)
@@ -292,7 +329,7 @@ class UploadForm(BootstrapFormMixin, forms.Form):
         self._style()
 
 
-class AliasForm(BootstrapFormMixin, forms.Form):
+class AliasForm(BootstrapFormMixin, VersionedForm):
     aliases = forms.CharField(label="别名（每行一个）", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     reason = forms.CharField(label="说明", max_length=300, required=False)
 
@@ -301,7 +338,7 @@ class AliasForm(BootstrapFormMixin, forms.Form):
         self._style()
 
 
-class WorkRulesForm(BootstrapFormMixin, forms.Form):
+class WorkRulesForm(BootstrapFormMixin, VersionedForm):
     filed_on = LenientDateField(label="工作规则备案日期")
     file = forms.FileField(label="备案的工作规则（PDF、OFD 或 DOCX）", required=False,
                            help_text="上传后在机构页面“工作规则”一栏可查看、下载")

@@ -119,6 +119,86 @@ def body_timeline(body: Body) -> list[dict]:
     return rows
 
 
+ROLE_SHORT = {"establishment": "编办", "general_office": "两办", "organisation": "组织部", "leader": "领导"}
+
+
+def user_label(user) -> str:
+    """A person as a clerk names them: 张三（潍坊市编办）, 李四（潍坊市发展和改革委员会）; 系统 for none."""
+    if user is None:
+        return "系统"
+    name = f"{user.last_name}{user.first_name}".strip() or user.username  # Chinese order, no space
+    places = []
+    for a in user.role_assignments.select_related("region", "department").order_by("id"):
+        place = a.department.name if a.department_id else f"{a.region.name}{ROLE_SHORT.get(a.role, '')}"
+        if place not in places:
+            places.append(place)
+    return f"{name}（{'、'.join(places)}）" if places else name
+
+
+#: Audit keys that are not a state field, with their labels (the version is bookkeeping, never shown).
+OTHER_KEYS = {"work_rules_filed_on": "工作规则备案日期"}
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _entry_changes(entry: AuditEntry) -> list[str]:
+    """What one audited write changed, as 「机构名称 由“甲”改为“乙”」 phrases."""
+    before, after = entry.before or {}, entry.after or {}
+    phrases = []
+    for key in [*st.STATE_FIELDS, *OTHER_KEYS]:
+        if key == "status" or key not in after or before.get(key) == after.get(key):
+            continue
+        if key in st.STATE_FIELDS:
+            label, old, new = st.STATE_FIELDS[key], st.display_value(key, before.get(key)), \
+                st.display_value(key, after.get(key))
+        else:
+            label, old, new = OTHER_KEYS[key], str(before.get(key) or "（无）"), str(after.get(key) or "（无）")
+        phrases.append(f"{label} 由“{_shorten(old)}”改为“{_shorten(new)}”")
+    return phrases
+
+
+def _entry_action(action: str) -> str:
+    if action.startswith("登记") and action != "登记文件":
+        return f"登记了“{action[2:]}”"
+    return {"修改别名": "修改了别名", "工作规则备案": "登记了工作规则备案", "作废事项": "作废了一个事项"}.get(
+        action, f"进行了“{action}”")
+
+
+def changes_since(body: Body, version: int) -> list[str]:
+    """Each write to the body after `version`, as 「张三（市委编办）于2026年11月30日 15:02 登记了“更名”：…」."""
+    from yixie.core.dates import format_date_zh
+
+    entries = (AuditEntry.objects.filter(body_id=body.pk, after__version__gt=version)
+               .select_related("actor").order_by("at", "id"))
+    lines = []
+    for e in entries:
+        at = timezone.localtime(e.at)
+        changed = _entry_changes(e)
+        lines.append(f"{user_label(e.actor)}于{format_date_zh(at.date())} {at:%H:%M} {_entry_action(e.action)}"
+                     + (f"：{'；'.join(changed)}" if changed else ""))
+    return lines
+
+
+def concurrent_change_message(body: Body, version: int) -> str:
+    """Why a write from a page opened at `version` is refused: who changed what when since."""
+    lines = changes_since(body, version)
+    what = "；另外，".join(lines) if lines else "他人修改了该机构的登记内容"
+    return f"您打开此页后，{what}。请核对后重新提交；您填写的内容已保留。"
+
+
+def conflict_message(body: Body, conflicts, base_version: int | None) -> str:
+    """Why an approved change drafted from an older state cannot be applied: the fields changed both ways."""
+    parts = [f"“{st.STATE_FIELDS.get(k, k)}”申请起草时为“{_shorten(st.display_value(k, base))}”，申请拟改为"
+             f"“{_shorten(st.display_value(k, proposed))}”，但台账中已改为“{_shorten(st.display_value(k, current))}”"
+             for k, base, proposed, current in conflicts]
+    since = changes_since(body, base_version) if base_version is not None else []
+    who = f"（{'；'.join(since)}）" if since else ""
+    return (f"申请起草后，“{body.name}”的登记内容已有变化，与申请修改的内容冲突：{'；'.join(parts)}{who}。"
+            "为免覆盖他人的登记，本次未写入台账；请退回申请部门按现状重新起草。")
+
+
 def body_change_log(body: Body):
     return AuditEntry.objects.filter(body_id=body.pk).select_related("actor").order_by("-at", "-id")
 
