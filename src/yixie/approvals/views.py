@@ -126,7 +126,8 @@ def application_edit(request, pk: int):
     if app.department_id not in scope_for(request.user, "application.draft").department_ids and \
             not request.user.is_superuser:
         raise Http404
-    initial = {**StateFieldsMixin.initial_from_state(app.proposed or {}), "body": app.body_id,
+    # A change of a body is shown over the body's state now (changes recorded since the draft are kept).
+    initial = {**StateFieldsMixin.initial_from_state(selectors.rebased_proposed(app)), "body": app.body_id,
                "reasons": app.reasons, "merge_bodies": list(app.merge_bodies.values_list("pk", flat=True))}
     form = ApplicationForm(request.POST or None, kind=app.kind, region=app.region,
                            bodies=_bodies_for(app.department, request.user), initial=initial)
@@ -136,7 +137,7 @@ def application_edit(request, pk: int):
                 actor=request.user, app=app, region=app.region, department=app.department, kind=app.kind,
                 body=form.cleaned_data.get("body") if app.kind != ApplicationKind.ESTABLISH else None,
                 reasons=form.cleaned_data["reasons"], proposed=form.proposed(),
-                merge_bodies=form.cleaned_data.get("merge_bodies") or [])
+                merge_bodies=form.cleaned_data.get("merge_bodies") or [], rebase=True)
         except services.ApprovalError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
@@ -333,7 +334,7 @@ def attach(request, pk: int):
 @require_POST
 def consent(request, pk: int):
     form = ConsentForm(request.POST)
-    dept = get_object_or_404(Department, pk=request.POST.get("department") or 0)
+    dept = get_object_or_404(Department, pk=_id(request.POST.get("department")))
     if not form.is_valid():
         messages.error(request, "请选择本单位意见。")
         return redirect("approvals:detail", pk=pk)
