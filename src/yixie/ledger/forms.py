@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from yixie.core.forms import BootstrapFormMixin, LenientDateField
+from yixie.core.forms import BootstrapFormMixin, IdsChoiceField, LenientDateField
 from yixie.org.models import Department, Post, Region
 
 from . import state as st
@@ -107,11 +107,11 @@ class StateFieldsMixin(forms.Form):
     lead_department = forms.ModelChoiceField(label="牵头部门", queryset=Department.objects.none())
     office_department = forms.ModelChoiceField(label="办事机构所在部门", queryset=Department.objects.none())
     leader = forms.ModelChoiceField(label="组长（领导职务）", queryset=Post.objects.none(), required=False)
-    deputies = forms.ModelMultipleChoiceField(label="副组长（领导职务，一至二名）", queryset=Post.objects.none(),
+    deputies = IdsChoiceField(label="副组长（领导职务，一至二名）", queryset=Post.objects.none(),
                                               required=False, widget=forms.CheckboxSelectMultiple)
-    members = forms.ModelMultipleChoiceField(label="成员单位", queryset=Department.objects.none(), required=False,
+    members = IdsChoiceField(label="成员单位", queryset=Department.objects.none(), required=False,
                                              widget=forms.CheckboxSelectMultiple)
-    principal_members = forms.ModelMultipleChoiceField(
+    principal_members = IdsChoiceField(
         label="其中主办单位", queryset=Department.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple, help_text="只勾选主办单位；其余成员单位为协办")
     duties = forms.CharField(label="主要职责", widget=forms.Textarea(attrs={"rows": 4}))
