@@ -274,6 +274,58 @@ class EventForm(BootstrapFormMixin, VersionedForm, StateFieldsMixin, DocumentFie
             merged[name] = value
         return st.changes_between(kind, before, state_from_values(merged, before))
 
+    #: The form fields that show a state key, where not the key's own name.
+    KEY_FIELDS = {"leaders": ("leader", "deputies"), "members": ("members", "principal_members")}
+
+    def moved_on(self, exc, *, opened: dict | None = None, current: dict | None = None) -> None:
+        """As `VersionedForm.moved_on`; besides, a field someone else changed that the clerk left as it was
+        shown (`opened`: the changed keys' values when the page was opened) now shows the value of
+        `current` (the body's state now), so a second submit keeps the other person's change."""
+        super().moved_on(exc)
+        if not opened or not current:
+            return
+        then = self.initial_from_state({**current, **opened})
+        now = self.initial_from_state(current)
+        refreshed, both = [], []
+        for key in opened:
+            for name in self.KEY_FIELDS.get(key, (key,)):
+                if name not in self.fields:
+                    continue
+                field = self.fields[name]
+                if _posted(self.data, name, field) == _as_posted(then[name], field):
+                    value = _as_posted(now[name], field)
+                    if isinstance(value, list):
+                        self.data.setlist(name, value)
+                    elif value is None:
+                        self.data.pop(name, None)
+                    else:
+                        self.data[name] = value
+                    refreshed.append(str(field.label))
+                else:
+                    both.append(str(field.label))
+        if refreshed:
+            self.add_error(None, f"您未改动的{'、'.join(f'“{x}”' for x in dict.fromkeys(refreshed))}已更新为最新登记的内容。")
+        if both:
+            self.add_error(None, f"{'、'.join(f'“{x}”' for x in dict.fromkeys(both))}您也作了修改，已保留您填写的内容，请核对。")
+
+
+def _as_posted(value, field):
+    """A form value as a browser posts it: strings, lists of strings; None for an unticked box."""
+    if isinstance(field, forms.BooleanField):
+        return "on" if value else None
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        return sorted(str(v) for v in (value or []))
+    if value is None:
+        return ""
+    return str(value).replace("\r\n", "\n").strip()
+
+
+def _posted(data, name: str, field):
+    """What the clerk posted in a field, in the form of `_as_posted`."""
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        return sorted(data.getlist(name))
+    return _as_posted(data.get(name), field)
+
 
 def state_from_values(values: dict, before: dict) -> dict:
     """A state from form-style values (ids), keeping status and successor from `before`."""

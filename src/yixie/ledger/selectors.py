@@ -181,6 +181,17 @@ def changes_since(body: Body, version: int) -> list[str]:
     return lines
 
 
+def values_when_opened(body: Body, version: int) -> dict:
+    """The state keys changed since `version`, each with its value at that version (from the audit entries)."""
+    opened: dict = {}
+    for e in AuditEntry.objects.filter(body_id=body.pk, after__version__gt=version).order_by("at", "id"):
+        before, after = e.before or {}, e.after or {}
+        for key in st.STATE_FIELDS:
+            if key in after and key not in opened and before.get(key) != after.get(key):
+                opened[key] = before.get(key)
+    return opened
+
+
 def concurrent_change_message(body: Body, version: int) -> str:
     """Why a write from a page opened at `version` is refused: who changed what when since."""
     lines = changes_since(body, version)

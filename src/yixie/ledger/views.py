@@ -204,7 +204,8 @@ def event_create(request, pk: int):
                     changes=form.changes(before), note=form.cleaned_data.get("note", ""),
                     expected_version=form.cleaned_data.get("version"))
         except services.ConcurrentChange as exc:
-            form.moved_on(exc)
+            form.moved_on(exc, opened=selectors.values_when_opened(body, form.cleaned_data["version"]),
+                          current=services.state_on(body, timezone.localdate()))
         except (services.LedgerError, PolicyViolation) as exc:
             _apply_errors(form, exc)
         else:

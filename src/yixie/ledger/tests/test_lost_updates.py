@@ -113,8 +113,32 @@ def test_an_adjustment_from_a_page_opened_before_a_rename_does_not_undo_it(city,
     assert body.name == "市乙领导小组"
     assert list(body.memberships.values_list("department_id", flat=True)) == [city.gxj.pk]
     assert body.events.count() == 2  # the setup and the rename; the stale adjustment wrote nothing
-    assert f'value="{city.swj.pk}" checked' in html or re.search(
-        rf'value="{city.swj.pk}"[^>]*checked', html)  # the adjuster's choice of members is kept
+    # The adjuster's choice of members is kept; the name they left alone now shows the new name.
+    assert re.search(rf'name="members" value="{city.swj.pk}"[^>]*checked', html)
+    assert re.search(r'name="name" value="市乙领导小组"', html)
+    assert "您未改动的“机构名称”已更新为最新登记的内容。" in html
+    # Submitting the page as it is now shown applies the adjustment on top: both changes stand.
+    r = adjuster.post(url, {**stale, "name": "市乙领导小组", "version": _version(html)})
+    assert r.status_code == 302, r.content.decode()[:3000]
+    body.refresh_from_db()
+    assert body.name == "市乙领导小组"
+    assert sorted(body.memberships.values_list("department_id", flat=True)) == sorted([city.gxj.pk, city.swj.pk])
+
+
+def test_a_field_both_people_changed_keeps_the_second_persons_input_and_says_so(city, zhang):
+    body = establish(city.city, name="市甲领导小组", lead=city.fgw, members=[city.gxj])
+    url = reverse("ledger:event_create", args=[body.pk])
+    first, second = _client(zhang), _client(city.bianban)
+    v_second = _version(second.get(url).content.decode())
+    v_first = _version(first.get(url).content.decode())
+    assert first.post(url, _event_payload(body, kind=EventKind.RENAME, name="市乙领导小组",
+                                          version=v_first)).status_code == 302
+    html = second.post(url, _event_payload(body, kind=EventKind.RENAME, name="市丙领导小组",
+                                           version=v_second)).content.decode()
+    assert "“机构名称”您也作了修改，已保留您填写的内容，请核对。" in html
+    assert re.search(r'name="name" value="市丙领导小组"', html)
+    body.refresh_from_db()
+    assert body.name == "市乙领导小组"
 
 
 def test_a_garbled_version_is_a_clear_message_not_a_server_error(client_for, city):
