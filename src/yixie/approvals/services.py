@@ -433,7 +433,8 @@ def publish(*, actor, app: Application, number: str, issued_on: date, title: str
                                           issued_on=issued_on, title=title)
         event, body = _write_ledger(actor=actor, app=app, on=on, document=document)
     except ledger.ConcurrentChange as exc:
-        raise ApprovalError(f"{exc.message}（可使用下方“退回修改”。）", exc.field, code=exc.code) from exc
+        raise ApprovalError(f"{exc.message}可在“发文公布”栏的“不能发文时”中选择退回修改。", exc.field,
+                            code=exc.code) from exc
     except ledger.LedgerError as exc:
         raise ApprovalError(exc.message, exc.field) from exc
     except ledger.PolicyViolation as exc:

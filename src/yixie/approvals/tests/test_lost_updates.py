@@ -74,7 +74,7 @@ def test_a_field_changed_both_ways_is_refused_at_publication_naming_it(city):
     text = _publish(city, app).content.decode()
     assert ("“机构名称”申请起草时为“市安全生产委员会”，申请拟改为“市安全生产工作委员会”，"
             "但台账中已改为“市安全生产和应急委员会”") in text
-    assert "登记了“更名”" in text and "退回修改" in text
+    assert "登记了“更名”" in text and "“不能发文时”中选择退回修改" in text
     app.refresh_from_db()
     body.refresh_from_db()
     assert app.status == S.DECIDED and app.ledger_event is None  # left where it was: 两办 can return it
