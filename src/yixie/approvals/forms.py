@@ -4,7 +4,7 @@ from django import forms
 
 from yixie.core.forms import BootstrapFormMixin, IdsChoiceField, LenientDateField
 from yixie.ledger.choices import BodyStatus
-from yixie.ledger.forms import StateFieldsMixin
+from yixie.ledger.forms import StateFieldsMixin, VersionedForm
 from yixie.ledger.models import Body
 
 from .checklist import CHECKLIST
@@ -14,7 +14,9 @@ STATE_KINDS = {ApplicationKind.ESTABLISH, ApplicationKind.ADJUST, ApplicationKin
                ApplicationKind.REAFFILIATE, ApplicationKind.DOWNGRADE}
 
 
-class ApplicationForm(BootstrapFormMixin, StateFieldsMixin):
+class ApplicationForm(BootstrapFormMixin, VersionedForm, StateFieldsMixin):
+    """An application; `version` is that of the body whose state the page was opened with."""
+
     body = forms.ModelChoiceField(label="涉及的机构", queryset=Body.objects.none(), required=False)
     merge_bodies = IdsChoiceField(label="被合并的机构（并入上面所选机构）", queryset=Body.objects.none(),
                                                   required=False, widget=forms.CheckboxSelectMultiple)

@@ -162,13 +162,15 @@ def _check_name_free(*, region, kind: str, body: Body | None, proposed: dict) ->
 
 @transaction.atomic
 def application_save(*, actor, app: Application | None, region, department, kind: str, body: Body | None,
-                     reasons: str, proposed: dict, merge_bodies=(), proposal=None, rebase: bool = False) -> Application:
+                     reasons: str, proposed: dict, merge_bodies=(), proposal=None, rebase: bool = False,
+                     expected_version: int | None = None) -> Application:
     """Create or edit a draft (also a returned application under revision). A new draft made from a
     proposal of the intake (`proposal`) takes it in, in the same transaction.
 
     A change of an existing body keeps the body's state it is drafted from (`base_state`, `base_version`):
     taken when the draft is made or names another body, and again on an edit made from the body's state
-    now (`rebase`, the edit page shows `selectors.rebased_proposed`)."""
+    now (`rebase`, the edit page shows `selectors.rebased_proposed`). `expected_version`: the body's version
+    the page was opened at; if the body moved on since, `ledger.ConcurrentChange` says what changed."""
     if app is not None:
         app = _lock(app)
         if app.status not in (S.DRAFT, S.RETURNED):
@@ -182,6 +184,8 @@ def application_save(*, actor, app: Application | None, region, department, kind
         raise ApprovalError("涉及的机构不属于本区划。", "body")
     if kind != ApplicationKind.ESTABLISH and body is None:
         raise ApprovalError("请选择涉及的机构。", "body")
+    if body is not None and expected_version is not None:
+        ledger.check_version(body=body, expected_version=expected_version)
     _check_name_free(region=region, kind=kind, body=body, proposed=proposed)
     subject = proposed.get("name") or (body.name if body else "")
     title = f"关于{dict(ApplicationKind.choices)[kind].split('（')[0]}{subject}的申请"

@@ -85,12 +85,16 @@ class VersionedForm(forms.Form):
             self.add_error(None, self.errors.pop("version")[0])
         return cleaned
 
-    def moved_on(self, exc) -> None:
-        """After `ConcurrentChange`: keep the input, carry the version now, and say what changed."""
+    def moved_on(self, exc, *, opened: dict | None = None, current: dict | None = None) -> None:
+        """After `ConcurrentChange`: keep the input, carry the version now, and say what changed. A form
+        with a body's state (`StateFieldsMixin`) also shows the new values where the clerk changed nothing
+        (`opened`, `current`: see `refresh_untouched`)."""
         data = self.data.copy()
         data[self.add_prefix("version")] = str(exc.version)
         self.data = data
         self.add_error(None, exc.message)
+        if isinstance(self, StateFieldsMixin):
+            self.refresh_untouched(opened=opened or {}, current=current or {})
 
 
 class StateFieldsMixin(forms.Form):
@@ -127,6 +131,40 @@ class StateFieldsMixin(forms.Form):
                          "lead_department", "office_department", "leader", "deputies", "members",
                          "principal_members", "duties", "task_scope", "extra_members_approved", "is_temporary",
                          "ends_on", "end_condition", "upper_counterpart")
+
+    #: The form fields that show a state key, where not the key's own name.
+    KEY_FIELDS = {"leaders": ("leader", "deputies"), "members": ("members", "principal_members")}
+
+    def refresh_untouched(self, *, opened: dict, current: dict) -> None:
+        """After a `ConcurrentChange`, on a bound form: a field someone else changed that the clerk left as
+        it was shown (`opened`: the changed keys' values when the page was opened) now shows its value in
+        `current` (the body's state now), so a second submit keeps the other person's change; a field both
+        changed keeps the clerk's input. Both are named in the form's errors."""
+        if not opened or not current:
+            return
+        then = self.initial_from_state({**current, **opened})
+        now = self.initial_from_state(current)
+        refreshed, both = [], []
+        for key in opened:
+            for name in self.KEY_FIELDS.get(key, (key,)):
+                if name not in self.fields:
+                    continue
+                field = self.fields[name]
+                if _posted(self.data, name, field) == _as_posted(then[name], field):
+                    value = _as_posted(now[name], field)
+                    if isinstance(value, list):
+                        self.data.setlist(name, value)
+                    elif value is None:
+                        self.data.pop(name, None)
+                    else:
+                        self.data[name] = value
+                    refreshed.append(str(field.label))
+                else:
+                    both.append(str(field.label))
+        if refreshed:
+            self.add_error(None, f"您未改动的{'、'.join(f'“{x}”' for x in dict.fromkeys(refreshed))}已更新为最新登记的内容。")
+        if both:
+            self.add_error(None, f"{'、'.join(f'“{x}”' for x in dict.fromkeys(both))}您也作了修改，已保留您填写的内容，请核对。")
 
     def limit_to_region(self, region: Region) -> None:
         depts = Department.objects.filter(region=region, is_active=True).order_by("order", "id")
@@ -273,40 +311,6 @@ class EventForm(BootstrapFormMixin, VersionedForm, StateFieldsMixin, DocumentFie
                 value = [v.pk for v in value]
             merged[name] = value
         return st.changes_between(kind, before, state_from_values(merged, before))
-
-    #: The form fields that show a state key, where not the key's own name.
-    KEY_FIELDS = {"leaders": ("leader", "deputies"), "members": ("members", "principal_members")}
-
-    def moved_on(self, exc, *, opened: dict | None = None, current: dict | None = None) -> None:
-        """As `VersionedForm.moved_on`; besides, a field someone else changed that the clerk left as it was
-        shown (`opened`: the changed keys' values when the page was opened) now shows the value of
-        `current` (the body's state now), so a second submit keeps the other person's change."""
-        super().moved_on(exc)
-        if not opened or not current:
-            return
-        then = self.initial_from_state({**current, **opened})
-        now = self.initial_from_state(current)
-        refreshed, both = [], []
-        for key in opened:
-            for name in self.KEY_FIELDS.get(key, (key,)):
-                if name not in self.fields:
-                    continue
-                field = self.fields[name]
-                if _posted(self.data, name, field) == _as_posted(then[name], field):
-                    value = _as_posted(now[name], field)
-                    if isinstance(value, list):
-                        self.data.setlist(name, value)
-                    elif value is None:
-                        self.data.pop(name, None)
-                    else:
-                        self.data[name] = value
-                    refreshed.append(str(field.label))
-                else:
-                    both.append(str(field.label))
-        if refreshed:
-            self.add_error(None, f"您未改动的{'、'.join(f'“{x}”' for x in dict.fromkeys(refreshed))}已更新为最新登记的内容。")
-        if both:
-            self.add_error(None, f"{'、'.join(f'“{x}”' for x in dict.fromkeys(both))}您也作了修改，已保留您填写的内容，请核对。")
 
 
 def _as_posted(value, field):

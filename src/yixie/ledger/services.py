@@ -53,6 +53,12 @@ def _check_version(body: Body, expected_version: int | None) -> None:
     raise ConcurrentChange(selectors.concurrent_change_message(body, expected_version), version=body.version)
 
 
+def check_version(*, body: Body, expected_version: int | None) -> None:
+    """For a capability that drafts from a body's state (an application): refuse with `ConcurrentChange`
+    when the body moved on since its page was opened at `expected_version`."""
+    _check_version(Body.objects.select_for_update().get(pk=body.pk), expected_version)
+
+
 def _bump_version(body: Body) -> int:
     """The one place a body's version moves on: every write to the body calls it (through `_replay` for
     events), in the write's transaction. The audit entry of the write records the new version."""

@@ -107,3 +107,28 @@ def test_a_non_integer_department_is_never_a_server_error(city):
         r = hr.post(reverse("approvals:consent", args=[app.pk]), {"department": bad, "agreed": "yes"})
         assert r.status_code == 404, (bad, r.status_code)
     assert not app.consents.exists()
+
+
+def test_a_draft_from_a_page_opened_before_a_rename_is_refused_then_saved_on_top(city):
+    import re
+
+    body = establish(city.city, name="市安全生产委员会", lead=city.fgw, members=[city.gxj], on=date(2015, 1, 1))
+    clerk = _client(city.clerk)
+    url = reverse("approvals:new") + f"?kind=adjust&body={body.pk}"
+    opened = clerk.get(url).content.decode()
+    state = body.events.get().state
+    payload = {**_event_payload(body), "body": body.pk, "reasons": "理由", "kind_fixed": "adjust",
+               "members": [city.gxj.pk, city.swj.pk], "version": _version(opened)}
+    for key in ("kind", "effective_on", "doc_number"):
+        payload.pop(key)
+    _rename_in_the_ledger(city, body, "市安全生产和应急委员会")
+
+    html = clerk.post(url, payload).content.decode()
+    assert "您打开此页后" in html and "登记了“更名”：机构名称 由“市安全生产委员会”改为“市安全生产和应急委员会”" in html
+    assert re.search(r'name="name" value="市安全生产和应急委员会"', html)
+    assert not body.applications.exists()
+    r = clerk.post(url, {**payload, "name": "市安全生产和应急委员会", "version": _version(html)})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    app = body.applications.get()
+    assert app.base_state["name"] == app.proposed["name"] == "市安全生产和应急委员会" != state["name"]
+    assert [m["department_id"] for m in app.proposed["members"]] == [city.gxj.pk, city.swj.pk]
