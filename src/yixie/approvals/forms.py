@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django import forms
 
-from yixie.core.forms import BootstrapFormMixin, LenientDateField
+from yixie.core.forms import BootstrapFormMixin, IdsChoiceField, LenientDateField
 from yixie.ledger.choices import BodyStatus
-from yixie.ledger.forms import StateFieldsMixin
+from yixie.ledger.forms import StateFieldsMixin, VersionedForm
 from yixie.ledger.models import Body
 
 from .checklist import CHECKLIST
@@ -14,9 +14,11 @@ STATE_KINDS = {ApplicationKind.ESTABLISH, ApplicationKind.ADJUST, ApplicationKin
                ApplicationKind.REAFFILIATE, ApplicationKind.DOWNGRADE}
 
 
-class ApplicationForm(BootstrapFormMixin, StateFieldsMixin):
+class ApplicationForm(BootstrapFormMixin, VersionedForm, StateFieldsMixin):
+    """An application; `version` is that of the body whose state the page was opened with."""
+
     body = forms.ModelChoiceField(label="涉及的机构", queryset=Body.objects.none(), required=False)
-    merge_bodies = forms.ModelMultipleChoiceField(label="被合并的机构（并入上面所选机构）", queryset=Body.objects.none(),
+    merge_bodies = IdsChoiceField(label="被合并的机构（并入上面所选机构）", queryset=Body.objects.none(),
                                                   required=False, widget=forms.CheckboxSelectMultiple)
     reasons = forms.CharField(label="申请理由和依据", widget=forms.Textarea(attrs={"rows": 4}),
                               help_text="写明设立或调整的必要性、上级要求或文件依据、与现有机构和部门职责的关系")

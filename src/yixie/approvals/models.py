@@ -42,6 +42,10 @@ class Application(ConcurrentTransitionMixin, NoDeleteModel, TimeStamped):
     overlap_snapshot = models.JSONField("提交时的重复度检查", default=list, blank=True)
     findings_snapshot = models.JSONField("提交时的规则检查", default=list, blank=True)
     load_snapshot = models.JSONField("提交时的领导兼职情况", default=dict, blank=True)
+    # The body's state (and version) the change was drafted from: publication applies only what the
+    # application changes from it, on top of the body's state then (`ledger.services.change_apply`).
+    base_state = models.JSONField("起草时的机构现状", default=dict, blank=True)
+    base_version = models.PositiveIntegerField("起草时的机构版本", null=True, blank=True)
     drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="起草人", on_delete=models.PROTECT,
                                    related_name="+")
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)

@@ -396,6 +396,17 @@ def proposed_state(app: Application) -> dict | None:
     return app.proposed or None
 
 
+def rebased_proposed(app: Application) -> dict:
+    """The application's proposal laid over the body's state now: what it changes from the state it was
+    drafted from, and the body's current values elsewhere (for redrafting after the ledger moved on)."""
+    proposed = app.proposed or {}
+    current = current_state(app)
+    if not (app.base_state and proposed and current):
+        return proposed
+    kind = APPLICATION_EVENT_KIND.get(app.kind, "")
+    return st.rebase(kind, app.base_state, proposed, current)[0]
+
+
 def current_state(app: Application) -> dict | None:
     if not app.body_id:
         return None

@@ -162,9 +162,15 @@ def _check_name_free(*, region, kind: str, body: Body | None, proposed: dict) ->
 
 @transaction.atomic
 def application_save(*, actor, app: Application | None, region, department, kind: str, body: Body | None,
-                     reasons: str, proposed: dict, merge_bodies=(), proposal=None) -> Application:
+                     reasons: str, proposed: dict, merge_bodies=(), proposal=None, rebase: bool = False,
+                     expected_version: int | None = None) -> Application:
     """Create or edit a draft (also a returned application under revision). A new draft made from a
-    proposal of the intake (`proposal`) takes it in, in the same transaction."""
+    proposal of the intake (`proposal`) takes it in, in the same transaction.
+
+    A change of an existing body keeps the body's state it is drafted from (`base_state`, `base_version`):
+    taken when the draft is made or names another body, and again on an edit made from the body's state
+    now (`rebase`, the edit page shows `selectors.rebased_proposed`). `expected_version`: the body's version
+    the page was opened at; if the body moved on since, `ledger.ConcurrentChange` says what changed."""
     if app is not None:
         app = _lock(app)
         if app.status not in (S.DRAFT, S.RETURNED):
@@ -178,6 +184,8 @@ def application_save(*, actor, app: Application | None, region, department, kind
         raise ApprovalError("涉及的机构不属于本区划。", "body")
     if kind != ApplicationKind.ESTABLISH and body is None:
         raise ApprovalError("请选择涉及的机构。", "body")
+    if body is not None and expected_version is not None:
+        ledger.check_version(body=body, expected_version=expected_version)
     _check_name_free(region=region, kind=kind, body=body, proposed=proposed)
     subject = proposed.get("name") or (body.name if body else "")
     title = f"关于{dict(ApplicationKind.choices)[kind].split('（')[0]}{subject}的申请"
@@ -186,6 +194,11 @@ def application_save(*, actor, app: Application | None, region, department, kind
         app = Application(region=region, department=department, drafted_by=actor)
     else:
         before = {"title": app.title, "reasons": app.reasons, "proposed": app.proposed}
+    if body is None or not proposed:
+        app.base_state, app.base_version = {}, None
+    elif rebase or not app.base_state or app.body_id != body.pk:
+        app.base_state = ledger.state_on(body, timezone.localdate()) or {}
+        app.base_version = Body.objects.filter(pk=body.pk).values_list("version", flat=True).get()
     app.kind, app.body, app.reasons, app.proposed, app.title = kind, body, reasons.strip(), proposed, title[:200]
     app.save()
     app.merge_bodies.set(list(merge_bodies))
@@ -423,6 +436,9 @@ def publish(*, actor, app: Application, number: str, issued_on: date, title: str
         document = ledger.document_create(actor=actor, region=app.region, number=number, issuer=expected or issuer,
                                           issued_on=issued_on, title=title)
         event, body = _write_ledger(actor=actor, app=app, on=on, document=document)
+    except ledger.ConcurrentChange as exc:
+        raise ApprovalError(f"{exc.message}可在“发文公布”栏的“不能发文时”中选择退回修改。", exc.field,
+                            code=exc.code) from exc
     except ledger.LedgerError as exc:
         raise ApprovalError(exc.message, exc.field) from exc
     except ledger.PolicyViolation as exc:
@@ -444,7 +460,8 @@ def _write_ledger(*, actor, app: Application, on: date, document):
     event, _ = ledger.change_apply(
         actor=actor, body=app.body, kind=kind, on=on, proposed_state=proposed_state(app), document=document,
         note=app.title, merged=app.merge_bodies.all() if kind == EventKind.MERGE else (),
-        source_label=app.number, source_url=url_of(app))
+        source_label=app.number, source_url=url_of(app), base_state=app.base_state or None,
+        base_version=app.base_version)
     if kind != EventKind.ABOLISH:
         _hand_over_work_rules(actor=actor, app=app, body=app.body, document=document)
     return event, app.body

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from yixie.core.access import requires, user_can
 from yixie.core.files import serve_stored
 from yixie.ledger import selectors as ledger_selectors
+from yixie.ledger import services as ledger_services
 from yixie.ledger.choices import BodyStatus
 from yixie.ledger.forms import StateFieldsMixin
 from yixie.ledger.models import Body
@@ -73,6 +74,19 @@ def _bodies_for(department, user):
             .filter(region=department.region, status=BodyStatus.ACTIVE).order_by("name"))
 
 
+def _loaded_version(form, loaded_body_id) -> int | None:
+    """The version the page carries, if it is that of the body posted (the one whose state was loaded)."""
+    body = form.cleaned_data.get("body")
+    return form.cleaned_data.get("version") if body is not None and body.pk == loaded_body_id else None
+
+
+def _moved_on(form, exc) -> None:
+    """The body changed since the page was opened: say what, keep the input, show the new values elsewhere."""
+    body = form.cleaned_data["body"]
+    form.moved_on(exc, opened=ledger_selectors.values_when_opened(body, form.cleaned_data["version"]),
+                  current=ledger_selectors.state_on(body, timezone.localdate()))
+
+
 @requires("application.draft")
 @require_http_methods(["GET", "POST"])
 def application_new(request):
@@ -98,7 +112,7 @@ def application_new(request):
         body = bodies.filter(pk=_id(body_id)).first()
         if body is not None:
             current = ledger_selectors.state_on(body, timezone.localdate())
-            initial = {**StateFieldsMixin.initial_from_state(current or {}), "body": body.pk}
+            initial = {**StateFieldsMixin.initial_from_state(current or {}), "body": body.pk, "version": body.version}
     if proposal is not None:
         initial["reasons"] = proposal.reason
     form = ApplicationForm(request.POST or None, kind=kind, region=department.region, bodies=bodies, initial=initial)
@@ -107,7 +121,10 @@ def application_new(request):
             app = services.application_save(
                 actor=request.user, app=None, region=department.region, department=department, kind=kind,
                 body=form.cleaned_data.get("body"), reasons=form.cleaned_data["reasons"], proposed=form.proposed(),
-                merge_bodies=form.cleaned_data.get("merge_bodies") or [], proposal=proposal)
+                merge_bodies=form.cleaned_data.get("merge_bodies") or [], proposal=proposal,
+                expected_version=_loaded_version(form, _id(body_id)))
+        except ledger_services.ConcurrentChange as exc:
+            _moved_on(form, exc)
         except services.ApprovalError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
@@ -126,7 +143,9 @@ def application_edit(request, pk: int):
     if app.department_id not in scope_for(request.user, "application.draft").department_ids and \
             not request.user.is_superuser:
         raise Http404
-    initial = {**StateFieldsMixin.initial_from_state(app.proposed or {}), "body": app.body_id,
+    # A change of a body is shown over the body's state now (changes recorded since the draft are kept).
+    initial = {**StateFieldsMixin.initial_from_state(selectors.rebased_proposed(app)), "body": app.body_id,
+               "version": app.body.version if app.body_id else None,
                "reasons": app.reasons, "merge_bodies": list(app.merge_bodies.values_list("pk", flat=True))}
     form = ApplicationForm(request.POST or None, kind=app.kind, region=app.region,
                            bodies=_bodies_for(app.department, request.user), initial=initial)
@@ -136,7 +155,10 @@ def application_edit(request, pk: int):
                 actor=request.user, app=app, region=app.region, department=app.department, kind=app.kind,
                 body=form.cleaned_data.get("body") if app.kind != ApplicationKind.ESTABLISH else None,
                 reasons=form.cleaned_data["reasons"], proposed=form.proposed(),
-                merge_bodies=form.cleaned_data.get("merge_bodies") or [])
+                merge_bodies=form.cleaned_data.get("merge_bodies") or [], rebase=True,
+                expected_version=_loaded_version(form, app.body_id))
+        except ledger_services.ConcurrentChange as exc:
+            _moved_on(form, exc)
         except services.ApprovalError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
@@ -333,7 +355,7 @@ def attach(request, pk: int):
 @require_POST
 def consent(request, pk: int):
     form = ConsentForm(request.POST)
-    dept = get_object_or_404(Department, pk=request.POST.get("department") or 0)
+    dept = get_object_or_404(Department, pk=_id(request.POST.get("department")))
     if not form.is_valid():
         messages.error(request, "请选择本单位意见。")
         return redirect("approvals:detail", pk=pk)

@@ -45,3 +45,20 @@ class BootstrapFormMixin:
                 w.attrs.setdefault("class", "form-select")
             else:
                 w.attrs.setdefault("class", "form-control")
+
+
+def plausible_id(raw) -> bool:
+    """Whether a posted value can be a row's id (digits that fit a database integer); else it matches nothing."""
+    raw = str(raw)
+    return raw.isdecimal() and raw.isascii() and 0 < len(raw) <= 18
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """A choice of many rows by id that refuses what is not an id before the database sees it (an id too
+    large for an integer column is an error in SQLite and PostgreSQL, not a miss)."""
+
+    def _check_values(self, value):
+        for v in value:
+            if not plausible_id(v):
+                raise forms.ValidationError(f"“{str(v)[:20]}”不是有效的选项，请重新选择。", code="invalid_pk_value")
+        return super()._check_values(value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from yixie.core.forms import BootstrapFormMixin, LenientDateField
+from yixie.core.forms import BootstrapFormMixin, IdsChoiceField, LenientDateField
 from yixie.org.models import Department, Post, Region
 
 from . import state as st
@@ -56,6 +56,47 @@ class DocumentFieldsMixin(forms.Form):
         return self.region if getattr(self, "region", None) is not None else self.body.region
 
 
+class VersionField(forms.CharField):
+    """The body's version the page was opened at (`Body.version`), carried back hidden; empty = not known."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def clean(self, value):
+        raw = (super().clean(value) or "").strip()
+        if not raw:
+            return None
+        if not (raw.isdecimal() and raw.isascii() and len(raw) <= 9):
+            raise forms.ValidationError("页面的版本信息有误，请刷新页面后重新填写。")
+        return int(raw)
+
+
+class VersionedForm(forms.Form):
+    """A form that edits a body: it carries the version it was opened at, and can be re-shown after a
+    `ConcurrentChange` with the clerk's input kept and the version now."""
+
+    version = VersionField()
+
+    def clean(self):
+        cleaned = super().clean()
+        if "version" in self.errors:  # a hidden field's error would not show where the clerk can read it
+            self.add_error(None, self.errors.pop("version")[0])
+        return cleaned
+
+    def moved_on(self, exc, *, opened: dict | None = None, current: dict | None = None) -> None:
+        """After `ConcurrentChange`: keep the input, carry the version now, and say what changed. A form
+        with a body's state (`StateFieldsMixin`) also shows the new values where the clerk changed nothing
+        (`opened`, `current`: see `refresh_untouched`)."""
+        data = self.data.copy()
+        data[self.add_prefix("version")] = str(exc.version)
+        self.data = data
+        self.add_error(None, exc.message)
+        if isinstance(self, StateFieldsMixin):
+            self.refresh_untouched(opened=opened or {}, current=current or {})
+
+
 class StateFieldsMixin(forms.Form):
     """The fields of a body's state (spec §2.1), limited to one region's departments and posts."""
 
@@ -70,11 +111,11 @@ class StateFieldsMixin(forms.Form):
     lead_department = forms.ModelChoiceField(label="牵头部门", queryset=Department.objects.none())
     office_department = forms.ModelChoiceField(label="办事机构所在部门", queryset=Department.objects.none())
     leader = forms.ModelChoiceField(label="组长（领导职务）", queryset=Post.objects.none(), required=False)
-    deputies = forms.ModelMultipleChoiceField(label="副组长（领导职务，一至二名）", queryset=Post.objects.none(),
+    deputies = IdsChoiceField(label="副组长（领导职务，一至二名）", queryset=Post.objects.none(),
                                               required=False, widget=forms.CheckboxSelectMultiple)
-    members = forms.ModelMultipleChoiceField(label="成员单位", queryset=Department.objects.none(), required=False,
+    members = IdsChoiceField(label="成员单位", queryset=Department.objects.none(), required=False,
                                              widget=forms.CheckboxSelectMultiple)
-    principal_members = forms.ModelMultipleChoiceField(
+    principal_members = IdsChoiceField(
         label="其中主办单位", queryset=Department.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple, help_text="只勾选主办单位；其余成员单位为协办")
     duties = forms.CharField(label="主要职责", widget=forms.Textarea(attrs={"rows": 4}))
@@ -90,6 +131,40 @@ class StateFieldsMixin(forms.Form):
                          "lead_department", "office_department", "leader", "deputies", "members",
                          "principal_members", "duties", "task_scope", "extra_members_approved", "is_temporary",
                          "ends_on", "end_condition", "upper_counterpart")
+
+    #: The form fields that show a state key, where not the key's own name.
+    KEY_FIELDS = {"leaders": ("leader", "deputies"), "members": ("members", "principal_members")}
+
+    def refresh_untouched(self, *, opened: dict, current: dict) -> None:
+        """After a `ConcurrentChange`, on a bound form: a field someone else changed that the clerk left as
+        it was shown (`opened`: the changed keys' values when the page was opened) now shows its value in
+        `current` (the body's state now), so a second submit keeps the other person's change; a field both
+        changed keeps the clerk's input. Both are named in the form's errors."""
+        if not opened or not current:
+            return
+        then = self.initial_from_state({**current, **opened})
+        now = self.initial_from_state(current)
+        refreshed, both = [], []
+        for key in opened:
+            for name in self.KEY_FIELDS.get(key, (key,)):
+                if name not in self.fields:
+                    continue
+                field = self.fields[name]
+                if _posted(self.data, name, field) == _as_posted(then[name], field):
+                    value = _as_posted(now[name], field)
+                    if isinstance(value, list):
+                        self.data.setlist(name, value)
+                    elif value is None:
+                        self.data.pop(name, None)
+                    else:
+                        self.data[name] = value
+                    refreshed.append(str(field.label))
+                else:
+                    both.append(str(field.label))
+        if refreshed:
+            self.add_error(None, f"您未改动的{'、'.join(f'“{x}”' for x in dict.fromkeys(refreshed))}已更新为最新登记的内容。")
+        if both:
+            self.add_error(None, f"{'、'.join(f'“{x}”' for x in dict.fromkeys(both))}您也作了修改，已保留您填写的内容，请核对。")
 
     def limit_to_region(self, region: Region) -> None:
         depts = Department.objects.filter(region=region, is_active=True).order_by("order", "id")
@@ -187,7 +262,7 @@ EVENT_FIELDS: dict[str, tuple[str, ...]] = {
 FIELD_TO_STATE = {"leader": "leaders", "deputies": "leaders", "principal_members": "members"}
 
 
-class EventForm(BootstrapFormMixin, StateFieldsMixin, DocumentFieldsMixin):
+class EventForm(BootstrapFormMixin, VersionedForm, StateFieldsMixin, DocumentFieldsMixin):
     kind = forms.ChoiceField(label="事项", choices=[c for c in EventKind.choices if c[0] != EventKind.ESTABLISH])
     effective_on = LenientDateField(label="生效日期")
     successor = forms.ModelChoiceField(label="并入机构（合并时）", queryset=Body.objects.none(), required=False)
@@ -236,6 +311,24 @@ class EventForm(BootstrapFormMixin, StateFieldsMixin, DocumentFieldsMixin):
                 value = [v.pk for v in value]
             merged[name] = value
         return st.changes_between(kind, before, state_from_values(merged, before))
+
+
+def _as_posted(value, field):
+    """A form value as a browser posts it: strings, lists of strings; None for an unticked box."""
+    if isinstance(field, forms.BooleanField):
+        return "on" if value else None
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        return sorted(str(v) for v in (value or []))
+    if value is None:
+        return ""
+    return str(value).replace("\r\n", "\n").strip()
+
+
+def _posted(data, name: str, field):
+    """What the clerk posted in a field, in the form of `_as_posted`."""
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        return sorted(data.getlist(name))
+    return _as_posted(data.get(name), field)
 
 
 def state_from_values(values: dict, before: dict) -> dict:
@@ -292,7 +385,7 @@ class UploadForm(BootstrapFormMixin, forms.Form):
         self._style()
 
 
-class AliasForm(BootstrapFormMixin, forms.Form):
+class AliasForm(BootstrapFormMixin, VersionedForm):
     aliases = forms.CharField(label="别名（每行一个）", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     reason = forms.CharField(label="说明", max_length=300, required=False)
 
@@ -301,7 +394,7 @@ class AliasForm(BootstrapFormMixin, forms.Form):
         self._style()
 
 
-class WorkRulesForm(BootstrapFormMixin, forms.Form):
+class WorkRulesForm(BootstrapFormMixin, VersionedForm):
     filed_on = LenientDateField(label="工作规则备案日期")
     file = forms.FileField(label="备案的工作规则（PDF、OFD 或 DOCX）", required=False,
                            help_text="上传后在机构页面“工作规则”一栏可查看、下载")

@@ -122,6 +122,9 @@ class Body(NoDeleteModel, TimeStamped):
                                related_name="split_into")
     work_rules_due_on = models.DateField("工作规则应报备日期", null=True, blank=True)
     work_rules_filed_on = models.DateField("工作规则报备日期", null=True, blank=True)
+    #: Raised by one by every ledger write to the body (`services._bump_version`): a form carries the version
+    #: it was opened at, and a save from a page opened before someone else's change is refused, not lost.
+    version = models.PositiveIntegerField("版本", default=1)
 
     objects = BodyQuerySet.as_manager()
 

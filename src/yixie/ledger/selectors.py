@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from yixie.core.dates import format_date_zh
 from yixie.core.models import AuditEntry
+from yixie.core.people import user_label
 from yixie.org.models import Region
 
 from . import state as st
@@ -118,6 +119,81 @@ def body_timeline(body: Body) -> list[dict]:
                      "void": False})
         previous = ev.state
     return rows
+
+
+#: Audit keys that are not a state field, with their labels (the version is bookkeeping, never shown).
+OTHER_KEYS = {"work_rules_filed_on": "工作规则备案日期"}
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _entry_changes(entry: AuditEntry) -> list[str]:
+    """What one audited write changed, as 「机构名称 由“甲”改为“乙”」 phrases."""
+    before, after = entry.before or {}, entry.after or {}
+    phrases = []
+    for key in [*st.STATE_FIELDS, *OTHER_KEYS]:
+        if key == "status" or key not in after or before.get(key) == after.get(key):
+            continue
+        if key in st.STATE_FIELDS:
+            label, old, new = st.STATE_FIELDS[key], st.display_value(key, before.get(key)), \
+                st.display_value(key, after.get(key))
+        else:
+            label, old, new = OTHER_KEYS[key], str(before.get(key) or "（无）"), str(after.get(key) or "（无）")
+        phrases.append(f"{label} 由“{_shorten(old)}”改为“{_shorten(new)}”")
+    return phrases
+
+
+def _entry_action(action: str) -> str:
+    if action.startswith("登记") and action != "登记文件":
+        return f"登记了“{action[2:]}”"
+    return {"修改别名": "修改了别名", "工作规则备案": "登记了工作规则备案", "作废事项": "作废了一个事项"}.get(
+        action, f"进行了“{action}”")
+
+
+def changes_since(body: Body, version: int) -> list[str]:
+    """Each write to the body after `version`, as 「张三（市委编办）于2026年11月30日 15:02 登记了“更名”：…」."""
+    from yixie.core.dates import format_date_zh
+
+    entries = (AuditEntry.objects.filter(body_id=body.pk, after__version__gt=version)
+               .select_related("actor").order_by("at", "id"))
+    lines = []
+    for e in entries:
+        at = timezone.localtime(e.at)
+        changed = _entry_changes(e)
+        lines.append(f"{user_label(e.actor)}于{format_date_zh(at.date())} {at:%H:%M} {_entry_action(e.action)}"
+                     + (f"：{'；'.join(changed)}" if changed else ""))
+    return lines
+
+
+def values_when_opened(body: Body, version: int) -> dict:
+    """The state keys changed since `version`, each with its value at that version (from the audit entries)."""
+    opened: dict = {}
+    for e in AuditEntry.objects.filter(body_id=body.pk, after__version__gt=version).order_by("at", "id"):
+        before, after = e.before or {}, e.after or {}
+        for key in st.STATE_FIELDS:
+            if key in after and key not in opened and before.get(key) != after.get(key):
+                opened[key] = before.get(key)
+    return opened
+
+
+def concurrent_change_message(body: Body, version: int) -> str:
+    """Why a write from a page opened at `version` is refused: who changed what when since."""
+    lines = changes_since(body, version)
+    what = "；另外，".join(lines) if lines else "他人修改了该机构的登记内容"
+    return f"您打开此页后，{what}。请核对后重新提交；您填写的内容已保留。"
+
+
+def conflict_message(body: Body, conflicts, base_version: int | None) -> str:
+    """Why an approved change drafted from an older state cannot be applied: the fields changed both ways."""
+    parts = [f"“{st.STATE_FIELDS.get(k, k)}”申请起草时为“{_shorten(st.display_value(k, base))}”，申请拟改为"
+             f"“{_shorten(st.display_value(k, proposed))}”，但台账中已改为“{_shorten(st.display_value(k, current))}”"
+             for k, base, proposed, current in conflicts]
+    since = changes_since(body, base_version) if base_version is not None else []
+    who = f"（{'；'.join(since)}）" if since else ""
+    return (f"申请起草后，“{body.name}”的登记内容已有变化，与申请修改的内容冲突：{'；'.join(parts)}{who}。"
+            "为免覆盖他人的登记，本次未写入台账；请退回申请部门按现状重新起草。")
 
 
 def body_change_log(body: Body):

@@ -11,6 +11,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from yixie.core import audit, bulk
@@ -20,6 +21,7 @@ from yixie.core.errors import DomainError
 from yixie.core.files import UploadError, check_upload
 from yixie.org.models import Department, Post, Region
 
+from . import selectors
 from . import state as st
 from .choices import ENDED_STATUSES, BodyFileKind, BodyStatus, EventKind
 from .docnumber import DocumentNumberError, issuer_for, parse_document_number
@@ -32,6 +34,37 @@ from .selectors import active_name_spans, name_clash_on, policy_findings, state_
 
 class LedgerError(DomainError):
     """A write refused for a reason a clerk can act on; `message` is Chinese and says what and where."""
+
+
+class ConcurrentChange(LedgerError):
+    """The body moved on since the page (or the application) was based on it: someone else's change would be
+    written over. `message` says who changed what when; `version` is the body's version now, for the form
+    to carry so that a second submit, after the clerk has checked, applies on top."""
+
+    def __init__(self, message: str, field: str | None = None, *, version: int):
+        super().__init__(message, field, code="concurrent_change")
+        self.version = version
+
+
+def _check_version(body: Body, expected_version: int | None) -> None:
+    """Refuse a write based on an older version of the (locked) body; `None` skips the check (internal callers)."""
+    if expected_version is None or body.version == expected_version:
+        return
+    raise ConcurrentChange(selectors.concurrent_change_message(body, expected_version), version=body.version)
+
+
+def check_version(*, body: Body, expected_version: int | None) -> None:
+    """For a capability that drafts from a body's state (an application): refuse with `ConcurrentChange`
+    when the body moved on since its page was opened at `expected_version`."""
+    _check_version(Body.objects.select_for_update().get(pk=body.pk), expected_version)
+
+
+def _bump_version(body: Body) -> int:
+    """The one place a body's version moves on: every write to the body calls it (through `_replay` for
+    events), in the write's transaction. The audit entry of the write records the new version."""
+    Body.objects.filter(pk=body.pk).update(version=F("version") + 1)
+    body.version = Body.objects.filter(pk=body.pk).values_list("version", flat=True).get()
+    return body.version
 
 
 # ---------------------------------------------------------------- documents
@@ -412,9 +445,14 @@ def _checked_change(*, body: Body, kind: str, on: date, changes: dict, before: d
 @transaction.atomic
 def event_record(*, actor, body: Body, kind: str, on: date, document: Document | None = None,
                  changes: dict | None = None, note: str = "",
-                 source: tuple[str, str] | None = None) -> tuple[LedgerEvent, list[Finding]]:
-    """Record one dated change in a body's history; later states are re-derived if it slots in the past."""
+                 source: tuple[str, str] | None = None,
+                 expected_version: int | None = None) -> tuple[LedgerEvent, list[Finding]]:
+    """Record one dated change in a body's history; later states are re-derived if it slots in the past.
+
+    `expected_version`: the body's version the change was made from (a form's); if the body moved on since,
+    `ConcurrentChange` says what changed and nothing is written."""
     body = Body.objects.select_for_update().get(pk=body.pk)
+    _check_version(body, expected_version)
     changes = dict(changes or {})
     before = state_on(body, on)
     has_later = body.events.filter(is_void=False, effective_on__gt=on).exists()
@@ -428,13 +466,13 @@ def event_record(*, actor, body: Body, kind: str, on: date, document: Document |
     event = LedgerEvent.objects.create(body=body, kind=kind, effective_on=on, seq=seq, document=document,
                                        note=note, changes=changes, recorded_by=_user(actor),
                                        **_source(source), **_denormalised(body, after))
-    _replay(body)
+    _replay(body, keep_aliases="aliases" not in changes)
     if kind == EventKind.SPLIT:
         # The new bodies point at their origin, so "what became of it" always has an answer.
         for ref in changes.get("split_into", []):
             Body.objects.filter(pk=ref["id"], region=body.region).update(origin=body)
-    audit.record(actor=actor, action=f"登记{kind_label}", target=body, before=before, after=after, reason=note,
-                 body_id=body.pk)
+    audit.record(actor=actor, action=f"登记{kind_label}", target=body, before=before,
+                 after={**after, "version": body.version}, reason=note, body_id=body.pk)
     event.refresh_from_db()
     return event, findings
 
@@ -540,8 +578,13 @@ def bodies_change_bulk(*, actor, items: Sequence[BodyChange], note: str = "", so
             Membership.objects.filter(body_id__in=projected).delete()
             bulk.insert_rows(LeaderSeat, SEAT_COLUMNS, [r for b, a, _o in now for r in seat_rows(b.pk, a)])
             bulk.insert_rows(Membership, MEMBER_COLUMNS, [r for b, a, _o in now for r in member_rows(b.pk, a)])
+        # Every changed body's version moves on, as `_bump_version` does for one (`_replay` is skipped here).
+        Body.objects.filter(pk__in=[b.pk for _it, b, _cur, _after in chunk]).update(version=F("version") + 1)
+        for _it, b, _cur, _after in chunk:
+            b.version += 1
         audit.record_many([audit.entry(actor=actor, action=f"登记{EventKind(it.kind).label}", target=b,
-                                       before=cur.state, after=after, reason=note, body_id=b.pk)
+                                       before=cur.state, after={**after, "version": b.version}, reason=note,
+                                       body_id=b.pk)
                            for it, b, cur, after in chunk])
         done += len(chunk)
         if progress is not None:
@@ -579,13 +622,19 @@ def body_merge(*, actor, bodies: list[Body], into: Body, on: date, document: Doc
 @transaction.atomic
 def change_apply(*, actor, body: Body, kind: str, on: date, proposed_state: dict | None = None,
                  document: Document | None = None, note: str = "", merged: Iterable[Body] = (),
-                 source_label: str = "", source_url: str = "") -> tuple[LedgerEvent, list[Finding]]:
+                 source_label: str = "", source_url: str = "", base_state: dict | None = None,
+                 base_version: int | None = None) -> tuple[LedgerEvent, list[Finding]]:
     """Apply an approved change of an existing body (an application, a campaign's list): the one public
     write a capability calls. The caller says what was approved (`kind`, and the body's state after it);
     the ledger decides which event that is and what it records (`state.event_for_change`: an adjustment of
     the member units only is a 成员调整, of the name only a 更名), checks every rule and writes it. A merger
     ends the `merged` bodies into `body` (the first of their events is returned). A new body is
     `body_establish`.
+
+    `base_state` is the body's state the change was drafted from (`base_version` its version): the change
+    is then what the caller changed from it (`state.rebase`), laid over the body's state now, so changes
+    recorded in between that it does not touch are kept; a field changed both in between and by the
+    caller, to different values, is refused with `ConcurrentChange` naming the field and the values.
     """
     source = (source_label, source_url) if (source_label or source_url) else None
     if kind == EventKind.ESTABLISH:
@@ -598,33 +647,44 @@ def change_apply(*, actor, body: Body, kind: str, on: date, proposed_state: dict
     if kind in st.KIND_KEYS:
         if not proposed_state:
             raise LedgerError(f"{EventKind(kind).label}须写明调整后的内容。", "changes")
+        body = Body.objects.select_for_update().get(pk=body.pk)
         before = state_on(body, on)
         if before is None:
             raise LedgerError(f"{format_date_zh(on)}该机构尚未设立。", "effective_on")
+        if base_state:
+            proposed_state, conflicts = st.rebase(kind, base_state, proposed_state, before)
+            if conflicts:
+                raise ConcurrentChange(selectors.conflict_message(body, conflicts, base_version), conflicts[0][0],
+                                       version=body.version)
         kind, changes = st.event_for_change(kind, before, proposed_state)
     return event_record(actor=actor, body=body, kind=kind, on=on, document=document, changes=changes, note=note,
                         source=source)
 
 
 @transaction.atomic
-def event_void(*, actor, event: LedgerEvent, reason: str) -> None:
+def event_void(*, actor, event: LedgerEvent, reason: str, expected_version: int | None = None) -> None:
     """Void a mistaken event (it stays on record, marked void) and re-derive the body's states."""
     if not reason.strip():
         raise LedgerError("作废须写明原因。", "reason")
     if event.kind == EventKind.ESTABLISH:
         raise LedgerError("“设立”事项不能作废；如整条机构登记有误，请登记“不再认定”。")
+    body = Body.objects.select_for_update().get(pk=event.body_id)
+    _check_version(body, expected_version)
     event.is_void = True
     event.void_reason = reason.strip()
     event.save(update_fields=["is_void", "void_reason"])
-    _replay(event.body)
-    audit.record(actor=actor, action="作废事项", target=event.body, before={"事项": str(event)},
-                 after={"作废": True}, reason=reason, body_id=event.body_id)
+    _replay(body)
+    audit.record(actor=actor, action="作废事项", target=body, before={"事项": str(event)},
+                 after={"作废": True, "version": body.version}, reason=reason, body_id=event.body_id)
 
 
-def body_update_aliases(*, actor, body: Body, aliases: list[str], reason: str = "") -> Body:
-    """Aliases (别名) are a recording aid, not a change of the body: filed without a ledger event."""
+def body_update_aliases(*, actor, body: Body, aliases: list[str], reason: str = "",
+                        expected_version: int | None = None) -> Body:
+    """Aliases (别名) are a recording aid, not a change of the body: filed without a ledger event.
+    `expected_version` as for `event_record`."""
     with transaction.atomic():
         body = Body.objects.select_for_update().get(pk=body.pk)
+        _check_version(body, expected_version)
         before = body.alias_list
         cleaned = list(dict.fromkeys(a.strip() for a in aliases if a.strip()))
         body.aliases = "\n".join(cleaned)
@@ -635,21 +695,24 @@ def body_update_aliases(*, actor, body: Body, aliases: list[str], reason: str = 
             current.state = {**current.state, "aliases": cleaned}
             current.search_text = st.search_text(current.state)
             current.save(update_fields=["state", "search_text"])
+        _bump_version(body)
         audit.record(actor=actor, action="修改别名", target=body, before={"aliases": before},
-                     after={"aliases": cleaned}, reason=reason, body_id=body.pk)
+                     after={"aliases": cleaned, "version": body.version}, reason=reason, body_id=body.pk)
     return body
 
 
-def work_rules_file(*, actor, body: Body, filed_on: date, uploaded=None) -> Body:
+def work_rules_file(*, actor, body: Body, filed_on: date, uploaded=None, expected_version: int | None = None) -> Body:
     """Record that the body's work rules were filed with 编办 on `filed_on`, with the filed text
-    (`uploaded`, kept as a `BodyFile`) where one is given."""
+    (`uploaded`, kept as a `BodyFile`) where one is given. `expected_version` as for `event_record`."""
     with transaction.atomic():
         body = Body.objects.select_for_update().get(pk=body.pk)
+        _check_version(body, expected_version)
         before = {"work_rules_filed_on": body.work_rules_filed_on}
         body.work_rules_filed_on = filed_on
         body.save(update_fields=["work_rules_filed_on", "updated_at"])
+        _bump_version(body)
         audit.record(actor=actor, action="工作规则备案", target=body, before=before,
-                     after={"work_rules_filed_on": filed_on}, body_id=body.pk)
+                     after={"work_rules_filed_on": filed_on, "version": body.version}, body_id=body.pk)
         if uploaded is not None:
             body_file_add(actor=actor, body=body, kind=BodyFileKind.WORK_RULES, uploaded=uploaded, filed_on=filed_on)
     return body
@@ -707,8 +770,12 @@ def _denormalised(body: Body, state: dict) -> dict:
     }
 
 
-def _replay(body: Body) -> None:
-    """Re-derive every event's state in effective order, then project today's state onto the Body."""
+def _replay(body: Body, *, keep_aliases: bool = True) -> None:
+    """Re-derive every event's state in effective order, then project today's state onto the Body.
+
+    Aliases filed without an event (`body_update_aliases`) are kept in today's and later states unless
+    `keep_aliases` is false (the event being recorded sets the aliases itself)."""
+    filed_aliases = body.alias_list
     events = list(body.events.filter(is_void=False).order_by("effective_on", "seq", "id"))
     state: dict = {}
     for i, ev in enumerate(events):
@@ -717,13 +784,19 @@ def _replay(body: Body) -> None:
         for k, v in _denormalised(body, state).items():
             setattr(ev, k, v)
         ev.valid_until = events[i + 1].effective_on if i + 1 < len(events) else None
+    today = _today()
+    if keep_aliases and events:
+        first_kept = max([i for i, ev in enumerate(events) if ev.effective_on <= today], default=0)
+        for ev in events[first_kept:]:
+            if ev.state.get("aliases") != filed_aliases:
+                ev.state = {**ev.state, "aliases": filed_aliases}
+                ev.search_text = st.search_text(ev.state)
     LedgerEvent.objects.bulk_update(
         events,
         ["state", "valid_until", "name", "category", "sequence", "status", "lead_department_id",
          "office_department_id", "is_temporary", "ends_on", "search_text", "department_keys"],
     )
     body.events.filter(is_void=True).update(valid_until=None)
-    today = _today()
     current = None
     for ev in events:
         if ev.effective_on <= today:
@@ -732,6 +805,7 @@ def _replay(body: Body) -> None:
         current = events[0]  # set up with a future date: show its planned state
     if current is not None:
         _project(body, current)
+    _bump_version(body)
 
 
 def _project_columns(body: Body, state: dict) -> None:
@@ -761,7 +835,9 @@ def _project(body: Body, event: LedgerEvent) -> None:
     state = event.state
     _project_columns(body, state)
     body.ended_on = event.effective_on if body.status in ENDED_STATUSES else None
-    body.save()
+    # Only the projected columns: the version and the columns no event derives (work rules) are not
+    # written back from a body read before them.
+    body.save(update_fields=PROJECTED_FIELDS)
     # Seats and memberships are a projection of the state: rebuilt, never the record themselves.
     body.leader_seats.all().delete()
     body.memberships.all().delete()
@@ -769,6 +845,10 @@ def _project(body: Body, event: LedgerEvent) -> None:
     bulk.insert_rows(Membership, MEMBER_COLUMNS, member_rows(body.pk, state))
 
 
+PROJECTED_FIELDS = ["name", "short_name", "aliases", "former_names", "category", "form", "sequence", "legal_ground",
+                    "lead_department", "office_department", "duties", "is_temporary", "ends_on", "end_condition",
+                    "upper_counterpart", "task_scope", "extra_members_approved", "status", "successor", "ended_on",
+                    "updated_at"]
 SEAT_COLUMNS = ("body_id", "role", "post_id", "order")
 MEMBER_COLUMNS = ("body_id", "department_id", "role", "order")
 

@@ -221,3 +221,14 @@ def event_for_change(kind: str, before: dict, after: dict) -> tuple[str, dict]:
         if "name" in changes and changes.keys() <= {"name", "short_name"}:
             return EventKind.RENAME, changes
     return kind, changes
+
+
+def rebase(kind: str, base: dict, proposed: dict, current: dict) -> tuple[dict, list[tuple[str, Any, Any, Any]]]:
+    """A change drafted from `base`, laid over `current` (the body's state now): the keys the change alters
+    (those of `kind` where `proposed` differs from `base`) take the proposed value, every other key keeps
+    its current value. A key also changed since the base, to another value than the proposed one, is a
+    conflict: returned as (key, base value, proposed value, current value), in display order."""
+    intended = {k: proposed.get(k) for k in KIND_KEYS.get(kind, ()) if proposed.get(k) != base.get(k)}
+    conflicts = [(k, base.get(k), v, current.get(k)) for k, v in intended.items()
+                 if current.get(k) != base.get(k) and current.get(k) != v]
+    return {**current, **intended}, conflicts

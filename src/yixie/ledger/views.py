@@ -193,7 +193,8 @@ def body_create(request):
 def event_create(request, pk: int):
     body = selectors.body_for_user(request.user, pk, "ledger.edit")
     current = services.state_on(body, timezone.localdate()) or body.events.order_by("-effective_on").first().state
-    initial = {**StateFieldsMixin.initial_from_state(current), "kind": request.GET.get("kind", EventKind.ADJUST)}
+    initial = {**StateFieldsMixin.initial_from_state(current), "kind": request.GET.get("kind", EventKind.ADJUST),
+               "version": body.version}
     form = EventForm(request.POST or None, body=body, initial=initial)
     if request.method == "POST" and form.is_valid():
         on = form.cleaned_data["effective_on"]
@@ -205,7 +206,11 @@ def event_create(request, pk: int):
                 document = _register_document(request, form, body.region)
                 event, findings = services.event_record(
                     actor=request.user, body=body, kind=form.cleaned_data["kind"], on=on, document=document,
-                    changes=form.changes(before), note=form.cleaned_data.get("note", ""))
+                    changes=form.changes(before), note=form.cleaned_data.get("note", ""),
+                    expected_version=form.cleaned_data.get("version"))
+        except services.ConcurrentChange as exc:
+            form.moved_on(exc, opened=selectors.values_when_opened(body, form.cleaned_data["version"]),
+                          current=services.state_on(body, timezone.localdate()))
         except (services.LedgerError, PolicyViolation) as exc:
             _apply_errors(form, exc)
         else:
@@ -233,13 +238,18 @@ def event_void(request, pk: int, event_pk: int):
 @require_http_methods(["GET", "POST"])
 def body_aliases(request, pk: int):
     body = selectors.body_for_user(request.user, pk, "ledger.edit")
-    form = AliasForm(request.POST or None, initial={"aliases": body.aliases})
+    form = AliasForm(request.POST or None, initial={"aliases": body.aliases, "version": body.version})
     if request.method == "POST" and form.is_valid():
-        services.body_update_aliases(actor=request.user, body=body,
-                                     aliases=form.cleaned_data["aliases"].splitlines(),
-                                     reason=form.cleaned_data["reason"])
-        messages.success(request, "别名已保存。")
-        return redirect("ledger:body_detail", pk=body.pk)
+        try:
+            services.body_update_aliases(actor=request.user, body=body,
+                                         aliases=form.cleaned_data["aliases"].splitlines(),
+                                         reason=form.cleaned_data["reason"],
+                                         expected_version=form.cleaned_data.get("version"))
+        except services.ConcurrentChange as exc:
+            form.moved_on(exc)
+        else:
+            messages.success(request, "别名已保存。")
+            return redirect("ledger:body_detail", pk=body.pk)
     return render(request, "ledger/simple_form.html", {"form": form, "body": body, "title": "修改别名"})
 
 
@@ -247,11 +257,14 @@ def body_aliases(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def body_work_rules(request, pk: int):
     body = selectors.body_for_user(request.user, pk, "ledger.edit")
-    form = WorkRulesForm(request.POST or None, request.FILES or None)
+    form = WorkRulesForm(request.POST or None, request.FILES or None, initial={"version": body.version})
     if request.method == "POST" and form.is_valid():
         try:
             services.work_rules_file(actor=request.user, body=body, filed_on=form.cleaned_data["filed_on"],
-                                     uploaded=form.cleaned_data.get("file"))
+                                     uploaded=form.cleaned_data.get("file"),
+                                     expected_version=form.cleaned_data.get("version"))
+        except services.ConcurrentChange as exc:
+            form.moved_on(exc)
         except services.LedgerError as exc:
             form.add_error("file", exc.message)
         else:

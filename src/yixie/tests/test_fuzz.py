@@ -71,3 +71,88 @@ def test_no_parameter_value_makes_a_server_error(client_for, city, settings, tmp
                 failures.append(f"{label}: the script came back unescaped")
     assert not failures, "\n".join(failures)
     assert requests > (500 if username == "admin" else 100)
+
+
+# ---------------------------------------------------------------- posted forms
+
+def _state_payload(state: dict) -> dict:
+    """What a form showing `state` posts when nothing is changed (ids for departments and posts)."""
+    from yixie.ledger.forms import StateFieldsMixin
+
+    initial = StateFieldsMixin.initial_from_state(state)
+    return {k: ("on" if v is True else v) for k, v in initial.items() if v not in (None, False)}
+
+
+STATE_ID_FIELDS = ["lead_department", "office_department", "leader", "deputies", "members", "principal_members",
+                   "ends_on", "category"]
+
+
+def form_targets(world) -> list[tuple[str, str, dict, list[str]]]:
+    """(label, path, a plausible payload, the fields to fuzz) of every form that takes ids."""
+    from datetime import date
+
+    from django.urls import reverse
+
+    from yixie.approvals import services as approvals
+    from yixie.ledger import services as ledger
+    from yixie.ledger.choices import EventKind
+    from yixie.testing.factories import establish
+
+    body = establish(world.city, name="市丙领导小组", lead=world.fgw, members=[world.gxj, world.fgw])
+    ledger.event_record(actor=None, body=body, kind=EventKind.RENAME, on=date(2022, 1, 1),
+                        changes={"name": "市丁领导小组"})
+    rename = body.events.get(kind=EventKind.RENAME)
+    body.refresh_from_db()
+    state = ledger.state_on(body, date.today())
+    joint = establish(world.city, name="市丙联席会议", lead=world.fgw, members=[world.gxj, world.fgw],
+                      category="joint", form="联席会议")
+    closing = approvals.application_save(actor=world.clerk, app=None, region=world.city, department=world.fgw,
+                                         kind="abolish", body=joint, reasons="任务完成", proposed={})
+    adjusting = approvals.application_save(actor=world.clerk, app=None, region=world.city, department=world.fgw,
+                                           kind="adjust", body=body, reasons="理由", proposed=state)
+    version = str(body.version)
+    event = {**_state_payload(state), "kind": "adjust", "effective_on": "2024-01-01", "version": version}
+    application = {**_state_payload(state), "body": body.pk, "reasons": "理由", "kind_fixed": "adjust"}
+    return [
+        ("event form", reverse("ledger:event_create", args=[body.pk]), event,
+         ["kind", "effective_on", "successor", "version", "doc_number", "doc_date", *STATE_ID_FIELDS]),
+        ("void", reverse("ledger:event_void", args=[body.pk, rename.pk]), {"reason": "登记有误"}, ["reason"]),
+        ("aliases", reverse("ledger:body_aliases", args=[body.pk]), {"aliases": "丙组", "version": version},
+         ["aliases", "version", "reason"]),
+        ("work rules", reverse("ledger:body_work_rules", args=[body.pk]), {"filed_on": "2024-01-01", "version": version},
+         ["filed_on", "version", "file"]),
+        ("new application", reverse("approvals:new") + f"?kind=adjust&department={world.fgw.pk}", application,
+         ["department", "body", "kind_fixed", "proposal", *STATE_ID_FIELDS]),
+        ("application edit", reverse("approvals:edit", args=[adjusting.pk]), application,
+         ["body", "merge_bodies", *STATE_ID_FIELDS]),
+        ("consent", reverse("approvals:consent", args=[closing.pk]), {"department": world.fgw.pk, "agreed": "yes"},
+         ["department", "agreed", "note"]),
+    ]
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_no_posted_form_value_makes_a_server_error(client_for, city, settings, tmp_path, username):
+    """The forms that take ids, posted with nasty values: the superuser field by field on a plausible
+    payload (so the values reach the services), the scoped roles every field of a form at once."""
+    settings.MEDIA_ROOT = tmp_path
+    c = client_for(get_user_model().objects.get(username=username))
+    failures = []
+    requests = 0
+    for label, path, payload, fields in form_targets(city):
+        posts = [{**payload, f: value} for f in fields for value in NASTY] if username == "admin" else [
+            {**payload, **{f: value for f in fields}} for value in NASTY]
+        for data in posts:
+            what = f"{label} {path} {', '.join(f for f in fields if data.get(f) != payload.get(f))}"
+            try:
+                with transaction.atomic():
+                    response = c.post(path, data)
+            except Exception as exc:  # noqa: BLE001 - every failure is collected, then reported together
+                failures.append(f"{what}: {type(exc).__name__}: {str(exc)[:200]}")
+                continue
+            requests += 1
+            if response.status_code >= 500:
+                failures.append(f"{what} = {str(data)[:80]}: {response.status_code}")
+            if SCRIPT.encode() in response.content:
+                failures.append(f"{what}: the script came back unescaped")
+    assert not failures, "\n".join(failures)
+    assert requests >= (400 if username == "admin" else 90)

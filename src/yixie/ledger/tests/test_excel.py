@@ -360,7 +360,9 @@ EVENT_FIELDS = ["kind", "effective_on", "seq", "document_id", "note", "source_la
 def _body_picture(body: Body) -> dict:
     body = Body.objects.get(pk=body.pk)
     return {
-        "body": {f.attname: getattr(body, f.attname) for f in Body._meta.concrete_fields if f.name != "updated_at"},
+        # The version moves on with every write, a replay included (docs/decisions/0018).
+        "body": {f.attname: getattr(body, f.attname) for f in Body._meta.concrete_fields
+                 if f.name not in ("updated_at", "version")},
         "events": list(body.events.order_by("id").values("id", *EVENT_FIELDS)),
         "seats": list(body.leader_seats.order_by("order").values_list("role", "post_id", "order")),
         "members": list(body.memberships.order_by("order").values_list("department_id", "role", "order")),
