@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from yixie.core.people import user_label
 from yixie.core.roles import Role
 from yixie.ledger import services
 from yixie.ledger.choices import EventKind
@@ -80,7 +81,8 @@ def test_aliases_saved_from_a_stale_page_are_refused_with_who_changed_what(city,
     html = r.content.decode()
     assert r.status_code == 200
     now = timezone.localtime()
-    assert (f"您打开此页后，张三（{city.city.name}编办）于{now.year}年{now.month}月{now.day}日" in html)
+    assert f"您打开此页后，{user_label(zhang)}于{now.year}年{now.month}月{now.day}日" in html
+    assert user_label(zhang) == f"张三（{city.city.name}委编办）"
     assert "修改了别名：别名 由“（无）”改为“甲小组、市甲组”" in html
     assert "请核对后重新提交；您填写的内容已保留。" in html
     assert "老甲组" in html  # the second person's input is kept
