@@ -66,6 +66,13 @@ def test_version_starts_at_one_and_every_write_bumps_it(city):
     assert exc.value.version == 5
     body.refresh_from_db()
     assert body.alias_list == ["甲小组"] and body.version == 5
+    # The import's bulk changes (no replay) move it on too, and a form opened before them is refused.
+    services.bodies_change_bulk(actor=None, items=[services.BodyChange(
+        body_id=body.pk, kind=EventKind.RENAME, on=date(2023, 1, 1), changes={"name": "市丙领导小组"})])
+    body.refresh_from_db()
+    assert body.version == 6
+    with pytest.raises(services.ConcurrentChange):
+        services.body_update_aliases(actor=None, body=body, aliases=["丙"], expected_version=5)
 
 
 def test_aliases_saved_from_a_stale_page_are_refused_with_who_changed_what(city, zhang):
