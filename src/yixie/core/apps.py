@@ -18,7 +18,7 @@ class CoreConfig(AppConfig):
     url_prefix = ""
 
     def ready(self) -> None:
-        from . import audit, auditchain, jobs
+        from . import audit, auditchain, jobs, sessions
         from .registry import register_actions
         from .roles import Role
 
@@ -31,6 +31,7 @@ class CoreConfig(AppConfig):
         # The audit chain's head, verified and anchored outside the database once a day.
         jobs.register_daily("core.audit_anchor", "yixie.core.auditchain.daily_anchor", hour=2, minute=50)
         user_logged_in.connect(audit.on_login, dispatch_uid="yixie.core.audit.login")
+        user_logged_in.connect(sessions.on_login, dispatch_uid="yixie.core.sessions.login")
         user_logged_out.connect(audit.on_logout, dispatch_uid="yixie.core.audit.logout")
         user_login_failed.connect(audit.on_login_failed, dispatch_uid="yixie.core.audit.login_failed")
         connection_created.connect(auditchain.register_sqlite_function, dispatch_uid="yixie.core.auditchain.sqlite")
