@@ -109,6 +109,15 @@ class HistoryValidator:
         return f"不能与最近使用过的 {self._n()} 个密码相同。"
 
 
+def on_user_created(sender, instance, created, **kwargs) -> None:
+    """A user's first password, when it was not set through `set_password` (Django's `create_user` hashes it
+    directly, and `password_changed` is not called): the start of the history and of the expiry clock."""
+    if created and instance.password and getattr(instance, "_password", None) is None:
+        from .models import PasswordHistory
+
+        PasswordHistory.objects.create(user=instance, password_hash=instance.password)
+
+
 # ---------------------------------------------------------------- expiry
 
 
