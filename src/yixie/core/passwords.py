@@ -168,6 +168,11 @@ class PasswordExpiryMiddleware:
                 expires = int(at.timestamp()) if at else 0
                 request.session[SESSION_KEY] = expires
             if expires and time.time() >= expires:
+                # looked up again: the password may have been changed elsewhere (the admin site, another session)
+                at = password_expires_at(user)
+                expires = int(at.timestamp()) if at else 0
+                request.session[SESSION_KEY] = expires
+            if expires and time.time() >= expires:
                 change_url = reverse("core:password_change")
                 if request.path not in (change_url, reverse("logout")) and not request.path.startswith(self.ALLOWED):
                     messages.warning(request, f"您的密码已超过 {settings.YIXIE_PASSWORD_MAX_AGE_DAYS} 天未修改，"

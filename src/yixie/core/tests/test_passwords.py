@@ -150,3 +150,13 @@ def test_a_freshly_created_user_is_not_expired(client_for, city):
     # the demo's users: their password dates from when the demo loaded
     assert PasswordHistory.objects.filter(user=city.bianban).exists()
     assert client_for(city.bianban).get("/ledger/").status_code == 200
+
+
+def test_a_password_changed_elsewhere_ends_the_redirect(client_for, city):
+    age(city.bianban, 91)
+    client = client_for(city.bianban)
+    assert client.get("/ledger/")["Location"] == "/account/password/"
+    city.bianban.set_password("Changed-elsewhere-1")  # e.g. on the admin site
+    city.bianban.save()
+    client.force_login(city.bianban, backend="django.contrib.auth.backends.ModelBackend")
+    assert client.get("/ledger/").status_code == 200
