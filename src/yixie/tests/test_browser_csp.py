@@ -27,7 +27,8 @@ def watched(browser, live_server, username):
 def test_no_csp_violation_on_the_busiest_pages(browser, live_server, city):
     decided_reviews(city)
     page, problems = watched(browser, live_server, "bianban")
-    page.goto(f"{live_server.url}/ledger/")
+    response = page.goto(f"{live_server.url}/ledger/")
+    assert "script-src 'self'" in response.headers["content-security-policy"]  # the policy is there to violate
     expect(page.locator("h1").first).to_be_visible()
     page.goto(f"{live_server.url}/approvals/stats/")
     expect(page.locator("#turnaround-chart svg").first).to_be_visible()
