@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, HttpResponse
+from django.shortcuts import resolve_url
 
 LAST_ACTIVITY = "_yixie_last_activity"
 #: how stale the stored last-activity time may get before it is written again (seconds)
@@ -42,7 +43,7 @@ class IdleTimeoutMiddleware:
                 messages.warning(request, idle_message(minutes))
                 if request.headers.get("HX-Request"):
                     response = HttpResponse(status=204)
-                    response["HX-Redirect"] = settings.LOGIN_URL if settings.LOGIN_URL.startswith("/") else "/login/"
+                    response["HX-Redirect"] = resolve_url(settings.LOGIN_URL)
                     return response
                 return redirect_to_login(request.get_full_path())
             if last is None or now - last >= WRITE_EVERY:
