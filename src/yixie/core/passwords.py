@@ -7,7 +7,8 @@ passwords, and expiry for administrators. Each rule lives here once; settings.py
 - HistoryValidator: none of the last YIXIE_PASSWORD_HISTORY (5) passwords again; it also records each new
   password's hash (Django calls `password_changed` after every save of a new password).
 - PasswordExpiryMiddleware: an administrator (a superuser, or a holder of the establishment role) whose
-  password is older than YIXIE_PASSWORD_MAX_AGE_DAYS (90; 0 never) is sent to the password page.
+  password is older than YIXIE_PASSWORD_MAX_AGE_DAYS (90; 0 never) is sent to the password page. A
+  password set before the history existed counts from when it is first looked at.
 """
 
 from __future__ import annotations
@@ -129,10 +130,15 @@ def is_administrator(user) -> bool:
 
 
 def password_changed_at(user):
+    """When the password was last set. A password the history has never seen (users from before this rule,
+    or written in bulk by the generator) is recorded now: its clock starts the first time it is looked at,
+    so an upgrade gives every administrator the full period, not an immediate lock-out."""
     from .models import PasswordHistory
 
     at = PasswordHistory.objects.filter(user=user).values_list("changed_at", flat=True).first()
-    return at or user.date_joined
+    if at is None:
+        at = PasswordHistory.objects.create(user=user, password_hash=user.password).changed_at
+    return at
 
 
 def password_expires_at(user):

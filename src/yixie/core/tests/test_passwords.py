@@ -160,3 +160,12 @@ def test_a_password_changed_elsewhere_ends_the_redirect(client_for, city):
     city.bianban.save()
     client.force_login(city.bianban, backend="django.contrib.auth.backends.ModelBackend")
     assert client.get("/ledger/").status_code == 200
+
+
+def test_a_password_without_history_counts_from_when_it_is_first_seen(client_for, city):
+    """Users written in bulk (the generator) or from before the history: no immediate lock-out."""
+    User = get_user_model()
+    User.objects.filter(pk=city.bianban.pk).update(date_joined=timezone.now() - timedelta(days=900))
+    PasswordHistory.objects.filter(user=city.bianban).delete()
+    assert client_for(city.bianban).get("/ledger/").status_code == 200
+    assert PasswordHistory.objects.filter(user=city.bianban).count() == 1
