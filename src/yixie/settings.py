@@ -21,7 +21,44 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 DEBUG = env_bool("YIXIE_DEBUG", False)
-SECRET_KEY = os.environ.get("YIXIE_SECRET_KEY", "insecure-trial-key-change-me-in-production-0123456789")
+
+#: The key earlier versions used when none was set, and the placeholder of deploy/yixie.env.example: a key
+#: everybody knows, refused unless YIXIE_DEBUG is on (docs/decisions/0020).
+TRIAL_SECRET_KEYS = {"insecure-trial-key-change-me-in-production-0123456789", "CHANGE-ME-to-50-random-characters"}
+
+
+def install_secret_key(var_dir: Path) -> str:
+    """The key of this installation when YIXIE_SECRET_KEY is not set: made once, at random, in
+    YIXIE_VAR_DIR/secret_key (readable by the owner only), then read from there. Good for one server;
+    several servers behind a load balancer must share one YIXIE_SECRET_KEY instead."""
+    import secrets
+    import tempfile
+
+    path = var_dir / "secret_key"
+    if not path.exists():
+        fd, tmp = tempfile.mkstemp(dir=var_dir, prefix=".secret_key.")
+        try:
+            with os.fdopen(fd, "w") as f:  # mkstemp makes the file 0600
+                f.write(secrets.token_urlsafe(50))
+            try:
+                os.link(tmp, path)  # atomic, and never over a key another process made first
+            except FileExistsError:
+                pass
+        finally:
+            os.unlink(tmp)
+    return path.read_text().strip()
+
+
+SECRET_KEY = os.environ.get("YIXIE_SECRET_KEY") or install_secret_key(VAR_DIR)
+if not DEBUG and SECRET_KEY in TRIAL_SECRET_KEYS:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "YIXIE_SECRET_KEY 是公开的试用密钥，生产模式（YIXIE_DEBUG 关闭）下拒绝启动：请设置随机密钥，"
+        "或不设置以使用本机自动生成的密钥。 / YIXIE_SECRET_KEY is the public trial key, refused when "
+        "YIXIE_DEBUG is off: set a random key (python -c \"import secrets; print(secrets.token_urlsafe(50))\"), "
+        "or leave it unset to use the key generated under YIXIE_VAR_DIR."
+    )
 ALLOWED_HOSTS = [h for h in os.environ.get("YIXIE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("YIXIE_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -52,9 +89,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "yixie.core.audit.ClientAddressMiddleware",
     "yixie.core.guards.ControlCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # below WhiteNoise: static files keep their long cache headers
+    "yixie.core.sessions.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -63,6 +103,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "yixie.core.sessions.IdleTimeoutMiddleware",
+    "yixie.core.passwords.PasswordExpiryMiddleware",
     "yixie.core.access.AccessMiddleware",
 ]
 
@@ -120,8 +162,10 @@ YIXIE_AUDIT_DIGEST = os.environ.get("YIXIE_AUDIT_DIGEST", "sha256").strip().lowe
 YIXIE_AUDIT_RETENTION_DAYS = int(os.environ.get("YIXIE_AUDIT_RETENTION_DAYS", "3650"))
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "yixie.core.passwords.ComplexityValidator"},
+    {"NAME": "yixie.core.passwords.LoginNameValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "yixie.core.passwords.HistoryValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "insight:home"
@@ -186,6 +230,55 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 CSRF_FAILURE_VIEW = "yixie.core.views.csrf_failure"
 SESSION_COOKIE_AGE = 8 * 3600
+# The session cookie ends with the browser; an idle session ends after YIXIE_IDLE_TIMEOUT_MINUTES
+# (core/sessions.py, docs/decisions/0020). 0 turns the idle timeout off.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+YIXIE_IDLE_TIMEOUT_MINUTES = int(os.environ.get("YIXIE_IDLE_TIMEOUT_MINUTES", "30"))
+# One live session per user: a new login ends the user's other sessions.
+YIXIE_SINGLE_SESSION = env_bool("YIXIE_SINGLE_SESSION", False)
+
+# Transport (等保2.0 三级, docs/decisions/0020). YIXIE_HTTPS=1 turns on every one of the three below;
+# each can also be set alone. Behind nginx (deploy/nginx.conf.example) gunicorn already trusts the proxy's
+# X-Forwarded-Proto (YIXIE_PROXY_IPS); YIXIE_PROXY_SSL_HEADER=1 makes Django trust it instead, for a
+# server that is not run by our gunicorn configuration.
+_HTTPS = env_bool("YIXIE_HTTPS", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("YIXIE_SECURE_COOKIES", _HTTPS)
+SECURE_SSL_REDIRECT = env_bool("YIXIE_SSL_REDIRECT", _HTTPS)
+SECURE_HSTS_SECONDS = int(os.environ.get("YIXIE_HSTS_SECONDS", str(365 * 24 * 3600 if _HTTPS else 0)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("YIXIE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("YIXIE_HSTS_PRELOAD", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]  # the load balancer's plain-HTTP health check
+if env_bool("YIXIE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp 4): scripts only from our own files, never inline (static JS under
+# core/static/yixie/, wired by data- attributes). Styles: our files, plus style attributes (Bootstrap's
+# and ECharts' scripts set element styles; a few templates carry style="…").
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+
+# Passwords (core/passwords.py): at least YIXIE_PASSWORD_MIN_LENGTH characters from three of four
+# classes, not containing the login name, none of the last YIXIE_PASSWORD_HISTORY passwords again;
+# administrators' passwords expire after YIXIE_PASSWORD_MAX_AGE_DAYS days (0: never).
+YIXIE_PASSWORD_MIN_LENGTH = int(os.environ.get("YIXIE_PASSWORD_MIN_LENGTH", "10"))
+YIXIE_PASSWORD_HISTORY = int(os.environ.get("YIXIE_PASSWORD_HISTORY", "5"))
+YIXIE_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("YIXIE_PASSWORD_MAX_AGE_DAYS", "90"))
 
 LOGGING = {
     "version": 1,
@@ -222,3 +315,7 @@ else:
 # Lockout is per account: on a government intranet many clerks share one NAT address, and locking an
 # address would lock out a whole office.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# HSTS preload only matters for a public domain submitted to the browsers' preload list; an intranet
+# host is never on it (YIXIE_HSTS_PRELOAD=1 sends the flag all the same). docs/decisions/0020.
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS.append("security.W021")

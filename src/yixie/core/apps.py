@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.backends.signals import connection_created
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, post_save
 
 
 def _sync_schedules(sender, using="default", **kwargs) -> None:
@@ -18,7 +18,9 @@ class CoreConfig(AppConfig):
     url_prefix = ""
 
     def ready(self) -> None:
-        from . import audit, auditchain, jobs
+        from django.conf import settings
+
+        from . import audit, auditchain, jobs, passwords, sessions
         from .registry import register_actions
         from .roles import Role
 
@@ -31,6 +33,9 @@ class CoreConfig(AppConfig):
         # The audit chain's head, verified and anchored outside the database once a day.
         jobs.register_daily("core.audit_anchor", "yixie.core.auditchain.daily_anchor", hour=2, minute=50)
         user_logged_in.connect(audit.on_login, dispatch_uid="yixie.core.audit.login")
+        post_save.connect(passwords.on_user_created, sender=settings.AUTH_USER_MODEL,
+                          dispatch_uid="yixie.core.passwords.created")
+        user_logged_in.connect(sessions.on_login, dispatch_uid="yixie.core.sessions.login")
         user_logged_out.connect(audit.on_logout, dispatch_uid="yixie.core.audit.logout")
         user_login_failed.connect(audit.on_login_failed, dispatch_uid="yixie.core.audit.login_failed")
         connection_created.connect(auditchain.register_sqlite_function, dispatch_uid="yixie.core.auditchain.sqlite")

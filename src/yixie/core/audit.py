@@ -13,7 +13,7 @@ from .models import AuditEntry
 
 # Journal actions of the house itself (the apps name theirs in their services, in the same Chinese words).
 ADMIN_ADD, ADMIN_CHANGE, ADMIN_DELETE = "后台新增", "后台修改", "后台删除"
-LOGIN, LOGOUT, LOGIN_FAILED = "登录", "退出登录", "登录失败"
+LOGIN, LOGOUT, LOGIN_FAILED, PASSWORD_CHANGE = "登录", "退出登录", "登录失败", "修改密码"
 DOWNLOAD, EXPORT = "下载文件", "导出"
 
 #: The client address of the request being served (set by `ClientAddressMiddleware`), journaled with

@@ -217,3 +217,36 @@ class AuditArchive(models.Model):
 
     def delete(self, *args, **kwargs):
         raise HardDeleteRefused("操作日志归档记录不可删除。")
+
+
+class PasswordHistory(models.Model):
+    """One password a user has had (its hash, never the password), written whenever a password is set
+    (core/passwords.py). The newest row says when the password was last changed (expiry); the last
+    YIXIE_PASSWORD_HISTORY rows may not be used again."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE,
+                             related_name="+")
+    password_hash = models.CharField("密码摘要", max_length=128)
+    changed_at = models.DateTimeField("修改时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "历史密码"
+        ordering = ["-changed_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-changed_at"], name="core_pwhist_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class UserSession(models.Model):
+    """The one live session of a user when YIXIE_SINGLE_SESSION is on (core/sessions.py)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE,
+                                related_name="+")
+    session_key = models.CharField("会话", max_length=40)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "当前会话"
+
+    def __str__(self) -> str:
+        return f"{self.user_id}"

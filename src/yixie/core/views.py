@@ -9,9 +9,10 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooMany
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import auditchain, notifications
+from . import audit, auditchain, notifications, passwords
 from .access import AUTHENTICATED, PUBLIC, requires
 
 
@@ -37,6 +38,35 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     authentication_form = ChineseAuthenticationForm
     redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """修改密码: every user changes their own password (the old one, then the new one twice), checked by the
+    rules of core/passwords.py; journaled as 修改密码 (audit.PASSWORD_CHANGE), never with the password."""
+
+    access_rule = AUTHENTICATED
+    template_name = "registration/password_change.html"
+
+    success_url = reverse_lazy("insight:home")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rules"] = password_validation_help()
+        return context
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit.record(actor=self.request.user, action=audit.PASSWORD_CHANGE, target=self.request.user,
+                     reason="修改本人密码")
+        passwords.forget_expiry(self.request)
+        messages.success(self.request, "密码已修改，下次登录请使用新密码。")
+        return response
+
+
+def password_validation_help() -> list[str]:
+    from django.contrib.auth.password_validation import password_validators_help_texts
+
+    return password_validators_help_texts()
 
 
 @requires(AUTHENTICATED)
