@@ -178,6 +178,10 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = int(os.environ.get("YIXIE_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Behind nginx (deploy/nginx.conf.example) the client's address is the one the proxy puts in
+# X-Forwarded-For: set YIXIE_PROXY_COUNT=1 (the number of trusted proxies in front of the app servers).
+YIXIE_PROXY_COUNT = int(os.environ.get("YIXIE_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "yixie.core.audit.client_address"
 YIXIE_LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("YIXIE_LOGIN_IP_FAILURE_LIMIT", "20"))
 YIXIE_LOGIN_MAX_DELAY_SECONDS = int(os.environ.get("YIXIE_LOGIN_MAX_DELAY_SECONDS", "60"))
 AXES_RESET_ON_SUCCESS = True

@@ -28,7 +28,9 @@ def _window_start():
 
 
 def client_address(request) -> str:
-    return (request.META.get("REMOTE_ADDR") or "") if request is not None else ""
+    from .audit import client_address as address
+
+    return address(request) or ""
 
 
 def refusal(request, username: str) -> str | None:

@@ -52,3 +52,27 @@ def test_many_addresses_against_one_account_are_slowed_not_locked(city):
     AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(seconds=61))
     _r, ok = _login("bianban", PASSWORD, "10.0.2.1")
     assert ok
+
+
+def test_behind_a_proxy_the_address_comes_from_the_proxys_header(city, settings):
+    """Behind nginx every request comes from the proxy: without YIXIE_PROXY_COUNT the whole office would share
+    one address (and one spraying limit); with it, each client is itself, and what a client writes on the
+    left of X-Forwarded-For is not believed."""
+    from yixie.core.audit import client_address
+    from yixie.core.models import AuditEntry
+
+    settings.YIXIE_PROXY_COUNT = 1
+    for _ in range(5):
+        c = Client(REMOTE_ADDR="10.9.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 172.16.5.5")
+        c.post(reverse("login"), {"username": "admin", "password": "wrong"})
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"172.16.5.5"}
+    assert set(AuditEntry.objects.filter(action="登录失败").values_list("client_ip", flat=True)) == {"172.16.5.5"}
+    # The administrator at another desk, through the same proxy, is not locked out.
+    c = Client(REMOTE_ADDR="10.9.0.1", HTTP_X_FORWARDED_FOR="172.16.5.9")
+    c.post(reverse("login"), {"username": "admin", "password": PASSWORD})
+    assert "_auth_user_id" in c.session
+
+    class Req:
+        META = {"REMOTE_ADDR": "10.9.0.1"}
+
+    assert client_address(Req()) == "10.9.0.1"  # no header: the proxy itself
