@@ -68,6 +68,7 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "yixie.core.admin_site.AdminRoleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 

@@ -1,5 +1,7 @@
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from .models import AuditEntry
 from .people import user_label
@@ -25,6 +27,49 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def changelist_view(self, request, extra_context=None):
+        _journal_read(request, "查阅操作日志列表")
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        _journal_read(request, f"查阅操作日志第{object_id}条")
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+def _journal_read(request, what: str) -> None:
+    """The journal's readers are journaled too (the audit administrator included, GB/T 22239-2019 8.1.4.3)."""
+    from . import audit
+
+    if request.method == "GET" and request.user.is_authenticated:
+        query = request.META.get("QUERY_STRING", "")
+        audit.record(actor=request.user, action=audit.JOURNAL_READ, target=None, target_type="core.auditentry",
+                     target_label=what, reason=f"查询条件：{query}" if query else "")
+
+
+User = get_user_model()
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    """User accounts are the system administrator's; who may do what is granted as roles by the security
+    administrator (角色授权), never through Django's own permission fields, which only the set-up
+    superuser sees."""
+
+    _privilege_fields = ("is_superuser", "is_staff", "groups", "user_permissions")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        return [(name, {**opts, "fields": [f for f in opts["fields"] if f not in self._privilege_fields]})
+                for name, opts in fieldsets]
+
+    def get_list_filter(self, request):
+        filters = super().get_list_filter(request)
+        return filters if request.user.is_superuser else ("is_active",)
 
 
 # Third-party apps speak Chinese in the admin too: their own strings are translated in src/yixie/locale

@@ -7,4 +7,5 @@ app_name = "core"
 urlpatterns = [
     path("notifications/", views.notification_list, name="notifications"),
     path("audit/chain/", views.audit_chain, name="audit_chain"),
+    path("audit/export/", views.audit_export, name="audit_export"),
 ]

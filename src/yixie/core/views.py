@@ -38,6 +38,16 @@ class LoginView(auth_views.LoginView):
     authentication_form = ChineseAuthenticationForm
     redirect_authenticated_user = True
 
+    def get_default_redirect_url(self):
+        """The three administrators work in the admin site: they hold no business page."""
+        from django.urls import reverse
+
+        from .admin_site import is_administrator
+
+        if is_administrator(self.request.user):
+            return reverse("admin:index")
+        return super().get_default_redirect_url()
+
 
 @requires(AUTHENTICATED)
 @require_POST
@@ -126,7 +136,88 @@ def notification_list(request):
 @requires("audit.verify")
 def audit_chain(request):
     """操作日志完整性校验: the chain walked now, against the anchored heads (for the audit administrator)."""
+    from . import audit
+
+    audit.record(actor=request.user, action=audit.JOURNAL_READ, target=None, target_type="core.auditentry",
+                 target_label="操作日志完整性校验")
     anchors = auditchain.read_anchors()
     report = auditchain.verify(anchors=anchors)
     return render(request, "core/audit_chain.html",
                   {"report": report, "anchors": anchors[-10:][::-1], "anchor_count": len(anchors)})
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value) -> str:
+    """A cell a spreadsheet shows as text, never runs as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _parse_day(request, name: str, label: str):
+    from datetime import date
+
+    raw = (request.GET.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(f"{label}“{raw}”不是有效日期，请按 2026-01-31 的格式填写。") from None
+
+
+@requires("audit.export")
+def audit_export(request):
+    """导出操作日志 (CSV, opens in Excel): the whole journal or the days asked for, itself journaled."""
+    import csv
+    from datetime import datetime, time
+
+    from django.http import StreamingHttpResponse
+    from django.utils import timezone
+
+    from . import audit
+    from .models import AuditEntry
+    from .people import user_label
+
+    try:
+        since = _parse_day(request, "since", "起始日期")
+        until = _parse_day(request, "until", "截止日期")
+    except ValueError as exc:
+        return render(request, "core/audit_export.html", {"error": str(exc)}, status=400)
+    if since and until and until < since:
+        return render(request, "core/audit_export.html",
+                      {"error": f"截止日期{until:%Y-%m-%d}早于起始日期{since:%Y-%m-%d}，请核对。"}, status=400)
+    if since is None and until is None and request.GET.get("all") != "1":
+        return render(request, "core/audit_export.html", {})
+    entries = AuditEntry.objects.select_related("actor").order_by("id")
+    label = "全部"
+    if since:
+        entries = entries.filter(at__gte=timezone.make_aware(datetime.combine(since, time.min)))
+    if until:
+        entries = entries.filter(at__lt=timezone.make_aware(datetime.combine(until, time.max)))
+    if since or until:
+        label = f"{since or '最早'}至{until or '最新'}"
+    audit.record(actor=request.user, action=audit.EXPORT, target=None, target_type="core.auditentry",
+                 target_label=f"操作日志（{label}）", reason=f"导出{entries.count()}条")
+
+    class Echo:
+        def write(self, value):
+            return value
+
+    writer = csv.writer(Echo())
+
+    def rows():
+        yield "\ufeff"
+        yield writer.writerow(["序号", "时间", "操作人", "客户端地址", "操作", "对象类型", "对象编号", "对象",
+                               "事由", "修改前", "修改后", "校验值"])
+        for e in entries.iterator(chunk_size=2000):
+            yield writer.writerow([_csv_cell(v) for v in (
+                e.pk, timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), user_label(e.actor) if e.actor else "",
+                e.client_ip or "", e.action, e.target_type, e.target_id, e.target_label, e.reason,
+                "" if e.before is None else e.before, "" if e.after is None else e.after, e.hash)])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="audit-journal-{stamp}.csv"'
+    return response
