@@ -80,3 +80,48 @@ if apps.is_installed("axes"):
     apps.get_app_config("axes").verbose_name = "登录保护"
     AccessAttemptAdmin.status.short_description = "状态"
     AccessAttemptAdmin.expiration.short_description = "过期时间"
+
+
+# Two-factor devices (docs/decisions/0021): the security administrator unbinds a lost phone (deletes the
+# device; its owner sets up a new one at the next login). Nobody reads or edits a device's key here.
+if apps.is_installed("django_otp.plugins.otp_totp"):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    apps.get_app_config("otp_totp").verbose_name = "双因素认证"
+    TOTPDevice._meta.verbose_name = TOTPDevice._meta.verbose_name_plural = "手机身份验证器"
+    if admin.site.is_registered(TOTPDevice):
+        admin.site.unregister(TOTPDevice)
+
+    @admin.register(TOTPDevice)
+    class TOTPDeviceAdmin(admin.ModelAdmin):
+        list_display = ("owner", "device_name", "is_confirmed", "created", "last_used")
+        search_fields = ("user__username", "user__first_name")
+        list_select_related = ("user",)
+        fields = ("owner", "device_name", "is_confirmed", "created", "last_used")
+        readonly_fields = fields
+
+        @admin.display(description="用户", ordering="user__username")
+        def owner(self, obj):
+            return user_label(obj.user)
+
+        @admin.display(description="名称")
+        def device_name(self, obj):
+            return obj.name
+
+        @admin.display(description="已确认绑定", boolean=True)
+        def is_confirmed(self, obj):
+            return obj.confirmed
+
+        @admin.display(description="绑定时间", ordering="created_at")
+        def created(self, obj):
+            return obj.created_at
+
+        @admin.display(description="最近使用", ordering="last_used_at")
+        def last_used(self, obj):
+            return obj.last_used_at
+
+        def has_add_permission(self, request):
+            return False
+
+        def has_change_permission(self, request, obj=None):
+            return False

@@ -117,6 +117,7 @@ ROLE_MODELS: dict[str, dict[str, str]] = {
         "org.roleassignment": "view add change delete",
         "org.region": "view", "org.department": "view",  # to name where a role is held
         "axes.accessattempt": "view delete", "axes.accesslog": "view", "axes.accessfailurelog": "view",
+        "otp_totp.totpdevice": "view delete",  # unbinding a lost phone
     },
     # the security journal, read only
     "audit_admin": {"core.auditentry": "view"},

@@ -221,3 +221,76 @@ def audit_export(request):
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="audit-journal-{stamp}.csv"'
     return response
+
+
+# ---------------------------------------------------------------- two-factor login (docs/decisions/0021)
+
+def _safe_next(request) -> str:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    from .admin_site import is_administrator
+
+    return "/admin/" if is_administrator(request.user) else settings.LOGIN_REDIRECT_URL
+
+
+@requires(AUTHENTICATED)
+@require_http_methods(["GET", "POST"])
+def twofactor_setup(request):
+    """设置双因素认证: the key as text, an otpauth:// link and a QR code; confirmed with a first code."""
+    from django_otp import login as otp_login
+
+    from . import audit, twofactor
+
+    user = request.user
+    existing = twofactor.confirmed_device(user)
+    if existing is not None:
+        if not user.is_verified():
+            # Only with the code of the device already set up may anyone change it.
+            return redirect(f"{twofactor.VERIFY_PATH}?next={request.GET.get('next', '')}")
+        return render(request, "core/twofactor_setup.html", {"enabled": True, "device": existing})
+    device = twofactor.pending_device(user)
+    error = None
+    if request.method == "POST":
+        error = twofactor.check_code(user, device, request.POST.get("code", ""))
+        if error is None:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            audit.record(actor=user, action=twofactor.ENABLED, target=user, reason="绑定手机身份验证器")
+            messages.success(request, "双因素认证已启用：以后登录时，输入密码后还需输入身份验证器上的动态口令。")
+            return redirect(_safe_next(request))
+    uri = device.config_url
+    return render(request, "core/twofactor_setup.html", {
+        "enabled": False, "secret": twofactor.secret_text(device), "uri": uri, "qr": twofactor.qr_svg(uri),
+        "error": error, "required": twofactor.required_for(user), "next": request.GET.get("next", "")},
+        status=400 if error else 200)
+
+
+@requires(AUTHENTICATED)
+@require_http_methods(["GET", "POST"])
+def twofactor_verify(request):
+    """输入动态口令: the second step of the login."""
+    from django_otp import login as otp_login
+
+    from . import audit, twofactor
+
+    user = request.user
+    device = twofactor.confirmed_device(user)
+    if device is None:
+        return redirect(twofactor.SETUP_PATH)
+    if user.is_verified():
+        return redirect(_safe_next(request))
+    error = None
+    if request.method == "POST":
+        error = twofactor.check_code(user, device, request.POST.get("code", ""))
+        if error is None:
+            otp_login(request, device)
+            audit.record(actor=user, action=twofactor.VERIFIED, target=user, reason="动态口令正确")
+            return redirect(_safe_next(request))
+        audit.record(actor=user, action=twofactor.FAILED, target=user, reason=error)
+    return render(request, "core/twofactor_verify.html", {"error": error, "next": request.GET.get("next", "")},
+                  status=400 if error else 200)
