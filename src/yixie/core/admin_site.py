@@ -178,6 +178,12 @@ class SuperuserAdminSite(admin.AdminSite):
         user = request.user
         return bool(user.is_active and (user.is_superuser or is_administrator(user)))
 
+    def each_context(self, request):
+        context = super().each_context(request)
+        if not request.user.is_superuser:
+            context["site_url"] = None  # the administrators have no business page to go back to
+        return context
+
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin
         if not issubclass(admin_class, AuditedAdminMixin):

@@ -85,6 +85,8 @@ def test_security_administrator_grants_roles_and_unlocks_but_does_not_edit_users
 def test_audit_administrator_reads_verifies_and_exports_the_journal_only(city, admins, client_for):
     audit.record(actor=city.bianban, action="修改机构", target=city.fgw, reason="=HYPERLINK(\"x\")")
     c = client_for(admins["shenji"])
+    index = c.get("/admin/").content.decode()
+    assert "操作日志" in index and "查看站点" not in index  # no business page to go back to
     assert c.get("/admin/core/auditentry/").status_code == 200
     assert AuditEntry.objects.filter(actor=admins["shenji"], action=audit.JOURNAL_READ).exists()
     entry = AuditEntry.objects.filter(action="修改机构").get()
