@@ -63,8 +63,9 @@ class RuleForm(BootstrapFormMixin, forms.Form):
     reason = forms.CharField(label="调整理由", max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
                              error_messages={"required": "请填写调整理由。"})
 
-    def __init__(self, *args, default=None, **kwargs):
+    def __init__(self, *args, key: str, default=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.key = key
         if isinstance(default, bool):
             self.fields["value"] = forms.ChoiceField(label="取值", choices=[("是", "是"), ("否", "否")])
         elif default is None:
@@ -74,6 +75,13 @@ class RuleForm(BootstrapFormMixin, forms.Form):
         else:
             self.fields["value"].help_text = "填写数字。"
         self._style()
+
+    def clean_value(self):
+        """Typed by the rule (services.parse_policy_value, the one home of it), shown with the other errors."""
+        try:
+            return services.parse_policy_value(self.key, self.cleaned_data.get("value", ""))
+        except services.LedgerError as exc:
+            raise forms.ValidationError(exc.message) from exc
 
 
 @requires("policy.edit")
@@ -85,11 +93,11 @@ def rule_edit(request, region_pk: int, key: str):
     rv = Policy.for_region(region)[key]
     initial = {"value": shown(rv.value) if rv.value is not None else "", "severity": rv.severity,
                "source": rv.source}
-    form = RuleForm(request.POST or None, initial=initial, default=NATIONAL_DEFAULTS[key]["value"])
+    form = RuleForm(request.POST or None, initial=initial, key=key, default=NATIONAL_DEFAULTS[key]["value"])
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
+        value = c["value"]
         try:
-            value = services.parse_policy_value(key, c["value"])
             services.policy_value_set(actor=request.user, region=region, key=key, value=value,
                                       severity=c["severity"], source=c["source"], reason=c["reason"])
         except services.LedgerError as exc:

@@ -37,6 +37,13 @@ def test_bad_input_is_refused_in_chinese_and_nothing_is_written(city, client_for
     assert not PolicyValue.objects.filter(region=city.city).exists()
 
 
+def test_every_error_of_the_form_is_shown_at_once(city, client_for):
+    r = client_for(city.bianban).post(f"{URL}{city.city.pk}/members.cap_single/",
+                                      {"value": "十二", "severity": "warning", "source": "x", "reason": ""})
+    page = r.content.decode()
+    assert "取值应为数字" in page and "请填写调整理由" in page
+
+
 def test_yes_no_rules_and_empty_quota(city, client_for):
     c = client_for(city.bianban)
     c.post(f"{URL}{city.city.pk}/townships.may_hold_bodies/", {"value": "是", "severity": "error",
