@@ -78,13 +78,25 @@ def check_code(user, device, code: str) -> str | None:
     return None
 
 
+#: Set in the session of a user who need not and has not set up a second factor, so their pages do not
+#: look for a device on every request (enrolling goes through the setup page, which verifies the session).
+NO_DEVICE_KEY = "yixie_2fa_no_device"
+
+
 def owes_code(request) -> bool:
     user = request.user
     if not getattr(settings, "YIXIE_2FA_REQUIRED", True) or not user.is_authenticated:
         return False
     if user.is_verified():
         return False
-    return required_for(user) or confirmed_device(user) is not None
+    if required_for(user):
+        return True
+    if request.session.get(NO_DEVICE_KEY) == user.pk:
+        return False
+    if confirmed_device(user) is not None:
+        return True
+    request.session[NO_DEVICE_KEY] = user.pk
+    return False
 
 
 class TwoFactorMiddleware:
