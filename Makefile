@@ -39,9 +39,12 @@ run: setup
 	@echo "    bianban   市委编办管理员         liangban     市政府办公室经办人"
 	@echo "    zuzhibu   市委组织部审核人       lingdao      市领导查阅"
 	@echo "    fagaiwei  市发展改革委业务科室   fagaiwei_hr  市发展改革委组织人事科室"
-	@echo "    qingzhou  青州市委编办管理员     admin        系统管理员"
+	@echo "    qingzhou  青州市委编办管理员     xitong       系统管理员（/admin/）"
+	@echo "    anquan    安全管理员（/admin/）  shenji       审计管理员（/admin/）"
+	@echo "    admin     安装用超级管理员（仅用于初始设置）"
+	@echo "  演示环境未启用双因素认证（YIXIE_2FA_REQUIRED=0）；正式部署时编办和三员登录须输入手机动态口令。"
 	@echo ""
-	BIN=$(BIN) bash scripts/run-server.sh $(HOST) $(PORT) --workers 2 --threads 4
+	YIXIE_2FA_REQUIRED=0 BIN=$(BIN) bash scripts/run-server.sh $(HOST) $(PORT) --workers 2 --threads 4
 
 # Every test: SQLite, then PostgreSQL, browser tests included in both.
 test: install

@@ -209,6 +209,7 @@ class Suite:
         import django
 
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yixie.settings")
+        os.environ.setdefault("YIXIE_2FA_REQUIRED", "0")  # bench logins: password alone (decision 0021)
         django.setup()
         from django.conf import settings
         from django.contrib.auth import get_user_model

@@ -54,6 +54,7 @@ def setup():
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yixie.settings")
+    os.environ.setdefault("YIXIE_2FA_REQUIRED", "0")  # bench logins: password alone (decision 0021)
     django.setup()
 
 

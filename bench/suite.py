@@ -75,6 +75,7 @@ def env_for(url: str) -> dict:
     env = {**os.environ, "DATABASE_URL": url, "YIXIE_VAR_DIR": str(CACHE), "DJANGO_SETTINGS_MODULE": "yixie.settings",
            "PYTHONPATH": str(ROOT / "src")}
     env.pop("YIXIE_DEBUG", None)
+    env["YIXIE_2FA_REQUIRED"] = "0"  # the bench logins sign in with the password alone (decision 0021)
     return env
 
 

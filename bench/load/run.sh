@@ -61,6 +61,8 @@ export YIXIE_SECRET_KEY="load-test-$(date +%s)-$RANDOM$RANDOM-not-for-production
 export YIXIE_ALLOWED_HOSTS="127.0.0.1,localhost"
 export YIXIE_DEBUG=0
 export YIXIE_LOG_LEVEL=WARNING
+# The demo logins sign in with the password alone (two-factor is for people, not for locust; 0021).
+export YIXIE_2FA_REQUIRED=0
 unset YIXIE_IMPORT_INLINE 2>/dev/null || true
 mkdir -p "$YIXIE_VAR_DIR"
 

@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_fsm",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "js_lib_htmx",
     "js_lib_bootstrap5",
     "django_q",
@@ -104,12 +106,21 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "yixie.core.sessions.IdleTimeoutMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "yixie.core.twofactor.TwoFactorMiddleware",
     "yixie.core.passwords.PasswordExpiryMiddleware",
     "yixie.core.access.AccessMiddleware",
 ]
 
+# Two-factor login (TOTP; yixie.core.twofactor, docs/decisions/0021): required for superusers, the three
+# administrators and 编办 unless YIXIE_2FA_REQUIRED=0 (the demo's `make run` only).
+YIXIE_2FA_REQUIRED = env_bool("YIXIE_2FA_REQUIRED", True)
+OTP_TOTP_ISSUER = os.environ.get("YIXIE_2FA_ISSUER", "议协")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's key
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "yixie.core.admin_site.AdminRoleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 

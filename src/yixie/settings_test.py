@@ -26,3 +26,7 @@ from yixie.settings import DATABASES, VAR_DIR  # noqa: E402
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_yixie.sqlite3")}
+
+# Tests sign users in with force_login: the second factor is asked for only in the tests of it
+# (src/yixie/core/tests/test_twofactor.py turns it on through the `settings` fixture).
+YIXIE_2FA_REQUIRED = False

@@ -99,16 +99,90 @@ class AuditedAdminMixin:
                 _record(actor=request.user, action=_audit().ADMIN_DELETE, target=o, before=picture)
 
 
+#: What each of the three administrators may do in the admin site (三员分立, docs/decisions/0021): model
+#: label -> the verbs granted. The one home of this split; `AdminRoleBackend` answers Django's permission
+#: checks from it, so every ModelAdmin (their own refusals, such as no delete for ledger rows, still hold)
+#: follows it. Business rule values (ledger.PolicyValue) are 编办's and no administrator's.
+ROLE_MODELS: dict[str, dict[str, str]] = {
+    # user accounts and system settings: users, the organisation tables, background jobs
+    "system_admin": {
+        "auth.user": "view add change",
+        "org.region": "view add change", "org.department": "view add change", "org.post": "view add change",
+        "org.postholding": "view add change delete",
+        "django_q.schedule": "view add change delete", "django_q.success": "view delete",
+        "django_q.failure": "view delete", "django_q.ormq": "view delete",
+    },
+    # role grants and the login protection (unlocking = deleting an account's lockout records)
+    "security_admin": {
+        "org.roleassignment": "view add change delete",
+        "org.region": "view", "org.department": "view",  # to name where a role is held
+        "axes.accessattempt": "view delete", "axes.accesslog": "view", "axes.accessfailurelog": "view",
+        "otp_totp.totpdevice": "view delete",  # unbinding a lost phone
+    },
+    # the security journal, read only
+    "audit_admin": {"core.auditentry": "view"},
+}
+
+
+def admin_grants(user) -> dict[str, set[str]]:
+    """model label -> verbs, over the user's administrator roles (empty for everyone else)."""
+    from .access import user_roles
+
+    cached = getattr(user, "_yixie_admin_grants", None)
+    if cached is None:
+        cached = {}
+        for a in user_roles(user):
+            for label, verbs in ROLE_MODELS.get(a.role, {}).items():
+                cached.setdefault(label, set()).update(verbs.split())
+        user._yixie_admin_grants = cached
+    return cached
+
+
+def is_administrator(user) -> bool:
+    """Whether the user holds one of the three administrator roles."""
+    from .access import user_roles
+    from .roles import ADMIN_ROLES
+
+    return any(a.role in ADMIN_ROLES for a in user_roles(user))
+
+
+class AdminRoleBackend:
+    """Answers `user.has_perm("app.verb_model")` from `ROLE_MODELS` (it authenticates nobody)."""
+
+    def authenticate(self, request, **credentials):
+        return None
+
+    def has_perm(self, user_obj, perm: str, obj=None) -> bool:
+        if not getattr(user_obj, "is_active", False):
+            return False
+        app_label, _, codename = perm.partition(".")
+        verb, _, model = codename.partition("_")
+        return verb in admin_grants(user_obj).get(f"{app_label}.{model}", set())
+
+    def has_module_perms(self, user_obj, app_label: str) -> bool:
+        if not getattr(user_obj, "is_active", False):
+            return False
+        return any(label.split(".")[0] == app_label for label in admin_grants(user_obj))
+
+
 class SuperuserAdminSite(admin.AdminSite):
-    """The admin is a system administrator's tool: staff status alone is not enough. Every model admin
-    registered here, the third-party ones included, is audited (`AuditedAdminMixin`)."""
+    """The admin is the three administrators' tool (and the set-up superuser's): staff status alone is not
+    enough. What each administrator sees is `ROLE_MODELS`. Every model admin registered here, the
+    third-party ones included, is audited (`AuditedAdminMixin`)."""
 
     site_header = "议协 · 系统管理"
     site_title = "议协系统管理"
     index_title = "系统管理"
 
     def has_permission(self, request) -> bool:
-        return bool(request.user.is_active and request.user.is_superuser)
+        user = request.user
+        return bool(user.is_active and (user.is_superuser or is_administrator(user)))
+
+    def each_context(self, request):
+        context = super().each_context(request)
+        if not request.user.is_superuser:
+            context["site_url"] = None  # the administrators have no business page to go back to
+        return context
 
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin

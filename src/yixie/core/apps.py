@@ -26,9 +26,10 @@ class CoreConfig(AppConfig):
 
         register_actions({"audit.view": "查看操作日志"},
                          grants={Role.ESTABLISHMENT: ["audit.view"], Role.GENERAL_OFFICE: ["audit.view"]})
-        # The chain check belongs to the audit administrator (三员分立, issue 10); until that role exists,
-        # the system's superusers only: no business role holds it.
-        register_actions({"audit.verify": "校验操作日志完整性"})
+        # The security journal's checks and export belong to the audit administrator alone (三员分立,
+        # docs/decisions/0021): no business role holds them. (编办/两办 keep "audit.view": a body's history.)
+        register_actions({"audit.verify": "校验操作日志完整性", "audit.export": "导出操作日志"},
+                         grants={Role.AUDIT_ADMIN: ["audit.verify", "audit.export"]})
         jobs.register_daily("core.purge", "yixie.core.jobs.purge", hour=3, minute=10)
         # The audit chain's head, verified and anchored outside the database once a day.
         jobs.register_daily("core.audit_anchor", "yixie.core.auditchain.daily_anchor", hour=2, minute=50)

@@ -15,6 +15,7 @@ from .models import AuditEntry
 ADMIN_ADD, ADMIN_CHANGE, ADMIN_DELETE = "后台新增", "后台修改", "后台删除"
 LOGIN, LOGOUT, LOGIN_FAILED, PASSWORD_CHANGE = "登录", "退出登录", "登录失败", "修改密码"
 DOWNLOAD, EXPORT = "下载文件", "导出"
+JOURNAL_READ = "查阅日志"
 
 #: The client address of the request being served (set by `ClientAddressMiddleware`), journaled with
 #: every entry the request writes.

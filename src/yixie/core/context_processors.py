@@ -40,7 +40,8 @@ def navigation(request):
             continue
         entries.append({"label": entry.label, "url": url, "active": _active(entry, match),
                         "badge": entry.badge(user) if entry.badge else 0})
+    from .admin_site import is_administrator
     from .notifications import unread_count
 
     return {"nav_can": _Can(user), "nav_roles": user_roles(user), "nav_entries": entries,
-            "nav_unread": unread_count(user)}
+            "nav_unread": unread_count(user), "nav_admin": user.is_superuser or is_administrator(user)}

@@ -160,7 +160,7 @@ class PasswordExpiryMiddleware:
     """Sends a user whose password has expired to the password page (and nowhere else) until it is changed.
     The expiry time is looked up once per session and kept in it, not queried on every request."""
 
-    ALLOWED = ("/static/",)
+    ALLOWED = ("/static/", "/account/2fa/")  # a code owed comes first (core.twofactor), then the password
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -39,6 +39,16 @@ class LoginView(auth_views.LoginView):
     authentication_form = ChineseAuthenticationForm
     redirect_authenticated_user = True
 
+    def get_default_redirect_url(self):
+        """The three administrators work in the admin site: they hold no business page."""
+        from django.urls import reverse
+
+        from .admin_site import is_administrator
+
+        if is_administrator(self.request.user):
+            return reverse("admin:index")
+        return super().get_default_redirect_url()
+
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     """修改密码: every user changes their own password (the old one, then the new one twice), checked by the
@@ -156,7 +166,161 @@ def notification_list(request):
 @requires("audit.verify")
 def audit_chain(request):
     """操作日志完整性校验: the chain walked now, against the anchored heads (for the audit administrator)."""
+    from . import audit
+
+    audit.record(actor=request.user, action=audit.JOURNAL_READ, target=None, target_type="core.auditentry",
+                 target_label="操作日志完整性校验")
     anchors = auditchain.read_anchors()
     report = auditchain.verify(anchors=anchors)
     return render(request, "core/audit_chain.html",
                   {"report": report, "anchors": anchors[-10:][::-1], "anchor_count": len(anchors)})
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value) -> str:
+    """A cell a spreadsheet shows as text, never runs as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _parse_day(request, name: str, label: str):
+    from datetime import date
+
+    raw = (request.GET.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(f"{label}“{raw}”不是有效日期，请按 2026-01-31 的格式填写。") from None
+
+
+@requires("audit.export")
+def audit_export(request):
+    """导出操作日志 (CSV, opens in Excel): the whole journal or the days asked for, itself journaled."""
+    import csv
+    from datetime import datetime, time
+
+    from django.http import StreamingHttpResponse
+    from django.utils import timezone
+
+    from . import audit
+    from .models import AuditEntry
+    from .people import user_label
+
+    try:
+        since = _parse_day(request, "since", "起始日期")
+        until = _parse_day(request, "until", "截止日期")
+    except ValueError as exc:
+        return render(request, "core/audit_export.html", {"error": str(exc)}, status=400)
+    if since and until and until < since:
+        return render(request, "core/audit_export.html",
+                      {"error": f"截止日期{until:%Y-%m-%d}早于起始日期{since:%Y-%m-%d}，请核对。"}, status=400)
+    if since is None and until is None and request.GET.get("all") != "1":
+        return render(request, "core/audit_export.html", {})
+    entries = AuditEntry.objects.select_related("actor").order_by("id")
+    label = "全部"
+    if since:
+        entries = entries.filter(at__gte=timezone.make_aware(datetime.combine(since, time.min)))
+    if until:
+        entries = entries.filter(at__lt=timezone.make_aware(datetime.combine(until, time.max)))
+    if since or until:
+        label = f"{since or '最早'}至{until or '最新'}"
+    audit.record(actor=request.user, action=audit.EXPORT, target=None, target_type="core.auditentry",
+                 target_label=f"操作日志（{label}）", reason=f"导出{entries.count()}条")
+
+    class Echo:
+        def write(self, value):
+            return value
+
+    writer = csv.writer(Echo())
+
+    def rows():
+        yield "\ufeff"
+        yield writer.writerow(["序号", "时间", "操作人", "客户端地址", "操作", "对象类型", "对象编号", "对象",
+                               "事由", "修改前", "修改后", "校验值"])
+        for e in entries.iterator(chunk_size=2000):
+            yield writer.writerow([_csv_cell(v) for v in (
+                e.pk, timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), user_label(e.actor) if e.actor else "",
+                e.client_ip or "", e.action, e.target_type, e.target_id, e.target_label, e.reason,
+                "" if e.before is None else e.before, "" if e.after is None else e.after, e.hash)])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="audit-journal-{stamp}.csv"'
+    return response
+
+
+# ---------------------------------------------------------------- two-factor login (docs/decisions/0021)
+
+def _safe_next(request) -> str:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    from .admin_site import is_administrator
+
+    return "/admin/" if is_administrator(request.user) else settings.LOGIN_REDIRECT_URL
+
+
+@requires(AUTHENTICATED)
+@require_http_methods(["GET", "POST"])
+def twofactor_setup(request):
+    """设置双因素认证: the key as text, an otpauth:// link and a QR code; confirmed with a first code."""
+    from django_otp import login as otp_login
+
+    from . import audit, twofactor
+
+    user = request.user
+    existing = twofactor.confirmed_device(user)
+    if existing is not None:
+        if not user.is_verified():
+            # Only with the code of the device already set up may anyone change it.
+            return redirect(f"{twofactor.VERIFY_PATH}?next={request.GET.get('next', '')}")
+        return render(request, "core/twofactor_setup.html", {"enabled": True, "device": existing})
+    device = twofactor.pending_device(user)
+    error = None
+    if request.method == "POST":
+        error = twofactor.check_code(user, device, request.POST.get("code", ""))
+        if error is None:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            audit.record(actor=user, action=twofactor.ENABLED, target=user, reason="绑定手机身份验证器")
+            messages.success(request, "双因素认证已启用：以后登录时，输入密码后还需输入身份验证器上的动态口令。")
+            return redirect(_safe_next(request))
+    uri = device.config_url
+    return render(request, "core/twofactor_setup.html", {
+        "enabled": False, "secret": twofactor.secret_text(device), "uri": uri, "qr": twofactor.qr_svg(uri),
+        "error": error, "required": twofactor.required_for(user), "next": request.GET.get("next", "")},
+        status=400 if error else 200)
+
+
+@requires(AUTHENTICATED)
+@require_http_methods(["GET", "POST"])
+def twofactor_verify(request):
+    """输入动态口令: the second step of the login."""
+    from django_otp import login as otp_login
+
+    from . import audit, twofactor
+
+    user = request.user
+    device = twofactor.confirmed_device(user)
+    if device is None:
+        return redirect(twofactor.SETUP_PATH)
+    if user.is_verified():
+        return redirect(_safe_next(request))
+    error = None
+    if request.method == "POST":
+        error = twofactor.check_code(user, device, request.POST.get("code", ""))
+        if error is None:
+            otp_login(request, device)
+            audit.record(actor=user, action=twofactor.VERIFIED, target=user, reason="动态口令正确")
+            return redirect(_safe_next(request))
+        audit.record(actor=user, action=twofactor.FAILED, target=user, reason=error)
+    return render(request, "core/twofactor_verify.html", {"error": error, "next": request.GET.get("next", "")},
+                  status=400 if error else 200)

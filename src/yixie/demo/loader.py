@@ -29,6 +29,10 @@ DEMO_USERS = [
     ("nongye", Role.DEPARTMENT, "370700", "市农业农村局", "市农业农村局 周婷"),
     ("nongye_hr", Role.DEPARTMENT_HR, "370700", "市农业农村局", "市农业农村局组织人事科 吴刚"),
     ("qingzhou", Role.ESTABLISHMENT, "370781", None, "青州市委编办 孙强"),
+    # The three administrators (三员分立, docs/decisions/0021); `admin` is the set-up superuser only.
+    ("xitong", Role.SYSTEM_ADMIN, "370700", None, "系统管理员 郑凯"),
+    ("anquan", Role.SECURITY_ADMIN, "370700", None, "安全管理员 冯雪"),
+    ("shenji", Role.AUDIT_ADMIN, "370700", None, "审计管理员 蒋涛"),
 ]
 
 KIND_MAP = {k.value: k for k in EventKind}
@@ -180,7 +184,7 @@ class DemoLoader:
     def _users(self) -> None:
         User = get_user_model()
         admin = User.objects.create_superuser("admin", password=DEMO_PASSWORD)
-        admin.first_name = "系统管理员"
+        admin.first_name = "安装用超级管理员"
         admin.save()
         for username, role, region_code, dept_name, display in DEMO_USERS:
             user = User.objects.create_user(username, password=DEMO_PASSWORD, first_name=display)

@@ -19,6 +19,10 @@ class LedgerConfig(AppConfig):
              "ledger.edit": "登记和修改台账", "ledger.import": "Excel导入台账", "document.edit": "登记依据文件"},
             grants={Role.ESTABLISHMENT: ["ledger.edit", "ledger.import", "document.edit"]})
         r.register_actions({}, grants={role: read for role in ALL_ROLES})
+        # Business rule values (caps, time limits) are 编办's (docs/decisions/0021), not the administrators'.
+        r.register_actions({"policy.edit": "调整管理规则"}, grants={Role.ESTABLISHMENT: ["policy.edit"]})
+        r.register_nav(r.NavEntry("ledger.rules", "管理规则", "ledger:rule_list", "policy.edit", order=70,
+                                  active=("ledger:rule_list", "ledger:rule_edit")))
         r.register_nav(r.NavEntry("ledger.bodies", "机构台账", "ledger:body_list", "ledger.view", order=10,
                                   active=("ledger:body_list", "ledger:body_detail", "ledger:body_create",
                                           "ledger:event_create", "ledger:body_aliases", "ledger:body_work_rules")))

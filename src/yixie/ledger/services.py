@@ -892,3 +892,66 @@ def export_journal(*, actor, on: date, rows: int, query: str = "") -> None:
     audit.record(actor=actor, action=audit.EXPORT, target=None, target_type="ledger.export", target_id="",
                  target_label=f"台账导出（截至{format_date_zh(on)}，{rows}个机构）",
                  after={"截至": on.isoformat(), "机构数": rows, "筛选": query[:500]})
+
+
+# ---------------------------------------------------------------- rule values (编办; docs/decisions/0021)
+
+def parse_policy_value(key: str, raw: str):
+    """A rule value typed by its national default: 是/否 for yes-no rules, a number for caps and time
+    limits, empty only where the default is empty (no quota), the default's word where it has one."""
+    from .policy import NATIONAL_DEFAULTS, POLICY_LABELS
+
+    if key not in NATIONAL_DEFAULTS:
+        raise LedgerError(f"没有名为“{key}”的管理规则。", "key")
+    default = NATIONAL_DEFAULTS[key]["value"]
+    label = POLICY_LABELS.get(key, key)
+    text = (raw or "").strip()
+    if isinstance(default, bool):
+        if text in {"1", "是", "true", "True"}:
+            return True
+        if text in {"0", "否", "false", "False"}:
+            return False
+        raise LedgerError(f"“{label}”的取值只能是“是”或“否”。", "value")
+    if not text:
+        if default is None:
+            return None
+        raise LedgerError(f"请填写“{label}”的取值。", "value")
+    if isinstance(default, str) and text == default:
+        return text
+    try:
+        number = int(text)
+    except ValueError:
+        try:
+            number = float(text)
+        except ValueError:
+            words = f"或“{default}”" if isinstance(default, str) else ""
+            raise LedgerError(f"“{label}”的取值应为数字{words}，您填写的是“{text[:30]}”。", "value") from None
+    if number < 0:
+        raise LedgerError(f"“{label}”的取值不能为负数。", "value")
+    return number
+
+
+@transaction.atomic
+def policy_value_set(*, actor, region: Region, key: str, value, severity: str, source: str, reason: str):
+    """编办 sets a rule's value for its region (an override of the national default or of the region
+    above), citing the clause it rests on; audited with the value before and after and the reason."""
+    from .choices import Severity
+    from .models import PolicyValue
+    from .policy import NATIONAL_DEFAULTS
+
+    if key not in NATIONAL_DEFAULTS:
+        raise LedgerError(f"没有名为“{key}”的管理规则。", "key")
+    source, reason = (source or "").strip(), (reason or "").strip()
+    if not source:
+        raise LedgerError("请填写依据条款（文件名称和条款），说明该取值的出处。", "source")
+    if not reason:
+        raise LedgerError("请填写调整理由。", "reason")
+    if severity not in Severity.values:
+        raise LedgerError("请选择处理方式。", "severity")
+    row = PolicyValue.objects.select_for_update().filter(region=region, key=key).first()
+    before = snapshot(row) if row is not None else None
+    row = row or PolicyValue(region=region, key=key)
+    row.value, row.severity, row.source = value, severity, source[:300]
+    row.save()
+    audit.record(actor=actor, action="调整管理规则", target=row, before=before, after=snapshot(row), reason=reason)
+    return row

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_io
+from . import views, views_io, views_rules
 
 app_name = "ledger"
 
@@ -24,4 +24,6 @@ urlpatterns = [
     path("import/", views_io.import_start, name="import"),
     path("import/<int:pk>/", views_io.import_status, name="import_status"),
     path("import/<int:pk>/confirm/", views_io.import_confirm, name="import_confirm"),
+    path("rules/", views_rules.rule_list, name="rule_list"),
+    path("rules/<int:region_pk>/<str:key>/", views_rules.rule_edit, name="rule_edit"),
 ]

@@ -181,3 +181,9 @@ class RoleAssignment(TimeStamped):
             raise ValidationError({"department": "部门经办人须指定所在部门。"})
         if self.role not in DEPARTMENT_ROLES and not self.region_id:
             raise ValidationError({"region": "该角色须指定所辖区划。"})
+        from .services import OrgError, check_role_exclusive
+
+        try:
+            check_role_exclusive(user=self.user if self.user_id else None, role=self.role, assignment_pk=self.pk)
+        except OrgError as exc:
+            raise ValidationError({exc.field: exc.message}) from exc

@@ -10,8 +10,9 @@ from yixie.core import audit
 from yixie.core.audit import snapshot
 from yixie.core.dates import format_date_zh
 from yixie.core.errors import DomainError
+from yixie.core.roles import ADMIN_ROLES, Role
 
-from .models import Department, Post, PostHolding, Region
+from .models import Department, Post, PostHolding, Region, RoleAssignment
 from .uscc import UsccError, validate_uscc
 
 
@@ -85,3 +86,44 @@ def post_holder_change(*, actor, post: Post, person_name: str, started_on: date)
                  before={"holder": current.person_name if current else None},
                  after={"holder": holding.person_name, "started_on": started_on})
     return holding
+
+
+# ---------------------------------------------------------------- role grants (三员分立)
+
+def check_role_exclusive(*, user, role: str, assignment_pk: int | None = None) -> None:
+    """No user holds two of the three administrator roles, nor one of them with a business role
+    (GB/T 22239-2019 8.1.4.2; docs/decisions/0021). The one home of this rule: the admin form (through
+    `RoleAssignment.clean`) and `role_assign` both come here."""
+    if user is None or getattr(user, "pk", None) is None or not role:
+        return
+    held = {r for r in RoleAssignment.objects.filter(user=user).exclude(pk=assignment_pk)
+            .values_list("role", flat=True)}
+    if role in ADMIN_ROLES:
+        others = held - {role}
+    else:
+        others = held & ADMIN_ROLES
+    if not others:
+        return
+    name = user.get_full_name() or user.username
+    held_labels = "、".join(sorted(Role(r).label for r in others))
+    raise OrgError(f"用户“{name}”已担任{held_labels}，不能再担任{Role(role).label}："
+                   "系统管理员、安全管理员、审计管理员须由三名不同人员分别担任，且不得兼任业务角色（三员分立）。",
+                   "role", code="role_exclusive")
+
+
+@transaction.atomic
+def role_assign(*, actor, user, role: str, region: Region | None = None,
+                department: Department | None = None) -> RoleAssignment:
+    """Grant `user` a role (for a region, or for one department), audited."""
+    from django.core.exceptions import ValidationError
+
+    check_role_exclusive(user=user, role=role)
+    assignment = RoleAssignment(user=user, role=role, region=region, department=department)
+    try:
+        assignment.full_clean()
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise OrgError("；".join(messages), field) from exc
+    assignment.save()
+    audit.record(actor=actor, action="授予角色", target=assignment, after=snapshot(assignment))
+    return assignment

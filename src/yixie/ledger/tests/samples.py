@@ -24,4 +24,5 @@ def url_samples(world) -> dict:
         "ledger:import_status": {"pk": 1},
         "ledger:import_confirm": {"pk": 1},
         "ledger:export_status": {"pk": 1},
+        "ledger:rule_edit": {"region_pk": world.city.pk, "key": "members.cap_single"},
     }

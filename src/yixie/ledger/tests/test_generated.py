@@ -3,7 +3,7 @@
 from datetime import date
 
 from yixie.ledger import services
-from yixie.ledger.models import Body, Document, ImportJob, LedgerEvent
+from yixie.ledger.models import Body, Document, ImportJob, LedgerEvent, PolicyValue
 from yixie.testing.factories import establish
 from yixie.testing.views import DetailPageTests, FormPageTests, ListPageTests
 
@@ -69,3 +69,51 @@ class TestImportForm(FormPageTests):
 
     def make(self, world, i=0):
         return None
+
+
+def _rule_regions(user):
+    from yixie.org.scopes import regions_visible_to
+
+    return regions_visible_to(user, "policy.edit")
+
+
+class TestRuleList(ListPageTests):
+    """管理规则: 编办 sees its own region's values (the city's, here); a county's 编办 sees its county."""
+
+    url_name = "ledger:rule_list"
+    max_queries = 16
+    query_roles = ("admin", "bianban")
+    text_attr = "source"
+
+    def make(self, world, i=0):
+        from yixie.ledger.policy import NATIONAL_DEFAULTS
+
+        if i == 0:
+            return PolicyValue.objects.create(region=world.city, key="members.cap_single", value=11,
+                                              source="潍坊市生成测试依据", severity="warning")
+        key = list(NATIONAL_DEFAULTS)[i % len(NATIONAL_DEFAULTS)]
+        return PolicyValue.objects.get_or_create(region=world.county, key=key,
+                                                 defaults={"value": 1, "source": f"青州市依据{i}"})[0]
+
+    def visible(self, user):
+        """A region's own values and those it inherits from the regions above it (shown as in force)."""
+        ids = set()
+        for region in _rule_regions(user):
+            while region is not None:
+                ids.add(region.pk)
+                region = region.parent
+        return PolicyValue.objects.filter(region__in=ids)
+
+
+class TestRuleForm(FormPageTests):
+    url_name = "ledger:rule_edit"
+    counted = (PolicyValue,)
+
+    def make(self, world, i=0):
+        return world.city
+
+    def url_kwargs(self, obj) -> dict:
+        return {"region_pk": obj.pk, "key": "members.cap_single"}
+
+    def visible(self, user):
+        return _rule_regions(user)

@@ -1,0 +1,110 @@
+"""管理规则: 编办 sets its region's rule values (caps, time limits; docs/decisions/0004, 0021). Business rule
+values are 编办's, not the system administrators': the admin site shows them to the set-up superuser only."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from yixie.core.access import requires
+from yixie.core.forms import BootstrapFormMixin
+from yixie.org.scopes import regions_visible_to
+
+from . import services
+from .choices import Severity
+from .models import PolicyValue
+from .policy import NATIONAL_DEFAULTS, POLICY_LABELS, Policy
+
+
+def _regions(user):
+    return regions_visible_to(user, "policy.edit").exclude(level="township").order_by("code")
+
+
+def shown(value) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if value is None:
+        return "未设"
+    return str(value)
+
+
+@requires("policy.edit")
+@require_GET
+def rule_list(request):
+    regions = list(_regions(request.user))
+    if not regions:
+        raise Http404("没有可调整管理规则的区划。")
+    region = regions[0]
+    wanted = request.GET.get("region", "")
+    if wanted:
+        region = next((r for r in regions if str(r.pk) == wanted), None)
+        if region is None:
+            raise Http404("该区划不在您的管辖范围内。")
+    policy = Policy.for_region(region)
+    own = set(PolicyValue.objects.filter(region=region).values_list("key", flat=True))
+    rows = [{"key": k, "label": POLICY_LABELS.get(k, k), "value": shown(policy[k].value),
+             "severity": Severity(policy[k].severity).label, "source": policy[k].source, "own": k in own,
+             "national": shown(NATIONAL_DEFAULTS[k]["value"]),
+             "url": reverse("ledger:rule_edit", args=[region.pk, k])} for k in NATIONAL_DEFAULTS]
+    return render(request, "ledger/rules.html", {"regions": regions, "region": region, "rows": rows})
+
+
+class RuleForm(BootstrapFormMixin, forms.Form):
+    value = forms.CharField(label="取值", required=False, max_length=40)
+    severity = forms.ChoiceField(label="处理方式", choices=Severity.choices,
+                                 help_text="不予通过：违反时不能保存；提示：显示提醒，仍可保存。")
+    source = forms.CharField(label="依据条款", max_length=300,
+                             help_text="文件名称和条款，例如：《××市议事协调机构管理办法》第八条。",
+                             error_messages={"required": "请填写依据条款（文件名称和条款），说明该取值的出处。"})
+    reason = forms.CharField(label="调整理由", max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": "请填写调整理由。"})
+
+    def __init__(self, *args, key: str, default=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.key = key
+        if isinstance(default, bool):
+            self.fields["value"] = forms.ChoiceField(label="取值", choices=[("是", "是"), ("否", "否")])
+        elif default is None:
+            self.fields["value"].help_text = "填写数字；留空表示不设。"
+        elif isinstance(default, str):
+            self.fields["value"].help_text = f"填写数字，或“{default}”。"
+        else:
+            self.fields["value"].help_text = "填写数字。"
+        self._style()
+
+    def clean_value(self):
+        """Typed by the rule (services.parse_policy_value, the one home of it), shown with the other errors."""
+        try:
+            return services.parse_policy_value(self.key, self.cleaned_data.get("value", ""))
+        except services.LedgerError as exc:
+            raise forms.ValidationError(exc.message) from exc
+
+
+@requires("policy.edit")
+@require_http_methods(["GET", "POST"])
+def rule_edit(request, region_pk: int, key: str):
+    region = get_object_or_404(_regions(request.user), pk=region_pk)
+    if key not in NATIONAL_DEFAULTS:
+        raise Http404("没有这条管理规则。")
+    rv = Policy.for_region(region)[key]
+    initial = {"value": shown(rv.value) if rv.value is not None else "", "severity": rv.severity,
+               "source": rv.source}
+    form = RuleForm(request.POST or None, initial=initial, key=key, default=NATIONAL_DEFAULTS[key]["value"])
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        value = c["value"]
+        try:
+            services.policy_value_set(actor=request.user, region=region, key=key, value=value,
+                                      severity=c["severity"], source=c["source"], reason=c["reason"])
+        except services.LedgerError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"已调整{region.name}的“{POLICY_LABELS.get(key, key)}”为{shown(value)}。")
+            return redirect(f"{reverse('ledger:rule_list')}?region={region.pk}")
+    return render(request, "ledger/rule_form.html", {"form": form, "region": region, "key": key,
+                                                     "label": POLICY_LABELS.get(key, key), "current": rv,
+                                                     "current_value": shown(rv.value)})
