@@ -186,7 +186,8 @@ LOGOUT_REDIRECT_URL = "login"
 # 15 minutes (nobody can lock an administrator out from elsewhere); 20 failures from one address across
 # accounts stop that address; past 10 failures from other addresses, each try on the account waits a
 # doubling delay of at most 60 s.
-AXES_FAILURE_LIMIT = int(os.environ.get("YIXIE_LOGIN_FAILURE_LIMIT", "5"))
+YIXIE_LOGIN_FAILURE_LIMIT = int(os.environ.get("YIXIE_LOGIN_FAILURE_LIMIT", "5"))  # the default; axes asks
+AXES_FAILURE_LIMIT = "yixie.core.security.failure_limit"  # which the security administrator may override (安全参数)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # Behind nginx (deploy/nginx.conf.example) the client's address is the one the proxy puts in
@@ -292,6 +293,7 @@ CONTENT_SECURITY_POLICY = {
 # classes, not containing the login name, none of the last YIXIE_PASSWORD_HISTORY passwords again;
 # administrators' passwords expire after YIXIE_PASSWORD_MAX_AGE_DAYS days (0: never).
 YIXIE_PASSWORD_MIN_LENGTH = int(os.environ.get("YIXIE_PASSWORD_MIN_LENGTH", "10"))
+YIXIE_PASSWORD_MIN_CLASSES = int(os.environ.get("YIXIE_PASSWORD_MIN_CLASSES", "3"))
 YIXIE_PASSWORD_HISTORY = int(os.environ.get("YIXIE_PASSWORD_HISTORY", "5"))
 YIXIE_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("YIXIE_PASSWORD_MAX_AGE_DAYS", "90"))
 

@@ -3,8 +3,29 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import AuditEntry
+from .models import AuditEntry, SecurityPolicy
 from .people import user_label
+
+
+@admin.register(SecurityPolicy)
+class SecurityPolicyAdmin(admin.ModelAdmin):
+    """安全参数: the security administrator's values; an empty field keeps the environment's default, shown
+    beside each field. One row; every change journaled with before and after (AuditedAdminMixin)."""
+
+    list_display = ("__str__", "updated_at")
+    readonly_fields = ("defaults", "updated_at")
+
+    @admin.display(description="未填写时的默认值（部署环境变量）")
+    def defaults(self, obj):
+        from . import security
+
+        return "；".join(f"{p.label}：{security.default(name)}" for name, p in security.PARAMS.items())
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not SecurityPolicy.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(AuditEntry)

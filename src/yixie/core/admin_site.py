@@ -118,6 +118,7 @@ ROLE_MODELS: dict[str, dict[str, str]] = {
         "org.region": "view", "org.department": "view",  # to name where a role is held
         "axes.accessattempt": "view delete", "axes.accesslog": "view", "axes.accessfailurelog": "view",
         "otp_totp.totpdevice": "view delete",  # unbinding a lost phone
+        "core.securitypolicy": "view add change",  # the security parameters (password, lockout, session)
     },
     # the security journal, read only
     "audit_admin": {"core.auditentry": "view"},

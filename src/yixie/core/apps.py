@@ -20,7 +20,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
-        from . import audit, auditchain, jobs, passwords, sessions
+        from . import audit, auditchain, jobs, passwords, security, sessions
         from .registry import register_actions
         from .roles import Role
 
@@ -34,6 +34,9 @@ class CoreConfig(AppConfig):
         # The audit chain's head, verified and anchored outside the database once a day.
         jobs.register_daily("core.audit_anchor", "yixie.core.auditchain.daily_anchor", hour=2, minute=50)
         user_logged_in.connect(audit.on_login, dispatch_uid="yixie.core.audit.login")
+        from .models import SecurityPolicy
+
+        post_save.connect(security.clear_cache, sender=SecurityPolicy, dispatch_uid="yixie.core.security.cache")
         post_save.connect(passwords.on_user_created, sender=settings.AUTH_USER_MODEL,
                           dispatch_uid="yixie.core.passwords.created")
         user_logged_in.connect(sessions.on_login, dispatch_uid="yixie.core.sessions.login")

@@ -22,6 +22,8 @@ from django.conf import settings
 from django.db.models import Max, Sum
 from django.utils import timezone
 
+from . import security
+
 
 def _window_start():
     return timezone.now() - timedelta(hours=float(settings.AXES_COOLOFF_TIME))
@@ -40,7 +42,7 @@ def refusal(request, username: str) -> str | None:
     since = _window_start()
     recent = AccessAttempt.objects.filter(attempt_time__gte=since)
     ip = client_address(request)
-    ip_limit = int(getattr(settings, "YIXIE_LOGIN_IP_FAILURE_LIMIT", 20))
+    ip_limit = security.param("login_ip_failure_limit")
     if ip and ip_limit:
         from_ip = recent.filter(ip_address=ip).aggregate(n=Sum("failures_since_start"))["n"] or 0
         if from_ip >= ip_limit:
@@ -52,9 +54,9 @@ def refusal(request, username: str) -> str | None:
         agg = recent.filter(username=username).exclude(ip_address=ip).aggregate(
             n=Sum("failures_since_start"), last=Max("attempt_time"))
         failures, last = agg["n"] or 0, agg["last"]
-        over = failures - 2 * int(settings.AXES_FAILURE_LIMIT)
+        over = failures - 2 * security.param("login_failure_limit")
         if over >= 0 and last is not None:
-            cap = int(getattr(settings, "YIXIE_LOGIN_MAX_DELAY_SECONDS", 60))
+            cap = security.param("login_max_delay_seconds")
             delay = min(cap, 2 ** min(over, 16))
             wait = (last + timedelta(seconds=delay) - timezone.now()).total_seconds()
             if wait > 0:

@@ -250,3 +250,45 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}"
+
+
+class SecurityPolicy(models.Model):
+    """The security administrator's values of the security parameters (one row; yixie.core.security).
+    An empty field keeps the environment's default."""
+
+    password_min_length = models.PositiveSmallIntegerField("密码最短长度（字符）", null=True, blank=True)
+    password_min_classes = models.PositiveSmallIntegerField("密码至少包含的字符类别数", null=True, blank=True,
+                                                            help_text="大写字母、小写字母、数字、符号四类中至少几类")
+    password_history = models.PositiveSmallIntegerField("不得重复使用最近几次的密码", null=True, blank=True)
+    password_max_age_days = models.PositiveSmallIntegerField("管理员密码有效期（天）", null=True, blank=True,
+                                                             help_text="0 为不过期")
+    login_failure_limit = models.PositiveSmallIntegerField("同一账号同一地址连续失败锁定次数", null=True, blank=True)
+    login_ip_failure_limit = models.PositiveSmallIntegerField("同一地址失败暂停次数", null=True, blank=True)
+    login_max_delay_seconds = models.PositiveIntegerField("多地址尝试同一账号的最长等待（秒）", null=True, blank=True)
+    idle_timeout_minutes = models.PositiveSmallIntegerField("无操作自动退出（分钟）", null=True, blank=True,
+                                                            help_text="0 为不限")
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "安全参数"
+        verbose_name_plural = "安全参数"
+
+    def __str__(self) -> str:
+        return "安全参数"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1  # one row
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from .security import PARAMS
+
+        errors = {}
+        for name, p in PARAMS.items():
+            value = getattr(self, name)
+            if value is not None and not (p.low <= value <= p.high):
+                errors[name] = f"“{p.label}”须在 {p.low} 至 {p.high} 之间。"
+        if errors:
+            raise ValidationError(errors)

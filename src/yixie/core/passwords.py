@@ -16,13 +16,13 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from . import security
 from .roles import Role
 
 CLASSES = (
@@ -34,20 +34,24 @@ CLASSES = (
 
 
 def _min_length() -> int:
-    return settings.YIXIE_PASSWORD_MIN_LENGTH
+    return security.param("password_min_length")
 
 
 def _history() -> int:
-    return settings.YIXIE_PASSWORD_HISTORY
+    return security.param("password_history")
 
 
 class ComplexityValidator:
-    def __init__(self, min_length: int | None = None, min_classes: int = 3):
-        self.min_length = min_length
-        self.min_classes = min_classes
+    def __init__(self, min_length: int | None = None, min_classes: int | None = None):
+        self._min_length = min_length
+        self._min_classes = min_classes
 
     def _length(self) -> int:
-        return self.min_length if self.min_length is not None else _min_length()
+        return self._min_length if self._min_length is not None else _min_length()
+
+    @property
+    def min_classes(self) -> int:
+        return self._min_classes if self._min_classes is not None else security.param("password_min_classes")
 
     def validate(self, password, user=None):
         errors = []
@@ -143,7 +147,7 @@ def password_changed_at(user):
 
 def password_expires_at(user):
     """When the user's password expires, or None if it does not."""
-    days = settings.YIXIE_PASSWORD_MAX_AGE_DAYS
+    days = security.param("password_max_age_days")
     if days <= 0 or not is_administrator(user):
         return None
     return password_changed_at(user) + timedelta(days=days)
@@ -167,7 +171,7 @@ class PasswordExpiryMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and settings.YIXIE_PASSWORD_MAX_AGE_DAYS > 0:
+        if user is not None and user.is_authenticated and security.param("password_max_age_days") > 0:
             expires = request.session.get(SESSION_KEY)
             if expires is None:
                 at = password_expires_at(user)
@@ -181,7 +185,7 @@ class PasswordExpiryMiddleware:
             if expires and time.time() >= expires:
                 change_url = reverse("core:password_change")
                 if request.path not in (change_url, reverse("logout")) and not request.path.startswith(self.ALLOWED):
-                    messages.warning(request, f"您的密码已超过 {settings.YIXIE_PASSWORD_MAX_AGE_DAYS} 天未修改，"
+                    messages.warning(request, f"您的密码已超过 {security.param('password_max_age_days')} 天未修改，"
                                               "按安全规定须先修改密码才能继续使用。")
                     return redirect(change_url)
         return self.get_response(request)

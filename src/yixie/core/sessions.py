@@ -19,6 +19,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import resolve_url
 
+from . import security
+
 LAST_ACTIVITY = "_yixie_last_activity"
 #: how stale the stored last-activity time may get before it is written again (seconds)
 WRITE_EVERY = 60
@@ -33,7 +35,7 @@ class IdleTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        minutes = settings.YIXIE_IDLE_TIMEOUT_MINUTES
+        minutes = security.param("idle_timeout_minutes")
         user = getattr(request, "user", None)
         if minutes > 0 and user is not None and user.is_authenticated:
             now = int(time.time())
