@@ -10,7 +10,7 @@ from django.urls import clear_url_caches
 
 from yixie import urls as root_urls
 
-from .test_url_walker import ROLES, walk_as
+from .test_url_walker import ROLES, add_administrators, walk_as
 from .walker import concrete_urls
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +27,7 @@ def with_sample_app():
 
 
 def test_an_empty_capability_is_walked_for_every_role(with_sample_app, client_for, city):
+    add_administrators(city)
     urls, missing = concrete_urls(city)
     assert missing == []
     for username in ROLES:
