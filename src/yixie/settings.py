@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "yixie.overlap",
     "yixie.leaderload",
     "yixie.approvals",
+    "yixie.campaigns",
     "yixie.insight",
     "yixie.demo",
 ]

@@ -1,0 +1,313 @@
+"""Reads of review campaigns: what a user sees, the progress board, the joint review's state, statistics."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Q
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from yixie.ledger.choices import COUNTED_CATEGORIES, BodyCategory, BodyStatus
+from yixie.ledger.models import LedgerEvent
+from yixie.org.scopes import scope_for
+
+from .choices import ENDING, Action, Office, Phase, Reason, ReportStatus
+from .models import Campaign, CampaignItem, DepartmentReport, ItemOpinion
+from .services import item_conflict, report_is_late
+
+#: The office each region role reviews for.
+OFFICE_OF_ROLE = {"establishment": Office.ESTABLISHMENT, "general_office": Office.GENERAL_OFFICE,
+                  "organisation": Office.ORGANISATION}
+
+
+def campaigns_visible_to(user, action: str = "campaign.view"):
+    """Region roles: the campaigns of their regions (a city's and its counties'). Departments: the campaigns
+    that list a body they lead (their worklist) or host the office of (read-only)."""
+    def departments(scope):
+        ids = scope.department_ids
+        return Q(pk__in=CampaignItem.objects.filter(
+            Q(department_id__in=ids) | Q(body__office_department_id__in=ids)).values("campaign_id"))
+
+    return scope_for(user, action).restrict(
+        Campaign.objects.select_related("region", "plan_document", "list_document", "parent"),
+        regions=lambda ids: Q(region_id__in=ids), departments=departments)
+
+
+def campaign_for_user(user, pk: int, action: str = "campaign.view") -> Campaign:
+    campaign = campaigns_visible_to(user, action).filter(pk=pk).first()
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+def user_office(user, campaign: Campaign) -> str | None:
+    """Which office of the joint review the user speaks for in this campaign's region, if any."""
+    from yixie.core.access import user_roles
+    from yixie.org.scopes import region_subtree_ids
+
+    for a in user_roles(user):
+        office = OFFICE_OF_ROLE.get(a.role)
+        if office and a.region_id and campaign.region_id in region_subtree_ids({a.region_id}):
+            return office
+    return None
+
+
+def user_department_ids(user, action: str = "campaign.report") -> frozenset[int]:
+    return scope_for(user, action).department_ids
+
+
+def items_visible_to(user, campaign: Campaign):
+    """The items of the campaign a user sees: everything for region roles; for a department, the bodies it
+    leads (its worklist, editable) and those whose office it hosts (read-only)."""
+    scope = scope_for(user, "campaign.view")
+    qs = campaign.items.select_related("department", "merge_into", "new_department", "final_merge_into",
+                                       "final_new_department", "body", "report")
+    if scope.everything or campaign.region_id in scope.region_ids:
+        return qs
+    ids = scope.department_ids
+    return qs.filter(Q(department_id__in=ids) | Q(body__office_department_id__in=ids))
+
+
+def item_for_user(user, campaign: Campaign, pk: int) -> CampaignItem:
+    item = items_visible_to(user, campaign).filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+def reports_of_user(user, campaign: Campaign):
+    ids = user_department_ids(user, "campaign.report")
+    return campaign.reports.filter(department_id__in=ids).select_related("department")
+
+
+# ---- the progress board ------------------------------------------------------------------------------------
+
+@dataclass
+class BoardRow:
+    key: str
+    label: str
+    url: str = ""
+    bodies: int = 0
+    reported: int = 0
+    departments: int = 0
+    submitted: int = 0
+    overdue: int = 0
+    actions: Counter = field(default_factory=Counter)
+    phase: str = ""
+    late_departments: list = field(default_factory=list)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.reported / self.bodies) if self.bodies else 0
+
+
+def board(campaign: Campaign, today: date | None = None) -> dict:
+    """Per department (and per county part): bodies, reported, submitted, overdue, the actions proposed."""
+    today = today or timezone.localdate()
+    due = campaign.deadline(Phase.REPORTING)
+    counts = {(r["report_id"], r["action"]): r["n"] for r in
+              campaign.items.values("report_id", "action").annotate(n=Count("id"))}
+    per_report: dict[int, Counter] = defaultdict(Counter)
+    for (report_id, action), n in counts.items():
+        per_report[report_id][action] += n
+    rows = []
+    total = BoardRow("total", "合计")
+    for r in campaign.reports.select_related("department").order_by("department__order", "department_id"):
+        c = per_report.get(r.pk, Counter())
+        bodies = sum(c.values())
+        reported = bodies - c.get("", 0)
+        late = report_is_late(r, campaign, today)
+        row = BoardRow(key=str(r.department_id), label=r.department.name, bodies=bodies, reported=reported,
+                       departments=1, submitted=int(r.status == ReportStatus.SUBMITTED), overdue=int(late),
+                       actions=Counter({k: v for k, v in c.items() if k}))
+        row.report = r
+        row.late = late
+        rows.append(row)
+        total.bodies += bodies
+        total.reported += reported
+        total.departments += 1
+        total.submitted += row.submitted
+        total.overdue += row.overdue
+        total.actions.update(row.actions)
+    parts = []
+    for part in campaign.parts.select_related("region").order_by("region__code"):
+        b = board(part, today)["total"]
+        b.key, b.label, b.phase = str(part.pk), part.region.name, part.get_phase_display()
+        b.url = reverse("campaigns:detail", args=[part.pk])
+        parts.append(b)
+    return {"rows": rows, "total": total, "parts": parts, "due": due}
+
+
+# ---- the joint review ---------------------------------------------------------------------------------------
+
+def review_rows(campaign: Campaign, items) -> list[dict]:
+    """Each item with the three offices' opinions, whether they conflict, and the settled result."""
+    items = list(items)
+    opinions: dict[int, dict[str, ItemOpinion]] = defaultdict(dict)
+    for o in ItemOpinion.objects.filter(item__in=items).select_related("merge_into", "new_department"):
+        opinions[o.item_id][o.office] = o
+    rows = []
+    for i in items:
+        ops = opinions.get(i.pk, {})
+        rows.append({"item": i, "opinions": [ops.get(o) for o in Office.values],
+                     "conflict": item_conflict(i, ops.values()), "settled": bool(i.final_action)})
+    return rows
+
+
+def review_summary(campaign: Campaign) -> dict:
+    items = list(campaign.items.only("id", "action", "merge_into_id", "new_name", "new_department_id",
+                                     "final_action"))
+    opinions: dict[int, list] = defaultdict(list)
+    for o in ItemOpinion.objects.filter(item__campaign=campaign):
+        opinions[o.item_id].append(o)
+    per_office = Counter(o.office for ops in opinions.values() for o in ops)
+    conflicts = sum(1 for i in items if not i.final_action and item_conflict(i, opinions.get(i.pk, [])))
+    return {"items": len(items), "settled": sum(1 for i in items if i.final_action), "conflicts": conflicts,
+            "per_office": [(Office(o).label, per_office.get(o, 0)) for o in Office.values]}
+
+
+def describe(action: str, merge_into=None, new_name: str = "", new_department=None) -> str:
+    """拟撤销 / 并入市某某委员会 / 更名为… / 牵头部门调整为…"""
+    if not action:
+        return "未填报"
+    if action == Action.MERGE and merge_into is not None:
+        return f"并入{merge_into.name}"
+    if action == Action.RENAME and new_name:
+        return f"更名为{new_name}"
+    if action == Action.REAFFILIATE and new_department is not None:
+        return f"牵头部门调整为{new_department.name}"
+    return Action(action).label
+
+
+def overlap_pairs(campaign: Campaign, *, threshold: float | None = None, limit: int = 30) -> list[dict]:
+    """Pairs of listed bodies led by different departments that the overlap engine finds to cover the same
+    work: candidates for 编办 to propose merging."""
+    from yixie.overlap.api import THRESHOLD, find_overlaps
+
+    threshold = THRESHOLD if threshold is None else threshold
+
+    items = list(campaign.items.select_related("department").filter(final_action="").exclude(
+        action__in=list(ENDING)))
+    by_body = {i.body_id: i for i in items}
+    seen: set[tuple[int, int]] = set()
+    pairs = []
+    for i in items:
+        for m in find_overlaps(region=campaign.region, name=i.name, duties=i.state.get("duties", ""),
+                               exclude_body_ids=[i.body_id], top=3, include_departments=False):
+            other = by_body.get(m.id) if m.kind == "body" else None
+            if other is None or other.department_id == i.department_id or m.score < threshold:
+                continue
+            key = tuple(sorted((i.pk, other.pk)))
+            if key in seen:
+                continue
+            seen.add(key)
+            pairs.append({"a": i, "b": other, "score": m.score, "terms": m.shared_terms})
+    pairs.sort(key=lambda p: -p["score"])
+    return pairs[:limit]
+
+
+# ---- statistics ---------------------------------------------------------------------------------------------
+
+def _counted(category: str) -> bool:
+    return category in COUNTED_CATEGORIES
+
+
+def stats(campaign: Campaign) -> dict:
+    """Before and after, per category and per lead department, by action and by reason: the counted bodies
+    (党委、政府议事协调机构) before at the snapshot, after as the ledger stands on the publication date (or,
+    before publication, as the settled result would leave it)."""
+    items = list(campaign.items.select_related("department").only(
+        "id", "category", "department__name", "department__order", "action", "final_action", "reason",
+        "final_reason", "state"))
+    before_cat = Counter(i.category for i in items)
+    result = {i.pk: (i.final_action or i.action or Action.KEEP) for i in items}
+    after_cat: Counter = Counter()
+    for i in items:
+        a = result[i.pk]
+        if a in ENDING or i.state.get("status") in (BodyStatus.ABOLISHED, BodyStatus.MERGED, BodyStatus.DERECOGNISED):
+            continue
+        after_cat[_after_category(i.category, a)] += 1
+    if campaign.phase == Phase.PUBLISHED and campaign.published_on:
+        ledger_after = Counter(LedgerEvent.objects.in_force_on(campaign.published_on).filter(
+            region=campaign.region, status=BodyStatus.ACTIVE).values_list("category", flat=True))
+        after_cat = Counter({c: ledger_after.get(c, 0) for c in set(ledger_after) | set(before_cat)
+                             if c in campaign.categories or c in after_cat})
+    categories = [c for c in BodyCategory.values if before_cat.get(c) or after_cat.get(c)]
+    rows = [{"category": BodyCategory(c).label, "before": before_cat.get(c, 0), "after": after_cat.get(c, 0),
+             "counted": _counted(c)} for c in categories]
+    before = sum(v for c, v in before_cat.items() if _counted(c))
+    after = sum(v for c, v in after_cat.items() if _counted(c))
+    actions = Counter(result.values())
+    reasons = Counter((i.final_reason or i.reason) for i in items if result[i.pk] != Action.KEEP)
+    depts: dict[str, dict] = {}
+    for i in items:
+        d = depts.setdefault(i.department.name, {"name": i.department.name, "order": i.department.order,
+                                                 "before": 0, "after": 0, "changed": 0})
+        if _counted(i.category):
+            d["before"] += 1
+            if result[i.pk] not in ENDING and _counted(_after_category(i.category, result[i.pk])):
+                d["after"] += 1
+        if result[i.pk] != Action.KEEP:
+            d["changed"] += 1
+    return {
+        "before": before, "after": after, "reduced": before - after,
+        "rate": round(100 * (before - after) / before) if before else 0,
+        "categories": rows,
+        "actions": [(Action(a).label, n) for a, n in sorted(actions.items(), key=lambda t: Action.values.index(t[0]))],
+        "reasons": [(Reason(r).label if r else "未说明", n) for r, n in reasons.most_common()],
+        "departments": sorted(depts.values(), key=lambda d: (d["order"], d["name"])),
+        "published": campaign.phase == Phase.PUBLISHED,
+    }
+
+
+def _after_category(category: str, action: str) -> str:
+    from .choices import DOWNGRADE_TO
+
+    if action in DOWNGRADE_TO:
+        return DOWNGRADE_TO[action][0]
+    return category
+
+
+def region_stats(campaign: Campaign) -> list[dict]:
+    """The city's part and each county's: before, after, reduced, rate."""
+    rows = []
+    for c in [campaign, *campaign.parts.select_related("region").order_by("region__code")]:
+        s = stats(c)
+        rows.append({"campaign": c, "region": c.region.name, "before": s["before"], "after": s["after"],
+                     "reduced": s["reduced"], "rate": s["rate"], "phase": c.get_phase_display()})
+    return rows
+
+
+# ---- to-dos and the proposal intake ----------------------------------------------------------------------
+
+OPEN_PHASES = [Phase.SORTING, Phase.REPORTING, Phase.REVIEW, Phase.DELIBERATION]
+
+
+def todo_count(user) -> int:
+    """Department clerks: bodies on their worklists not yet reported in open campaigns; HR sections: reports
+    to submit; 编办: conflicts to settle in the review phase."""
+    n = 0
+    ids = scope_for(user, "campaign.report").department_ids
+    if ids:
+        n += CampaignItem.objects.filter(
+            department_id__in=ids, action="", campaign__phase__in=[Phase.SORTING, Phase.REPORTING]).exclude(
+            report__status=ReportStatus.SUBMITTED).count()
+    sub = scope_for(user, "campaign.submit").department_ids
+    if sub:
+        n += DepartmentReport.objects.filter(department_id__in=sub, campaign__phase__in=[
+            Phase.SORTING, Phase.REPORTING]).exclude(status=ReportStatus.SUBMITTED).exclude(
+            items__action="").count()
+    return n
+
+
+def running_campaigns(user):
+    return campaigns_visible_to(user, "campaign.manage").filter(phase__in=[Phase.SORTING, Phase.REPORTING,
+                                                                          Phase.REVIEW])
+
+
+def proposal_take_url(proposal) -> str:
+    return f"{reverse('campaigns:take_proposal')}?proposal={proposal.pk}"
