@@ -35,8 +35,12 @@ IMPORT_ROWS = 10_000
 TARGETS = {  # issue 4 item 3, at province scale on PostgreSQL (p95 unless said otherwise)
     "list_page": ("p95", 100), "detail_page": ("p95", 100), "asof_page": ("p95", 200), "asof_city": ("p95", 200), "import": ("max", 30_000), "overlap_province": ("p95", 300),
     "import_changed": ("max", 60_000),
+    # issue 11: the campaign's progress board and statistics pages, and publishing a list of 10,000 changes
+    "campaign_board": ("p95", 100), "campaign_stats": ("p95", 200), "campaign_publish": ("max", 60_000),
 }
-MEMORY_TARGETS = {"import": 500, "import_changed": 500}
+MEMORY_TARGETS = {"import": 500, "import_changed": 500, "campaign_publish": 500}
+#: Bodies a published list changes in the publication bench (issue 11: < 60 s, < 500 MB).
+PUBLISH_BODIES = 10_000
 #: Existing bodies changed by one file in the round-trip bench (issue 9: < 60 s at province scale).
 CHANGED_ROWS = 10_000
 
@@ -695,6 +699,105 @@ class Suite:
         self._proposals = proposals
 
 
+    # ------------------------------------------------------------------ review campaigns (issue 11)
+
+    def campaigns(self) -> None:
+        """The progress board and the statistics page of a campaign over the bench city and its counties, and
+        the publication of a list that changes 10,000 bodies (everything rolled back)."""
+        from django.db import transaction
+        from django.urls import reverse
+
+        from yixie.campaigns import services as cs
+        from yixie.campaigns.choices import Action, Reason
+        from yixie.campaigns.models import CampaignItem
+
+        client = self.client()
+        today = timezone_today()
+        with transaction.atomic():
+            campaign = cs.campaign_open(
+                actor=self.bianban, region=self.city, year=2099, title=f"{self.city.name}调整规范行动（基准测试）",
+                categories=["party", "government", "joint", "taskforce"], snapshot_on=today,
+                deadlines={"reporting": today.isoformat()}, counties=list(self.city.children.filter(level="county")))
+            items = list(campaign.items.order_by("id"))
+            for k, it in enumerate(items):  # half reported, a mix of actions
+                if k % 2:
+                    continue
+                it.action = [Action.KEEP, Action.ABOLISH, Action.KEEP, Action.TO_JOINT][k // 2 % 4]
+                it.reason = Reason.WEAKENED
+            CampaignItem.objects.bulk_update(items, ["action", "reason"], batch_size=500)
+            n_items = len(items) + sum(p.items.count() for p in campaign.parts.all())
+            n_parts = campaign.parts.count()
+            board_url = reverse("campaigns:detail", args=[campaign.pk])
+            stats_url = reverse("campaigns:stats", args=[campaign.pk])
+            for url in (board_url, stats_url):
+                assert client.get(url).status_code == 200, url
+            board = sample(lambda: client.get(board_url), self.reps(40))
+            stats = sample(lambda: client.get(stats_url), self.reps(40))
+            transaction.set_rollback(True)
+        self.add("campaign_board", f"campaign progress board (city + {n_parts} county parts, {n_items:,} bodies), bianban", board)
+        self.add("campaign_stats", f"campaign statistics page ({n_items:,} bodies, before/after, charts' data)", stats)
+
+        def publish() -> dict:
+            return self._publish_many(PUBLISH_BODIES)
+
+        runs = self.runs(publish, 2, budget_s=150)
+        self.add("campaign_publish", f"publish a list changing {runs[0]['changed']:,} bodies (abolish, rename, "
+                 "downgrade; one transaction, rolled back)", [r["publish_ms"] for r in runs],
+                 peak_mb=max(r["publish_peak_mb"] for r in runs), growth_mb=max(r["growth_mb"] for r in runs))
+
+    def _publish_many(self, n: int) -> dict:
+        """In a forked child: a campaign whose settled list changes `n` bodies of the province, published
+        through `campaign_publish` (the bulk change path) and rolled back. Only the publication is timed; the
+        peak memory is the publication's (the high-water mark is reset before it)."""
+        from datetime import timedelta
+
+        from django.db import transaction
+
+        from yixie.campaigns import services as cs
+        from yixie.campaigns.choices import Action, Meeting, Phase
+        from yixie.campaigns.models import Campaign, CampaignItem, Deliberation, DepartmentReport
+        from yixie.ledger.choices import BodyStatus
+        from yixie.ledger.models import LedgerEvent
+
+        today = timezone_today()
+        with transaction.atomic():
+            events = list(LedgerEvent.objects.filter(is_void=False, valid_until__isnull=True,
+                                                     status=BodyStatus.ACTIVE, effective_on__lt=today)
+                          .order_by("body_id").only("id", "body_id", "name", "category", "sequence",
+                                                    "lead_department_id", "state")[:n])
+            campaign = Campaign.objects.create(
+                region=self.city, year=2098, title="基准测试清单", categories=["party", "government"],
+                snapshot_on=today - timedelta(days=1), phase=Phase.DELIBERATION, opinion_on=today - timedelta(days=1))
+            reports = {}
+            for e in events:
+                if e.lead_department_id not in reports:
+                    reports[e.lead_department_id] = DepartmentReport.objects.create(
+                        campaign=campaign, department_id=e.lead_department_id, status="submitted")
+            actions = [Action.ABOLISH, Action.RENAME, Action.TO_JOINT, Action.ABOLISH]
+            CampaignItem.objects.bulk_create([
+                CampaignItem(campaign=campaign, body_id=e.body_id, department_id=e.lead_department_id,
+                             report=reports[e.lead_department_id], name=e.name, category=e.category,
+                             sequence=e.sequence, state=e.state, state_event_id=e.pk, action=actions[k % 4],
+                             final_action=actions[k % 4],
+                             final_new_name=f"{e.name}（规范后{k}）" if actions[k % 4] == Action.RENAME else "")
+                for k, e in enumerate(events)], batch_size=1000)
+            for m in (Meeting.PARTY, Meeting.GOVERNMENT):
+                Deliberation.objects.create(campaign=campaign, meeting=m, held_on=today)
+            try:
+                Path("/proc/self/clear_refs").write_text("5")
+            except OSError:
+                pass
+            base = _rss_kb("VmRSS")
+            started = time.perf_counter()
+            campaign = cs.campaign_publish(actor=self.admin, campaign=campaign, number="基准〔2098〕1号",
+                                           issuer="基准测试", issued_on=today, title="基准测试清单")
+            ms = (time.perf_counter() - started) * 1000
+            peak = max(_rss_kb("VmHWM"), _rss_kb("VmRSS"))
+            transaction.set_rollback(True)
+        return {"publish_ms": ms, "publish_peak_mb": peak / 1024, "publish_growth_mb": (peak - base) / 1024,
+                "changed": campaign.events_applied}
+
+
 def timezone_today():
     from django.utils import timezone
 
@@ -752,7 +855,7 @@ def main() -> None:
     parser.add_argument("--out", required=True)
     parser.add_argument("--cache", default=str(ROOT / "var" / "bench"))
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--only", default="pages,excel,changes,overlap")
+    parser.add_argument("--only", default="pages,excel,changes,overlap,campaigns")
     args = parser.parse_args()
     suite = Suite(args.scale, args.seed, Path(args.cache), args.quick)
     suite.setup()
