@@ -798,8 +798,7 @@ def _publish(*, actor, campaign, number, issuer, issued_on, title, progress):
         err = exc.error
         message = err.messages[0] if isinstance(err, PolicyViolation) else getattr(err, "message", str(err))
         _refuse(f"“{item.name}”（{Action(item.final_action).label}）不能写入台账：{message}")
-    events = dict(LedgerEvent.objects.filter(document=document, body_id__in=[c.body_id for c in changes])
-                  .values_list("body_id", "id"))
+    events = dict(LedgerEvent.objects.filter(document=document).values_list("body_id", "id"))
     for i in owners:
         i.event_id = events.get(i.body_id)
     CampaignItem.objects.bulk_update(owners, ["event"], batch_size=1000)
