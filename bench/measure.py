@@ -762,7 +762,8 @@ class Suite:
         today = timezone_today()
         with transaction.atomic():
             events = list(LedgerEvent.objects.filter(is_void=False, valid_until__isnull=True,
-                                                     status=BodyStatus.ACTIVE, effective_on__lt=today)
+                                                     status=BodyStatus.ACTIVE, effective_on__lt=today,
+                                                     category__in=["party", "government"])
                           .order_by("body_id").only("id", "body_id", "name", "category", "sequence",
                                                     "lead_department_id", "state")[:n])
             campaign = Campaign.objects.create(
@@ -789,7 +790,7 @@ class Suite:
                 pass
             base = _rss_kb("VmRSS")
             started = time.perf_counter()
-            campaign = cs.campaign_publish(actor=self.admin, campaign=campaign, number="基准〔2098〕1号",
+            campaign = cs.campaign_publish(actor=self.admin, campaign=campaign, number=f"基准发〔{today.year}〕9999号",
                                            issuer="基准测试", issued_on=today, title="基准测试清单")
             ms = (time.perf_counter() - started) * 1000
             peak = max(_rss_kb("VmHWM"), _rss_kb("VmRSS"))

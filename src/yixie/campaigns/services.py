@@ -15,7 +15,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from yixie.core import audit, notifications
@@ -24,7 +24,7 @@ from yixie.core.dates import format_date_zh
 from yixie.core.errors import DomainError
 from yixie.core.files import UploadError, check_upload
 from yixie.ledger import services as ledger
-from yixie.ledger.choices import ENDED_STATUSES, BodyStatus, MemberRole
+from yixie.ledger.choices import ENDED_STATUSES, BodyCategory, BodyStatus, MemberRole
 from yixie.ledger.models import Body, Document, LedgerEvent
 from yixie.ledger.policy import PolicyViolation
 from yixie.ledger.state import dept_ref
@@ -290,6 +290,8 @@ def _check_proposal(item: CampaignItem, p: Proposal, *, who: str = "") -> Propos
         if d.pk == current:
             _refuse(f"“{name}”：新的牵头部门与现牵头部门相同。", "new_department")
         return Proposal(p.action, new_department=d)
+    if p.action in DOWNGRADE_TO and DOWNGRADE_TO[p.action][0] == item.category:
+        _refuse(f"“{name}”已是{BodyCategory(item.category).label}，无需{Action(p.action).label}。", "action")
     return Proposal(p.action)
 
 
@@ -698,10 +700,10 @@ def publication_problems(campaign: Campaign, on: date) -> list[str]:
 
 def _change_of(item: CampaignItem, on: date, document: Document) -> ledger.BodyChange | None:
     action = item.final_action
-    if action == Action.KEEP or item.state.get("status") in ENDED_STATUSES:
+    if action == Action.KEEP:
         return None
     kind = EVENT_OF[action]
-    state = item.state
+    state = getattr(item, "_state", None) or {}
     changes: dict = {}
     if action == Action.MERGE:
         target = item.final_merge_into
@@ -774,8 +776,12 @@ def _publish(*, actor, campaign, number, issuer, issued_on, title, progress):
     document = ledger.document_create(actor=actor, region=campaign.region, number=number.strip(),
                                       issuer=issuer.strip() or campaign.region.name, issued_on=issued_on,
                                       title=title.strip() or f"关于公布{campaign.title}结果的通知")
+    # Only a re-affiliation reads the item's state (its members); the others need not load it.
     items = list(campaign.items.select_related("final_merge_into", "final_new_department")
-                 .exclude(final_action=Action.KEEP).order_by("id"))
+                 .exclude(final_action=Action.KEEP).defer("state").order_by("id"))
+    states = dict(campaign.items.filter(final_action=Action.REAFFILIATE).values_list("id", "state"))
+    for i in items:
+        i._state = states.get(i.pk)
     # Merges last, so a body merged into another sees it still standing (and never one ending too).
     ending_targets = {i.body_id for i in items if i.final_action in ENDING}
     for i in items:
@@ -798,10 +804,9 @@ def _publish(*, actor, campaign, number, issuer, issued_on, title, progress):
         err = exc.error
         message = err.messages[0] if isinstance(err, PolicyViolation) else getattr(err, "message", str(err))
         _refuse(f"“{item.name}”（{Action(item.final_action).label}）不能写入台账：{message}")
-    events = dict(LedgerEvent.objects.filter(document=document).values_list("body_id", "id"))
-    for i in owners:
-        i.event_id = events.get(i.body_id)
-    CampaignItem.objects.bulk_update(owners, ["event"], batch_size=1000)
+    # Each changed item points at its event (the list's document names exactly these events): one UPDATE.
+    campaign.items.exclude(final_action=Action.KEEP).update(event=Subquery(
+        LedgerEvent.objects.filter(document=document, body_id=OuterRef("body_id")).values("id")[:1]))
     before = snapshot(campaign)
     campaign.phase = Phase.PUBLISHED
     campaign.published_on = issued_on

@@ -40,6 +40,18 @@ def active_name_spans(region_id: int, names: Iterable[str], *,
     return spans
 
 
+def names_spans_by_body(region_id: int, names: Iterable[str]) -> dict[str, list[tuple[int, date, date | None]]]:
+    """`active_name_spans` for many names at once, each span with its body (so each caller excludes its own)."""
+    names = sorted(set(names))
+    spans: dict[str, list[tuple[int, date, date | None]]] = defaultdict(list)
+    for i in range(0, len(names), 500):
+        qs = LedgerEvent.objects.filter(is_void=False, region_id=region_id, status=BodyStatus.ACTIVE,
+                                        name__in=names[i:i + 500])
+        for name, body_id, start, until in qs.values_list("name", "body_id", "effective_on", "valid_until"):
+            spans[name].append((body_id, start, until))
+    return spans
+
+
 def name_clash_on(spans: Iterable[tuple[date, date | None]], on: date) -> date | None:
     """The first day from `on` on which a name borne over `spans` is taken, or None if it is free.
 

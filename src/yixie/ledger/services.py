@@ -29,7 +29,13 @@ from .models import Body, BodyFile, Document, DocumentFile, LeaderSeat, LedgerEv
 from .policy import Finding, Policy, PolicyViolation, check_departments_exist, refuse_on_errors
 
 # Pure reads live in `selectors`; importable from here for the callers of old (the Excel import).
-from .selectors import active_name_spans, name_clash_on, policy_findings, state_on  # noqa: F401
+from .selectors import (  # noqa: F401
+    active_name_spans,
+    name_clash_on,
+    names_spans_by_body,
+    policy_findings,
+    state_on,
+)
 
 
 class LedgerError(DomainError):
@@ -528,6 +534,15 @@ def bodies_change_bulk(*, actor, items: Sequence[BodyChange], note: str = "", so
     policies: dict[int, Policy] = {}
     fast: list[tuple[BodyChange, Body, LedgerEvent, dict]] = []
     slow: list[tuple[int, BodyChange, Body]] = []
+    # The name rule for every renamed body at once: one query per region (not one per item), and two items
+    # of one file may not take the same new name.
+    renamed: dict[int, set[str]] = defaultdict(set)
+    for it in items:
+        if it.body_id in bodies and it.body_id in current and it.changes.get("name") \
+                and it.changes["name"] != current[it.body_id].state.get("name"):
+            renamed[bodies[it.body_id].region_id].add(it.changes["name"])
+    name_spans = {region_id: names_spans_by_body(region_id, names) for region_id, names in renamed.items()}
+    taken_here: dict[tuple[int, str], int] = {}
     for i, it in enumerate(items):
         body = bodies.get(it.body_id)
         if body is None or it.body_id not in current:
@@ -542,7 +557,15 @@ def bodies_change_bulk(*, actor, items: Sequence[BodyChange], note: str = "", so
                                                before=cur.state, has_later=False, refs=refs, policy=policy)
             if it.kind not in (EventKind.ABOLISH, EventKind.MERGE, EventKind.DERECOGNISE) \
                     and after["name"] != cur.state["name"]:
-                check_name_free(region=body.region, name=after["name"], on=it.on, exclude_body_id=body.pk)
+                spans = [(a, b) for body_id, a, b in name_spans.get(body.region_id, {}).get(after["name"], ())
+                         if body_id != body.pk]
+                when = name_clash_on(spans, it.on)
+                if when is not None:
+                    raise LedgerError(_name_taken(body.region, after["name"], when), "name")
+                key = (body.region_id, after["name"])
+                if key in taken_here:
+                    raise LedgerError(f"“{after['name']}”在本次变更中已用于另一个机构，不能重名。", "name")
+                taken_here[key] = body.pk
         except (LedgerError, PolicyViolation) as exc:
             raise ItemRefused(i, exc) from exc
         fast.append((it, body, cur, after))
