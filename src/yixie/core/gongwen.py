@@ -244,14 +244,12 @@ def break_lines(text: str, width: float, measure: Callable[[str], float]) -> lis
 def render_docx(doc: Gongwen) -> bytes:
     """The 公文 as a .docx that names the official fonts (Word and WPS substitute the ones missing)."""
     from docx import Document
-    from docx.enum.section import WD_SECTION
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Mm, Pt, RGBColor
 
     word = Document()
-    _ = WD_SECTION  # one section
     section = word.sections[0]
     section.page_width, section.page_height = Mm(PAGE_W), Mm(PAGE_H)
     section.top_margin, section.bottom_margin = Mm(TOP), Mm(BOTTOM)
@@ -270,6 +268,12 @@ def render_docx(doc: Gongwen) -> bytes:
         for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
             rfonts.attrib.pop(qn(attr), None)
 
+    # the template's theme fonts (Calibri, 宋体) stand in docDefaults: name ours there too
+    for rfonts in word.styles.element.iterfind(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/"
+                                               f"{qn('w:rFonts')}"):
+        rfonts.attrib.clear()
+        for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            rfonts.set(qn(attr), FONT_BODY)
     normal = word.styles["Normal"]
     fonts(normal.element, FONT_BODY)
     normal.font.size = Pt(SIZE_3)
@@ -372,7 +376,7 @@ def render_docx(doc: Gongwen) -> bytes:
     for table in doc.tables:
         if table.heading:
             body(table.heading, keep_next=True)
-        _docx_table(word, table, para, run, fonts)
+        _docx_table(word, table, para, run)
 
     # 署名 and 成文日期, one line under the 正文 (no seal: GB/T 9704 7.3.5.3).
     signature_lines = _issuer_lines(doc.signature)
@@ -383,7 +387,7 @@ def render_docx(doc: Gongwen) -> bytes:
     para(date_text, align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=date_indent)
 
     if doc.copy_to or doc.printed_by:
-        _docx_banji(word, doc, para, run, fonts)
+        _docx_banji(word, doc, para, run)
 
     _docx_page_numbers(word, section, run)
     word.core_properties.title = doc.title
@@ -448,7 +452,7 @@ def _set_cell_margins(tbl_pr, qn, OxmlElement, left_right_twips: int, top_bottom
     _tblpr_put(tbl_pr, mar)
 
 
-def _docx_table(word, table: GongwenTable, para, run, fonts):
+def _docx_table(word, table: GongwenTable, para, run):
     from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
     from docx.oxml import OxmlElement
@@ -511,7 +515,7 @@ def _docx_table(word, table: GongwenTable, para, run, fonts):
     para("", line=LINE / 2)
 
 
-def _docx_banji(word, doc: Gongwen, para, run, fonts):
+def _docx_banji(word, doc: Gongwen, para, run):
     """版记: 抄送 and 印发 between rules (thick first and last, 0.35 mm; thin between, 0.25 mm), as a table
     floated to the bottom of the last page's 版心."""
     from docx.enum.text import WD_LINE_SPACING, WD_TAB_ALIGNMENT
@@ -897,10 +901,11 @@ class _PdfWriter:
         widths = _column_widths(table)
         centered = _centered_columns(table)
         pad_x, pad_y = _CELL_PAD_X, 1.0
+        line_h = SIZE_S4 * 1.45 / MM
         measure = self._measurer(SIZE_S4)
 
         def wrapped(text: str, i: int) -> str:
-            inner = widths[i] - 2 * pad_x - 2 * pdf.c_margin - 0.3
+            inner = widths[i] - 2 * pad_x - 0.2
             lines = break_lines(text, inner, measure)
             if len(lines) > 1:  # lines of about equal length, no lone character on the last
                 balanced = break_lines(text, measure(text) / len(lines) + measure("字") * 0.99, measure)
@@ -914,7 +919,7 @@ class _PdfWriter:
         self.font("serif", SIZE_S4)
         heading_style = FontFace(family=self.family["sans"], emphasis="", size_pt=SIZE_S4)
         with pdf.table(
-            col_widths=widths, width=TEXT_W, align="L", line_height=SIZE_S4 * 1.45 / MM,
+            col_widths=widths, width=TEXT_W, align="L", line_height=line_h,
             text_align=tuple("C" if c else "L" for c in centered), v_align=VAlign.M,
             headings_style=heading_style, wrapmode=WrapMode.CHAR, padding=(pad_y, pad_x),
             cell_fill_mode=TableCellFillMode.NONE, first_row_as_headings=True, repeat_headings=1,
@@ -922,10 +927,16 @@ class _PdfWriter:
             header = t.row()
             for i, name in enumerate(table.columns):
                 header.cell(wrapped(name, i), align="C")
+            header_lines = max(len(wrapped(name, i).split("\n")) for i, name in enumerate(table.columns))
+            most = int((TEXT_H - 2 * pad_y * 2) / line_h) - header_lines - 1  # lines of a row on one page
             for values in table.rows:
-                row = t.row()
-                for i in range(len(table.columns)):
-                    row.cell(wrapped(values[i] if i < len(values) else "", i))
+                cells = [wrapped(values[i] if i < len(values) else "", i).split("\n")
+                         for i in range(len(table.columns))]
+                # a row taller than a page goes on in rows below it (fpdf2 never splits a row)
+                for start in range(0, max(len(c) for c in cells), most):
+                    row = t.row()
+                    for lines in cells:
+                        row.cell("\n".join(lines[start:start + most]))
         pdf.set_y(pdf.get_y() + LINE / MM / 2)
 
     def _banji(self):
