@@ -240,6 +240,16 @@ YIXIE_IMPORT_MAX_BYTES = int(os.environ.get("YIXIE_IMPORT_MAX_BYTES", str(30 * 1
 # An export of more bodies than this runs as a background job (a page to wait on, then the file).
 YIXIE_EXPORT_INLINE_MAX = int(os.environ.get("YIXIE_EXPORT_INLINE_MAX", "3000"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# 公文 PDFs (core/gongwen.py) embed free CJK fonts found in these folders, searched in order
+# (docs/decisions/0022); colon separated, like PATH.
+YIXIE_GONGWEN_FONT_DIRS = [
+    d for d in os.environ.get(
+        "YIXIE_GONGWEN_FONT_DIRS",
+        "/usr/share/fonts/opentype/noto:/usr/share/fonts/opentype/noto-cjk:/usr/share/fonts/noto-cjk"
+        ":/usr/share/fonts/google-noto-cjk:/usr/share/fonts/truetype/noto:/usr/share/fonts/opentype/source-han-serif"
+        ":/usr/share/fonts/opentype/source-han-sans:/usr/share/fonts/truetype/arphic:/usr/local/share/fonts",
+    ).split(":") if d
+]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
