@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 
 from yixie.core.forms import BootstrapFormMixin, IdsChoiceField, LenientDateField
 from yixie.ledger.choices import COUNTED_CATEGORIES, BodyStatus
@@ -28,7 +29,9 @@ class ApplicationForm(BootstrapFormMixin, VersionedForm, StateFieldsMixin):
     reasons = forms.CharField(label="申请理由和依据", widget=forms.Textarea(attrs={"rows": 4}),
                               help_text="写明设立或调整的必要性、上级要求或文件依据、与现有机构和部门职责的关系")
 
-    def __init__(self, *args, kind: str, region, bodies, **kwargs):
+    def __init__(self, *args, kind: str, region, bodies, named=None, **kwargs):
+        """`bodies`: those the user may name (scoped); `named`: the bodies the application already names as
+        replaced (撤一建一), still offered when one ended since (scoped by the caller too)."""
         super().__init__(*args, **kwargs)
         self.kind = kind
         self.limit_to_region(region)
@@ -44,7 +47,10 @@ class ApplicationForm(BootstrapFormMixin, VersionedForm, StateFieldsMixin):
             self.fields["body"].required = True
         if kind == ApplicationKind.ESTABLISH:
             # Only counted bodies in force that the user may name (the same scoped choice as `body`).
-            self.fields["replaces"].queryset = bodies.filter(category__in=COUNTED_CATEGORIES)
+            offered = Q(pk__in=bodies.filter(category__in=COUNTED_CATEGORIES).values("pk"))
+            if named is not None:
+                offered |= Q(pk__in=named.values("pk"))
+            self.fields["replaces"].queryset = Body.objects.filter(offered).order_by("name")
             if Policy.for_region(region)[ONE_OUT_ONE_IN_KEY].value:
                 self.fields["replaces"].label += f"（{region.name}实行“撤一建一”，新设立议事协调机构须填写）"
         else:

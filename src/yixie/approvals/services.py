@@ -162,16 +162,18 @@ def _check_name_free(*, region, kind: str, body: Body | None, proposed: dict) ->
         raise ApprovalError(f"{exc.message}请修改拟设立的机构名称，或改为申请调整现有机构。", "name") from exc
 
 
-def _check_replaces(*, region, kind: str, replaces) -> list[Body]:
+def _check_replaces(*, region, kind: str, replaces, named=()) -> list[Body]:
     """撤一建一: only a new body names the bodies it replaces, and they are counted bodies (党委、政府议事协调
-    机构) of its region in force. The form offers only those the user may see; this is the rule itself."""
+    机构) of its region in force — or ended since this application `named` them (abolished first). The form
+    offers only those the user may see; this is the rule itself."""
     replaces = list(replaces or ())
+    named_ids = {b.pk for b in named}
     if replaces and kind != ApplicationKind.ESTABLISH:
         raise ApprovalError("只有设立申请可以写明“撤一建一”被替代的机构。", "replaces")
     for b in replaces:
         if b.region_id != region.pk:
             raise ApprovalError(f"被替代的机构“{b.name}”不属于本区划。", "replaces")
-        if b.status != BodyStatus.ACTIVE:
+        if b.status != BodyStatus.ACTIVE and b.pk not in named_ids:
             raise ApprovalError(f"被替代的机构“{b.name}”已{b.get_status_display()}，不能再作为“撤一建一”的被替代机构。",
                                 "replaces")
         if b.category not in COUNTED_CATEGORIES:
@@ -183,14 +185,15 @@ def _check_replaces(*, region, kind: str, replaces) -> list[Body]:
 @transaction.atomic
 def application_save(*, actor, app: Application | None, region, department, kind: str, body: Body | None,
                      reasons: str, proposed: dict, merge_bodies=(), proposal=None, rebase: bool = False,
-                     expected_version: int | None = None, replaces=()) -> Application:
+                     expected_version: int | None = None, replaces=None) -> Application:
     """Create or edit a draft (also a returned application under revision). A new draft made from a
     proposal of the intake (`proposal`) takes it in, in the same transaction.
 
     A change of an existing body keeps the body's state it is drafted from (`base_state`, `base_version`):
     taken when the draft is made or names another body, and again on an edit made from the body's state
     now (`rebase`, the edit page shows `selectors.rebased_proposed`). `expected_version`: the body's version
-    the page was opened at; if the body moved on since, `ledger.ConcurrentChange` says what changed."""
+    the page was opened at; if the body moved on since, `ledger.ConcurrentChange` says what changed.
+    `replaces`: the bodies a new body replaces (撤一建一); None keeps those an edited draft names."""
     if app is not None:
         app = _lock(app)
         if app.status not in (S.DRAFT, S.RETURNED):
@@ -207,7 +210,9 @@ def application_save(*, actor, app: Application | None, region, department, kind
     if body is not None and expected_version is not None:
         ledger.check_version(body=body, expected_version=expected_version)
     _check_name_free(region=region, kind=kind, body=body, proposed=proposed)
-    replaces = _check_replaces(region=region, kind=kind, replaces=replaces)
+    named = list(app.replaces.all()) if app is not None else []
+    replaces = _check_replaces(region=region, kind=kind, replaces=named if replaces is None else replaces,
+                               named=named)
     subject = proposed.get("name") or (body.name if body else "")
     title = f"关于{dict(ApplicationKind.choices)[kind].split('（')[0]}{subject}的申请"
     before = None

@@ -148,8 +148,10 @@ def application_edit(request, pk: int):
                "version": app.body.version if app.body_id else None,
                "reasons": app.reasons, "merge_bodies": list(app.merge_bodies.values_list("pk", flat=True)),
                "replaces": list(app.replaces.values_list("pk", flat=True))}
+    named = Body.objects.visible_to(request.user, "application.draft").filter(
+        pk__in=app.replaces.values("pk"))  # 撤一建一: still offered if one ended since it was named
     form = ApplicationForm(request.POST or None, kind=app.kind, region=app.region,
-                           bodies=_bodies_for(app.department, request.user), initial=initial)
+                           bodies=_bodies_for(app.department, request.user), named=named, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.application_save(

@@ -463,13 +463,23 @@ def quota_status(region: Region, on: date | None = None, *, policy: Policy | Non
     return QuotaStatus(region, on, tuple(lines), _cap(institutions.value) or None, institutions.source)
 
 
+def _ended_counted(region: Region, body_ids) -> bool:
+    """Whether any of these is a counted body of the region already ended (abolished or merged after the
+    application named it: the "one out" happened first, and the count has already dropped)."""
+    from .models import Body
+
+    return bool(body_ids) and Body.objects.filter(pk__in=body_ids, region_id=region.pk, category__in=COUNTED_CATEGORIES
+                                                  ).exclude(status=BodyStatus.ACTIVE).exists()
+
+
 def check_quota_for_setup(region: Region, category: str, on: date | None = None, replaces_body_ids=(), *,
                           new_body: bool = True, policy: Policy | None = None) -> list[Finding]:
     """The findings of total-number control on setting up one more body of `category` in `region` on `on`:
     one where it would exceed the category's cap or the total cap, net of the bodies it replaces (撤一建一:
     those of `replaces_body_ids` in force in the region, of the same category for the category's cap, of
     any counted category for the total); and, for a new body (`new_body`) where the region requires 撤一建一,
-    one where no counted body is named to make room. Bodies of uncounted categories are never capped.
+    one where no counted body of the region is named to make room (in force, or ended since it was named).
+    Bodies of uncounted categories are never capped.
 
     A change that moves an existing body into a counted category passes the body itself as replaced and
     `new_body=False`: it counts once in the total, and anew in its new category."""
@@ -495,11 +505,15 @@ def check_quota_for_setup(region: Region, category: str, on: date | None = None,
         if after <= line.cap:
             continue
         head = f"{region.name}{line.label}已有{line.count}个，限额{line.cap}个（来源：{line.source}）："
-        tail = (f"即使撤销所替代的{freed}个，设立后仍为{after}个，将超出限额。" if freed
-                else "再设立将超出限额。")
+        if freed:
+            tail = f"即使撤销所替代的{freed}个，设立后仍为{after}个，将超出限额。"
+        elif line.over:
+            tail = f"已超出限额{line.excess}个，再设立将进一步超出。"
+        else:
+            tail = "再设立将超出限额。"
         findings.append(Finding(line.key, line.severity, head + tail, line.source, "category"))
     rv = policy[ONE_OUT_ONE_IN_KEY]
-    if new_body and rv.value and not sum(replaced.values()):
+    if new_body and rv.value and not (sum(replaced.values()) or _ended_counted(region, wanted)):
         named = "所列被替代的机构均不是本级存续的议事协调机构；" if wanted else ""
         findings.append(Finding(
             ONE_OUT_ONE_IN_KEY, rv.severity,

@@ -171,3 +171,31 @@ def test_the_form_says_when_the_region_requires_one_out_one_in(city, client_for)
     assert "实行“撤一建一”" not in c.get(url).content.decode()
     cap(city.city, "quota.one_out_one_in", True, Severity.ERROR)
     assert "潍坊市实行“撤一建一”" in c.get(url).content.decode()
+
+
+def test_a_replaced_body_abolished_before_the_new_one_still_counts_as_the_one_out(city, client_for):
+    from yixie.ledger import services as ledger
+    from yixie.ledger.choices import EventKind
+
+    [old] = government_bodies(city, 1)
+    cap(city.city, "quota.one_out_one_in", True, Severity.ERROR)
+    app = draft(city)
+    app = services.application_save(actor=city.clerk, app=app, region=city.city, department=city.fgw,
+                                     kind=ApplicationKind.ESTABLISH, body=None, reasons=app.reasons,
+                                     proposed=app.proposed, replaces=[old])
+    ledger.event_record(actor=city.bianban, body=old, kind=EventKind.ABOLISH, on=TODAY)
+    old.refresh_from_db()
+    assert old.status == BodyStatus.ABOLISHED
+    assert not selectors.quota_findings(app)  # the one out happened first
+    # An edit keeps it (offered on the edit page though ended), and a new draft cannot name an ended body.
+    form = client_for(city.clerk).get(reverse("approvals:edit", args=[app.pk])).context["form"]
+    assert old in form.fields["replaces"].queryset
+    app = services.application_save(actor=city.clerk, app=app, region=city.city, department=city.fgw,
+                                     kind=ApplicationKind.ESTABLISH, body=None, reasons=app.reasons,
+                                     proposed=app.proposed)
+    assert list(app.replaces.all()) == [old]
+    with pytest.raises(ApprovalError, match="已撤销"):
+        services.application_save(actor=city.clerk, app=None, region=city.city, department=city.fgw,
+                                  kind=ApplicationKind.ESTABLISH, body=None, reasons="理由",
+                                  proposed=proposal(city, name="市另一个领导小组"), replaces=[old])
+    assert services.submit(actor=city.hr, app=app).status == S.SUBMITTED
