@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 
 from yixie.core.forms import BootstrapFormMixin, IdsChoiceField, LenientDateField
-from yixie.ledger.choices import BodyStatus
+from yixie.ledger.choices import COUNTED_CATEGORIES, BodyStatus
 from yixie.ledger.forms import StateFieldsMixin, VersionedForm
 from yixie.ledger.models import Body
+from yixie.ledger.policy import ONE_OUT_ONE_IN_KEY, Policy
 
 from .checklist import CHECKLIST
 from .choices import ApplicationKind, AttachmentKind, Decision, RecommendedForm
@@ -20,10 +22,16 @@ class ApplicationForm(BootstrapFormMixin, VersionedForm, StateFieldsMixin):
     body = forms.ModelChoiceField(label="涉及的机构", queryset=Body.objects.none(), required=False)
     merge_bodies = IdsChoiceField(label="被合并的机构（并入上面所选机构）", queryset=Body.objects.none(),
                                                   required=False, widget=forms.CheckboxSelectMultiple)
+    replaces = IdsChoiceField(label="撤一建一：同时撤销或合并的本级议事协调机构", queryset=Body.objects.none(),
+                              required=False, widget=forms.CheckboxSelectMultiple,
+                              help_text="新设立的机构替代的现有党委、政府议事协调机构（计算总量时扣除）。"
+                                        "被替代的机构须另行申请撤销或合并；新机构发文后，系统向其牵头部门提出撤销建议。")
     reasons = forms.CharField(label="申请理由和依据", widget=forms.Textarea(attrs={"rows": 4}),
                               help_text="写明设立或调整的必要性、上级要求或文件依据、与现有机构和部门职责的关系")
 
-    def __init__(self, *args, kind: str, region, bodies, **kwargs):
+    def __init__(self, *args, kind: str, region, bodies, named=None, **kwargs):
+        """`bodies`: those the user may name (scoped); `named`: the bodies the application already names as
+        replaced (撤一建一), still offered when one ended since (scoped by the caller too)."""
         super().__init__(*args, **kwargs)
         self.kind = kind
         self.limit_to_region(region)
@@ -37,6 +45,16 @@ class ApplicationForm(BootstrapFormMixin, VersionedForm, StateFieldsMixin):
             del self.fields["body"]
         else:
             self.fields["body"].required = True
+        if kind == ApplicationKind.ESTABLISH:
+            # Only counted bodies in force that the user may name (the same scoped choice as `body`).
+            offered = Q(pk__in=bodies.filter(category__in=COUNTED_CATEGORIES).values("pk"))
+            if named is not None:
+                offered |= Q(pk__in=named.values("pk"))
+            self.fields["replaces"].queryset = Body.objects.filter(offered).order_by("name")
+            if Policy.for_region(region)[ONE_OUT_ONE_IN_KEY].value:
+                self.fields["replaces"].label += f"（{region.name}实行“撤一建一”，新设立议事协调机构须填写）"
+        else:
+            del self.fields["replaces"]
         if kind != ApplicationKind.MERGE:
             del self.fields["merge_bodies"]
         else:

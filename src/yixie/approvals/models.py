@@ -30,6 +30,9 @@ class Application(ConcurrentTransitionMixin, NoDeleteModel, TimeStamped):
     body = models.ForeignKey(Body, verbose_name="涉及机构", null=True, blank=True, on_delete=models.PROTECT,
                              related_name="applications")
     merge_bodies = models.ManyToManyField(Body, verbose_name="被合并机构", blank=True, related_name="+")
+    # 撤一建一 (docs/decisions/0023): the counted bodies of the region a new body replaces; they are abolished
+    # or merged by their own applications (publication raises an abolition proposal for each still in force).
+    replaces = models.ManyToManyField(Body, verbose_name="撤一建一：被替代的机构", blank=True, related_name="+")
     title = models.CharField("标题", max_length=200)
     reasons = models.TextField("理由和依据")
     proposed = models.JSONField("拟设立/调整后的内容", default=dict, blank=True)

@@ -421,6 +421,41 @@ def policy_findings(app: Application) -> list[Finding]:
     return check_body_state(state, region=app.region)
 
 
+def quota_findings(app: Application, on: date | None = None, *, caps_only: bool = False) -> list[Finding]:
+    """Total-number control (the ledger's `check_quota_for_setup`, docs/decisions/0023) on the application:
+    a new body of a counted category against the category's and the total cap, net of the bodies it names
+    under 撤一建一, and 撤一建一 itself where the region requires it; a change that moves a body into another
+    counted category (or into one from an uncounted one) against the caps of its new category.
+
+    A published application shows what was found when it was submitted (counted again now, the body it
+    created would count against itself). `caps_only`: leave out 撤一建一 (publication re-checks the caps only)."""
+    if app.status == ApplicationStatus.PUBLISHED:
+        return [Finding(**{k: f.get(k, "") for k in ("rule", "severity", "message", "source", "field")})
+                for f in app.findings_snapshot or [] if str(f.get("rule", "")).startswith("quota.")]
+    state = proposed_state(app)
+    category = (state or {}).get("category")
+    if category not in COUNTED_CATEGORIES:
+        return []
+    on = on or timezone.localdate()
+    if app.kind == ApplicationKind.ESTABLISH:
+        replaced = list(app.replaces.values_list("pk", flat=True)) if app.pk else []
+        findings = policy.check_quota_for_setup(app.region, category, on, replaced)
+    else:
+        current = current_state(app)
+        if current is None or current.get("category") == category:
+            return []
+        findings = policy.check_quota_for_setup(app.region, category, on, [app.body_id], new_body=False)
+    if caps_only:
+        findings = [f for f in findings if f.rule != policy.ONE_OUT_ONE_IN_KEY]
+    return findings
+
+
+def rule_findings(app: Application) -> list[Finding]:
+    """Every rule's finding on the application: the ledger's rules on the proposed state and total-number
+    control. What the page shows, what submission refuses on (errors) and stores (`findings_snapshot`)."""
+    return policy_findings(app) + quota_findings(app)
+
+
 def content_problems(app: Application) -> list[str]:
     """What the application still lacks before it can be submitted (the form asks for what the kind needs)."""
     problems = []

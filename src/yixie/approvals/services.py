@@ -21,7 +21,7 @@ from yixie.core.errors import DomainError
 from yixie.core.files import UploadError, check_upload
 from yixie.core.roles import DEPARTMENT_ROLES
 from yixie.ledger import services as ledger
-from yixie.ledger.choices import BodyFileKind, EventKind
+from yixie.ledger.choices import COUNTED_CATEGORIES, BodyFileKind, BodyStatus, EventKind
 from yixie.ledger.docnumber import DocumentNumberError, issuer_for
 from yixie.ledger.models import Body
 from yixie.ledger.policy import check_region_may_hold_bodies
@@ -56,6 +56,8 @@ from .selectors import (  # noqa: F401
     overlap_evidence,
     policy_findings,
     proposed_state,
+    quota_findings,
+    rule_findings,
     url_of,
 )
 
@@ -160,17 +162,38 @@ def _check_name_free(*, region, kind: str, body: Body | None, proposed: dict) ->
         raise ApprovalError(f"{exc.message}请修改拟设立的机构名称，或改为申请调整现有机构。", "name") from exc
 
 
+def _check_replaces(*, region, kind: str, replaces, named=()) -> list[Body]:
+    """撤一建一: only a new body names the bodies it replaces, and they are counted bodies (党委、政府议事协调
+    机构) of its region in force — or ended since this application `named` them (abolished first). The form
+    offers only those the user may see; this is the rule itself."""
+    replaces = list(replaces or ())
+    named_ids = {b.pk for b in named}
+    if replaces and kind != ApplicationKind.ESTABLISH:
+        raise ApprovalError("只有设立申请可以写明“撤一建一”被替代的机构。", "replaces")
+    for b in replaces:
+        if b.region_id != region.pk:
+            raise ApprovalError(f"被替代的机构“{b.name}”不属于本区划。", "replaces")
+        if b.status != BodyStatus.ACTIVE and b.pk not in named_ids:
+            raise ApprovalError(f"被替代的机构“{b.name}”已{b.get_status_display()}，不能再作为“撤一建一”的被替代机构。",
+                                "replaces")
+        if b.category not in COUNTED_CATEGORIES:
+            raise ApprovalError(f"“{b.name}”不是党委、政府议事协调机构，不计入总量，不能作为“撤一建一”的被替代机构。",
+                                "replaces")
+    return replaces
+
+
 @transaction.atomic
 def application_save(*, actor, app: Application | None, region, department, kind: str, body: Body | None,
                      reasons: str, proposed: dict, merge_bodies=(), proposal=None, rebase: bool = False,
-                     expected_version: int | None = None) -> Application:
+                     expected_version: int | None = None, replaces=None) -> Application:
     """Create or edit a draft (also a returned application under revision). A new draft made from a
     proposal of the intake (`proposal`) takes it in, in the same transaction.
 
     A change of an existing body keeps the body's state it is drafted from (`base_state`, `base_version`):
     taken when the draft is made or names another body, and again on an edit made from the body's state
     now (`rebase`, the edit page shows `selectors.rebased_proposed`). `expected_version`: the body's version
-    the page was opened at; if the body moved on since, `ledger.ConcurrentChange` says what changed."""
+    the page was opened at; if the body moved on since, `ledger.ConcurrentChange` says what changed.
+    `replaces`: the bodies a new body replaces (撤一建一); None keeps those an edited draft names."""
     if app is not None:
         app = _lock(app)
         if app.status not in (S.DRAFT, S.RETURNED):
@@ -187,6 +210,9 @@ def application_save(*, actor, app: Application | None, region, department, kind
     if body is not None and expected_version is not None:
         ledger.check_version(body=body, expected_version=expected_version)
     _check_name_free(region=region, kind=kind, body=body, proposed=proposed)
+    named = list(app.replaces.all()) if app is not None else []
+    replaces = _check_replaces(region=region, kind=kind, replaces=named if replaces is None else replaces,
+                               named=named)
     subject = proposed.get("name") or (body.name if body else "")
     title = f"关于{dict(ApplicationKind.choices)[kind].split('（')[0]}{subject}的申请"
     before = None
@@ -194,6 +220,9 @@ def application_save(*, actor, app: Application | None, region, department, kind
         app = Application(region=region, department=department, drafted_by=actor)
     else:
         before = {"title": app.title, "reasons": app.reasons, "proposed": app.proposed}
+        replaced_before = sorted(app.replaces.values_list("name", flat=True))
+        if replaced_before:
+            before["replaces"] = replaced_before
     if body is None or not proposed:
         app.base_state, app.base_version = {}, None
     elif rebase or not app.base_state or app.body_id != body.pk:
@@ -202,8 +231,12 @@ def application_save(*, actor, app: Application | None, region, department, kind
     app.kind, app.body, app.reasons, app.proposed, app.title = kind, body, reasons.strip(), proposed, title[:200]
     app.save()
     app.merge_bodies.set(list(merge_bodies))
+    app.replaces.set(replaces)
+    after = {"title": app.title, "reasons": app.reasons, "proposed": app.proposed}
+    if replaces:
+        after["replaces"] = sorted(b.name for b in replaces)
     audit.record(actor=actor, action="修改申请" if before else "起草申请", target=app, before=before,
-                 after={"title": app.title, "reasons": app.reasons, "proposed": app.proposed}, body_id=app.body_id)
+                 after=after, body_id=app.body_id)
     if proposal is not None:
         if before is not None:
             raise ApprovalError("只有新起草的申请可以受理调整建议。")
@@ -248,8 +281,9 @@ def submit(*, actor, app: Application, overlaps: Callable[[Application], list] |
     missing = consent_missing(app)
     if missing:
         problems.append(f"撤销部门间联席会议须经全体成员单位同意，尚未同意的：{'、'.join(missing)}。")
-    findings = policy_findings(app)
-    problems += [f"{f.message}（依据：{f.source}）" for f in findings if f.is_error]
+    findings = rule_findings(app)  # the ledger's rules on the state and total-number control (撤一建一)
+    problems += [f"{f.message}（依据：{f.source}）" if f.source not in f.message else f.message
+                 for f in findings if f.is_error]
     if problems:
         raise ApprovalError("申请尚不能提交：" + "".join(problems))
     _check_name_free(region=app.region, kind=app.kind, body=app.body, proposed=app.proposed)
@@ -424,6 +458,12 @@ def publish(*, actor, app: Application, number: str, issued_on: date, title: str
         raise ApprovalError(f"成文日期{format_date_zh(issued_on)}早于会议研究日期{format_date_zh(met)}，发文不能早于会议研究，请核对。",
                             "issued_on")
     on = effective_on or issued_on
+    # The caps again on the effective date: bodies set up since submission may have filled them (a refusing
+    # cap only; 两办 can return or refuse the application from the same panel).
+    over = [f for f in quota_findings(app, on, caps_only=True) if f.is_error]
+    if over:
+        raise ApprovalError("".join(f.message for f in over) + "可在“发文公布”栏的“不能发文时”中选择退回修改或不予同意。",
+                            "number")
     try:
         expected = issuer_for(app.region, number)
     except DocumentNumberError as exc:
@@ -443,6 +483,7 @@ def publish(*, actor, app: Application, number: str, issued_on: date, title: str
         raise ApprovalError(exc.message, exc.field) from exc
     except ledger.PolicyViolation as exc:
         raise ApprovalError("；".join(exc.messages)) from exc
+    _propose_replaced_abolition(actor=actor, app=app, body=body, document=document)
     app.document, app.ledger_event, app.result_body, app.published_at = document, event, body, timezone.now()
     _close_review(pending, actor=actor, decision=Decision.APPROVE, details={"number": document.number})
     _transition(app, app.publish, actor=actor, action="发文公布", reason=document.number)
@@ -465,6 +506,20 @@ def _write_ledger(*, actor, app: Application, on: date, document):
     if kind != EventKind.ABOLISH:
         _hand_over_work_rules(actor=actor, app=app, body=app.body, document=document)
     return event, app.body
+
+
+def _propose_replaced_abolition(*, actor, app: Application, body: Body, document) -> None:
+    """撤一建一: the new body is published; each body it replaces that is still in force gets an abolition
+    proposal (the proposal intake), which its lead department turns into an application (or 编办 dismisses,
+    e.g. where a merger is meant). Nothing is written to the ledger here: a body is abolished by its own
+    document."""
+    for replaced in app.replaces.filter(status=BodyStatus.ACTIVE).order_by("name"):
+        proposals.proposal_raise(
+            kind=ApplicationKind.ABOLISH, region_id=app.region_id, body_id=replaced.pk, body_label=replaced.name,
+            reason=f"撤一建一：{body.name}已以{document.number}发文设立，其设立申请写明同时撤销或合并本机构；"
+                   "请据此起草撤销（或合并）申请。",
+            evidence={"application": app.number, "new_body": body.name, "document": document.number},
+            source="撤一建一", source_ref=f"application:{app.pk}", source_url=url_of(app), actor=actor)
 
 
 def _hand_over_work_rules(*, actor, app: Application, body: Body, document) -> None:

@@ -122,7 +122,7 @@ def application_new(request):
                 actor=request.user, app=None, region=department.region, department=department, kind=kind,
                 body=form.cleaned_data.get("body"), reasons=form.cleaned_data["reasons"], proposed=form.proposed(),
                 merge_bodies=form.cleaned_data.get("merge_bodies") or [], proposal=proposal,
-                expected_version=_loaded_version(form, _id(body_id)))
+                expected_version=_loaded_version(form, _id(body_id)), replaces=form.cleaned_data.get("replaces") or [])
         except ledger_services.ConcurrentChange as exc:
             _moved_on(form, exc)
         except services.ApprovalError as exc:
@@ -146,9 +146,12 @@ def application_edit(request, pk: int):
     # A change of a body is shown over the body's state now (changes recorded since the draft are kept).
     initial = {**StateFieldsMixin.initial_from_state(selectors.rebased_proposed(app)), "body": app.body_id,
                "version": app.body.version if app.body_id else None,
-               "reasons": app.reasons, "merge_bodies": list(app.merge_bodies.values_list("pk", flat=True))}
+               "reasons": app.reasons, "merge_bodies": list(app.merge_bodies.values_list("pk", flat=True)),
+               "replaces": list(app.replaces.values_list("pk", flat=True))}
+    named = Body.objects.visible_to(request.user, "application.draft").filter(
+        pk__in=app.replaces.values("pk"))  # 撤一建一: still offered if one ended since it was named
     form = ApplicationForm(request.POST or None, kind=app.kind, region=app.region,
-                           bodies=_bodies_for(app.department, request.user), initial=initial)
+                           bodies=_bodies_for(app.department, request.user), named=named, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.application_save(
@@ -156,7 +159,7 @@ def application_edit(request, pk: int):
                 body=form.cleaned_data.get("body") if app.kind != ApplicationKind.ESTABLISH else None,
                 reasons=form.cleaned_data["reasons"], proposed=form.proposed(),
                 merge_bodies=form.cleaned_data.get("merge_bodies") or [], rebase=True,
-                expected_version=_loaded_version(form, app.body_id))
+                expected_version=_loaded_version(form, app.body_id), replaces=form.cleaned_data.get("replaces") or [])
         except ledger_services.ConcurrentChange as exc:
             _moved_on(form, exc)
         except services.ApprovalError as exc:
@@ -181,7 +184,8 @@ def application_detail(request, pk: int):
     reviewer = any(selectors.may(u, action, app) for action, _label in STEP_ACTIONS.values())
     ctx = {
         "app": app, "mine": mine,
-        "findings": selectors.policy_findings(app),
+        "findings": selectors.rule_findings(app),
+        "replaces": list(app.replaces.order_by("name")) if app.kind == ApplicationKind.ESTABLISH else [],
         "problems": selectors.content_problems(app) if app.status in (S.DRAFT, S.RETURNED) else [],
         "consent_missing": selectors.consent_missing(app),
         "reviews": app.reviews.select_related("reviewer").order_by("round", "started_at", "id"),
@@ -221,6 +225,9 @@ def application_detail(request, pk: int):
         terms = {t for m in ctx["overlaps"] if m["level"] != "low" for t in m["shared_terms"]}
         if ctx["proposed"] and terms:
             ctx["duties_marked"] = highlight(ctx["proposed"].get("duties", ""), terms)
+    # Total-number control: warned to the department before it submits and to 编办 in its review panel.
+    ctx["quota_findings"] = [f for f in ctx["findings"] if f.rule.startswith("quota.")]
+    ctx["quota_has_error"] = any(f.is_error for f in ctx["quota_findings"])
     if ctx["can_edit"]:
         ctx["attach_form"] = AttachmentForm()
     if ctx["can_review_est"]:

@@ -9,9 +9,9 @@ from datetime import date
 
 from django.utils import timezone
 
-from yixie.ledger.choices import COUNTED_CATEGORIES, BodyStatus, LeaderRole
+from yixie.ledger.choices import BodyStatus, LeaderRole
 from yixie.ledger.models import Body, LedgerEvent
-from yixie.ledger.policy import Policy
+from yixie.ledger.policy import quota_status
 from yixie.org.models import Post
 
 
@@ -57,9 +57,10 @@ def leader_load(*, region, leaders: list[dict], exclude_body_id: int | None = No
         rows.append({"post": post.name if post else s.get("post"), "role": role_labels.get(s["role"], s["role"]),
                      "leads": data["leads"], "deputy": data["deputy"],
                      "total": len(data["leads"]) + len(data["deputy"])})
-    counted = (LedgerEvent.objects.in_force_on(on)
-               .filter(region=region, status=BodyStatus.ACTIVE, category__in=COUNTED_CATEGORIES).count())
-    cap = Policy.for_region(region)["quota.counted_bodies"].value
+    # The total cap and count of the ledger's total-number control (one home: `ledger.policy.quota_status`);
+    # the per-category caps and 撤一建一 are the approval workflow's findings.
+    total = quota_status(region, on).total
+    counted, cap = total.count, total.cap
     return {"rows": rows, "counted": counted, "cap": cap, "after": counted + adds, "on": on,
             "over_cap": cap is not None and counted + adds > cap}
 

@@ -14,7 +14,15 @@ from typing import Any
 from yixie.org.choices import RegionLevel
 from yixie.org.models import Region
 
-from .choices import LED_BY_POSTS, LeaderRole, Severity, TaskScope
+from .choices import (
+    COUNTED_CATEGORIES,
+    LED_BY_POSTS,
+    BodyCategory,
+    BodyStatus,
+    LeaderRole,
+    Severity,
+    TaskScope,
+)
 
 # National defaults (seeded into PolicyValue rows with region=None by a data migration).
 NATIONAL_DEFAULTS: dict[str, dict[str, Any]] = {
@@ -50,9 +58,28 @@ NATIONAL_DEFAULTS: dict[str, dict[str, Any]] = {
         "value": False, "severity": Severity.ERROR,
         "source": "《地方议事协调机构管理办法（试行）》（2025年）：乡镇（街道）不设立议事协调机构",
     },
+    # Total-number control (总量控制, docs/decisions/0023): caps of the counted bodies (党委 and 政府 议事协调机构)
+    # in total and per category, the region's cap on Party and government institutions (党政机构限额) the
+    # bodies are compared with, and 撤一建一. Empty caps mean none; the severity decides warn or refuse.
     "quota.counted_bodies": {
         "value": None, "severity": Severity.WARNING,
         "source": "总量控制：议事协调机构实行限额管理（限额由本级机构编制委员会确定；空表示未设限额）",
+    },
+    "quota.party": {
+        "value": None, "severity": Severity.WARNING,
+        "source": "总量控制：党委议事协调机构实行限额管理（限额由本级机构编制委员会确定；空表示未设限额）",
+    },
+    "quota.government": {
+        "value": None, "severity": Severity.WARNING,
+        "source": "总量控制：政府议事协调机构实行限额管理（限额由本级机构编制委员会确定；空表示未设限额）",
+    },
+    "quota.institutions": {
+        "value": None, "severity": Severity.WARNING,
+        "source": "本级党政机构限额（按机构改革方案核定的党委、政府工作部门和机构数；用于计算议事协调机构数与党政机构限额之比，空表示未登记）",
+    },
+    "quota.one_out_one_in": {
+        "value": False, "severity": Severity.ERROR,
+        "source": "总量控制：新设立议事协调机构原则上实行“撤一建一”，须同时撤销或合并本级一个现有议事协调机构",
     },
     "work_rules.deadline_days": {
         "value": 30, "severity": Severity.WARNING,
@@ -71,7 +98,11 @@ POLICY_LABELS: dict[str, str] = {
     "temporary.requires_end": "临时机构须写明期限或撤销条件",
     "office.host_required": "须写明办事机构所在部门",
     "townships.may_hold_bodies": "乡镇（街道）可否设立议事协调机构",
-    "quota.counted_bodies": "议事协调机构限额",
+    "quota.counted_bodies": "议事协调机构总限额（党委、政府合计）",
+    "quota.party": "党委议事协调机构限额",
+    "quota.government": "政府议事协调机构限额",
+    "quota.institutions": "党政机构限额（用于计算比值）",
+    "quota.one_out_one_in": "新设立议事协调机构须“撤一建一”",
     "work_rules.deadline_days": "工作规则备案期限（天）",
 }
 
@@ -299,3 +330,193 @@ def check_departments_exist(state: dict, on: date, dates: dict[int, tuple[str, d
 def refuse_on_errors(findings: list[Finding]) -> None:
     if any(f.is_error for f in findings):
         raise PolicyViolation(findings)
+
+
+# ---------------------------------------------------------------- total-number control (总量控制, docs/decisions/0023)
+# The one home of the caps: `quota_status` reads them with the counts for a page (the rules page, the leader
+# load widget, later the review campaigns' reports), `check_quota_for_setup` turns them into findings for
+# the approval workflow. Counted are the bodies of the counted categories (党委、政府议事协调机构) in force in
+# the region itself on the date, not those of its subordinate regions (a county has its own caps).
+
+#: The cap of each counted category, then the total.
+QUOTA_CATEGORY_KEYS: dict[str, str] = {BodyCategory.PARTY: "quota.party", BodyCategory.GOVERNMENT: "quota.government"}
+QUOTA_TOTAL_KEY = "quota.counted_bodies"
+QUOTA_INSTITUTIONS_KEY = "quota.institutions"
+ONE_OUT_ONE_IN_KEY = "quota.one_out_one_in"
+QUOTA_TOTAL_LABEL = "议事协调机构合计（党委、政府）"
+
+
+def _cap(value) -> int | None:
+    """A cap as a whole number (None: no cap). A value typed as 45.0 counts as 45; anything unreadable as none."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return int(number) if number >= 0 else None
+
+
+@dataclass(frozen=True)
+class QuotaLine:
+    """One cap against its count: a counted category, or the total (`category` empty)."""
+
+    key: str
+    label: str
+    category: str
+    count: int
+    cap: int | None
+    severity: str
+    source: str
+
+    @property
+    def room(self) -> int | None:
+        """How many more may be set up (negative: how far over), None without a cap."""
+        return None if self.cap is None else self.cap - self.count
+
+    @property
+    def over(self) -> bool:
+        return self.cap is not None and self.count > self.cap
+
+    @property
+    def at(self) -> bool:
+        return self.cap is not None and self.count == self.cap
+
+    @property
+    def excess(self) -> int:
+        """How many bodies beyond the cap (0 when within it or without a cap)."""
+        return max(0, -(self.room or 0))
+
+    @property
+    def severity_label(self) -> str:
+        return Severity(self.severity).label if self.severity in Severity.values else self.severity
+
+
+@dataclass(frozen=True)
+class QuotaStatus:
+    """A region's counted bodies on a date against its caps, and their ratio to its 党政机构限额."""
+
+    region: Region
+    on: date
+    lines: tuple[QuotaLine, ...]
+    institutions: int | None
+    institutions_source: str
+
+    def line(self, category: str = "") -> QuotaLine:
+        return next(x for x in self.lines if x.category == category)
+
+    @property
+    def total(self) -> QuotaLine:
+        return self.line("")
+
+    @property
+    def counted(self) -> int:
+        return self.total.count
+
+    @property
+    def ratio(self) -> float | None:
+        """Counted bodies per institution of the 党政机构限额 (None where no 限额 is recorded)."""
+        return self.counted / self.institutions if self.institutions else None
+
+    @property
+    def ratio_text(self) -> str:
+        """议事协调机构数是党政机构限额的2.3倍 (empty where no 限额 is recorded)."""
+        if self.ratio is None:
+            return ""
+        return f"议事协调机构数是党政机构限额的{self.ratio:.1f}倍"
+
+
+def counted_bodies(region: Region, on: date, *, exclude_body_ids=()) -> dict[str, int]:
+    """{counted category: bodies of `region` itself in force and active on `on`} (subregions not included)."""
+    from django.db.models import Count
+
+    from .models import LedgerEvent
+
+    rows = (LedgerEvent.objects.in_force_on(on)
+            .filter(region_id=region.pk, status=BodyStatus.ACTIVE, category__in=COUNTED_CATEGORIES)
+            .exclude(body_id__in=list(exclude_body_ids))
+            .values_list("category").annotate(n=Count("id")).order_by())
+    counts = {str(c): 0 for c in QUOTA_CATEGORY_KEYS}
+    counts.update({category: n for category, n in rows})
+    return counts
+
+
+def quota_status(region: Region, on: date | None = None, *, policy: Policy | None = None) -> QuotaStatus:
+    """Per counted category and in total: the bodies in force on `on` (default today), the cap in force for
+    the region (its own value, else its parent's, … else national), its source, the room left and whether it
+    is reached or exceeded; and the ratio of the counted bodies to the region's 党政机构限额."""
+    from django.utils import timezone
+
+    on = on or timezone.localdate()
+    policy = policy or Policy.for_region(region)
+    counts = counted_bodies(region, on)
+    labels = dict(BodyCategory.choices)
+    lines = []
+    for category, key in QUOTA_CATEGORY_KEYS.items():
+        rv = policy[key]
+        lines.append(QuotaLine(key, labels[category], str(category), counts.get(category, 0), _cap(rv.value),
+                               rv.severity, rv.source))
+    rv = policy[QUOTA_TOTAL_KEY]
+    lines.append(QuotaLine(QUOTA_TOTAL_KEY, QUOTA_TOTAL_LABEL, "", sum(counts.values()), _cap(rv.value),
+                           rv.severity, rv.source))
+    institutions = policy[QUOTA_INSTITUTIONS_KEY]
+    return QuotaStatus(region, on, tuple(lines), _cap(institutions.value) or None, institutions.source)
+
+
+def _ended_counted(region: Region, body_ids) -> bool:
+    """Whether any of these is a counted body of the region already ended (abolished or merged after the
+    application named it: the "one out" happened first, and the count has already dropped)."""
+    from .models import Body
+
+    return bool(body_ids) and Body.objects.filter(pk__in=body_ids, region_id=region.pk, category__in=COUNTED_CATEGORIES
+                                                  ).exclude(status=BodyStatus.ACTIVE).exists()
+
+
+def check_quota_for_setup(region: Region, category: str, on: date | None = None, replaces_body_ids=(), *,
+                          new_body: bool = True, policy: Policy | None = None) -> list[Finding]:
+    """The findings of total-number control on setting up one more body of `category` in `region` on `on`:
+    one where it would exceed the category's cap or the total cap, net of the bodies it replaces (撤一建一:
+    those of `replaces_body_ids` in force in the region, of the same category for the category's cap, of
+    any counted category for the total); and, for a new body (`new_body`) where the region requires 撤一建一,
+    one where no counted body of the region is named to make room (in force, or ended since it was named).
+    Bodies of uncounted categories are never capped.
+
+    A change that moves an existing body into a counted category passes the body itself as replaced and
+    `new_body=False`: it counts once in the total, and anew in its new category."""
+    from django.utils import timezone
+
+    if category not in COUNTED_CATEGORIES:
+        return []
+    on = on or timezone.localdate()
+    policy = policy or Policy.for_region(region)
+    status = quota_status(region, on, policy=policy)
+    wanted = {int(i) for i in replaces_body_ids or ()}
+    replaced: dict[str, int] = {}
+    if wanted:
+        before = counted_bodies(region, on)
+        after = counted_bodies(region, on, exclude_body_ids=wanted)
+        replaced = {c: before[c] - after[c] for c in before}
+    findings: list[Finding] = []
+    for line, freed in ((status.line(str(category)), replaced.get(str(category), 0)),
+                        (status.total, sum(replaced.values()))):
+        if line.cap is None:
+            continue
+        after = line.count + 1 - freed
+        if after <= line.cap:
+            continue
+        head = f"{region.name}{line.label}已有{line.count}个，限额{line.cap}个（来源：{line.source}）："
+        if freed:
+            tail = f"即使撤销所替代的{freed}个，设立后仍为{after}个，将超出限额。"
+        elif line.over:
+            tail = f"已超出限额{line.excess}个，再设立将进一步超出。"
+        else:
+            tail = "再设立将超出限额。"
+        findings.append(Finding(line.key, line.severity, head + tail, line.source, "category"))
+    rv = policy[ONE_OUT_ONE_IN_KEY]
+    if new_body and rv.value and not (sum(replaced.values()) or _ended_counted(region, wanted)):
+        named = "所列被替代的机构均不是本级存续的议事协调机构；" if wanted else ""
+        findings.append(Finding(
+            ONE_OUT_ONE_IN_KEY, rv.severity,
+            f"{region.name}新设立议事协调机构实行“撤一建一”：{named}须写明同时撤销或合并的本级现有议事协调机构"
+            "（党委、政府议事协调机构）。", rv.source, "replaces"))
+    return findings

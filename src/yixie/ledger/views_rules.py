@@ -17,7 +17,14 @@ from yixie.org.scopes import regions_visible_to
 from . import services
 from .choices import Severity
 from .models import PolicyValue
-from .policy import NATIONAL_DEFAULTS, POLICY_LABELS, Policy
+from .policy import (
+    NATIONAL_DEFAULTS,
+    ONE_OUT_ONE_IN_KEY,
+    POLICY_LABELS,
+    QUOTA_INSTITUTIONS_KEY,
+    Policy,
+    quota_status,
+)
 
 
 def _regions(user):
@@ -50,7 +57,17 @@ def rule_list(request):
              "severity": Severity(policy[k].severity).label, "source": policy[k].source, "own": k in own,
              "national": shown(NATIONAL_DEFAULTS[k]["value"]),
              "url": reverse("ledger:rule_edit", args=[region.pk, k])} for k in NATIONAL_DEFAULTS]
-    return render(request, "ledger/rules.html", {"regions": regions, "region": region, "rows": rows})
+    # Total-number control beside the values: each cap with the bodies in force today and the room left.
+    quota = quota_status(region, policy=policy)
+    return render(request, "ledger/rules.html", {"regions": regions, "region": region, "rows": rows,
+                                                 "quota": quota, "one_out_one_in": policy[ONE_OUT_ONE_IN_KEY],
+                                                 "quota_rows": [{"line": line, "url": reverse(
+                                                     "ledger:rule_edit", args=[region.pk, line.key])}
+                                                     for line in quota.lines],
+                                                 "institutions_url": reverse(
+                                                     "ledger:rule_edit", args=[region.pk, QUOTA_INSTITUTIONS_KEY]),
+                                                 "one_out_one_in_url": reverse(
+                                                     "ledger:rule_edit", args=[region.pk, ONE_OUT_ONE_IN_KEY])})
 
 
 class RuleForm(BootstrapFormMixin, forms.Form):

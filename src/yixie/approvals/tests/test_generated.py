@@ -74,3 +74,22 @@ class TestNewApplicationForm(FormPageTests):
 
     def url(self, obj):
         return reverse(self.url_name) + "?kind=adjust"
+
+
+class TestNewEstablishmentForm(FormPageTests):
+    """A new body: the 撤一建一 choice (`replaces`) offers only counted bodies in force that the drafting
+    department may name, and refuses the id of any other."""
+
+    url_name = "approvals:new"
+    counted = (Application,)
+
+    def make(self, world, i=0):
+        establish(world.city, name="市发展改革委牵头的领导小组", lead=world.fgw)
+        other = establish(world.city, name="市应急管理局牵头的领导小组", lead=world.yjj)
+        establish(world.county, name="青州市生成测试领导小组", lead=world.qz_fgj)
+        proposal_raise(kind="abolish", region_id=world.city.pk, body_id=other.pk, body_label=other.name,
+                       reason="撤一建一。", source="test")
+        return None
+
+    def url(self, obj):
+        return reverse(self.url_name) + "?kind=establish"

@@ -33,3 +33,19 @@ def test_a_proposal_sees_the_posts_current_load_and_the_cap(city):
     assert [r["total"] for r in load["rows"]] == [1, 1]
     assert load["rows"][0]["leads"][0]["name"] == "市甲领导小组"
     assert load["counted"] == 1 and load["after"] == 2
+
+
+def test_the_load_reads_the_total_cap_of_total_number_control_inherited_by_a_county(city):
+    """The cap beside the load is the ledger's `quota.counted_bodies` (ledger.policy.quota_status), a county's
+    inherited from its city; a category cap alone leaves the total uncapped."""
+    from yixie.ledger.models import PolicyValue
+
+    establish(city.city, name="市甲领导小组", lead=city.fgw, on=date(2019, 3, 1))
+    establish(city.county, name="青州市甲领导小组", lead=city.qz_fgj, on=date(2019, 3, 1))
+    PolicyValue.objects.create(region=city.city, key="quota.party", value=0, severity="error", source="x")
+    assert leader_load(region=city.city, leaders=[], adds=1)["cap"] is None
+    PolicyValue.objects.create(region=city.city, key="quota.counted_bodies", value=1, severity="warning", source="y")
+    load = leader_load(region=city.city, leaders=[], adds=1)
+    assert (load["counted"], load["cap"], load["after"], load["over_cap"]) == (1, 1, 2, True)
+    county = leader_load(region=city.county, leaders=[], adds=0)
+    assert (county["counted"], county["cap"], county["over_cap"]) == (1, 1, False)
