@@ -28,6 +28,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -276,7 +277,8 @@ def _unpack(archive: Path, into: Path) -> dict:
             tar.extractall(into, filter="data")
     except BackupError:
         raise
-    except (tarfile.TarError, OSError, EOFError, ValueError) as exc:
+    except (tarfile.TarError, OSError, EOFError, ValueError, zlib.error) as exc:
+        # A flipped byte in the compressed stream surfaces as zlib.error (a corrupt block) or EOFError.
         raise BackupError(f"{bad}（无法读取：{exc}）。") from exc
     try:
         manifest = json.loads((into / MANIFEST).read_text(encoding="utf-8"))

@@ -155,13 +155,15 @@ def _rewrite(archive: Path, target: Path, change) -> None:
 def test_a_tampered_archive_is_refused_before_anything_changes(world, settings, tmp_path):
     result = backup.backup(tmp_path / "backups")
     rows_before = every_row()
-    # One byte changed anywhere in the file.
+    # One byte changed anywhere in the file (a corrupt compressed block, a bad checksum, a broken header).
     broken = tmp_path / "broken.tar.gz"
-    data = bytearray(result.path.read_bytes())
-    data[len(data) // 2] ^= 0x01
-    broken.write_bytes(bytes(data))
-    with pytest.raises(CommandError, match="已损坏或被修改，未恢复任何数据"):
-        call_command("restore", str(broken), "--yes")
+    original = result.path.read_bytes()
+    for k in range(1, 12):
+        data = bytearray(original)
+        data[len(data) * k // 12] ^= 0x01
+        broken.write_bytes(bytes(data))
+        with pytest.raises(CommandError, match="已损坏或被修改，未恢复任何数据"):
+            call_command("restore", str(broken), "--yes")
     # A stored file altered inside a well-formed archive: its digest no longer matches the manifest.
     altered = tmp_path / "altered.tar.gz"
     _rewrite(result.path, altered, lambda name, b: b.replace(b"second", b"secoNd") if name.startswith("files/") else b)
