@@ -77,6 +77,11 @@ def _campaigns_ran_through_the_product(city):
     assert set(day.values_list("document_id", flat=True)) == {c22.list_document_id}
     assert set(day.values_list("source_url", flat=True)) == {f"/campaigns/{c22.pk}/"}
     assert set(c22.items.exclude(event=None).values_list("event_id", flat=True)) == set(day.values_list("id", flat=True))
+    # a re-affiliation moves the lead and the office, the new lead becoming the 主办 member unit
+    moved = c22.items.get(name="市减灾委员会").event.state
+    assert moved["lead_department"]["name"] == moved["office_department"]["name"] == "市应急管理局"
+    assert (moved["members"][0]["department"], moved["members"][0]["role"]) == ("市应急管理局", "principal")
+    assert [m["role"] for m in moved["members"][1:]] == ["assisting"] * (len(moved["members"]) - 1)
     # 编办 proposed an abolition the department did not, and settled it; 组织部 kept a body the department
     # would have given up
     shack = c22.items.get(name="市棚户区改造工作领导小组")
