@@ -232,8 +232,11 @@ def stats(campaign: Campaign) -> dict:
             continue
         after_cat[_after_category(i.category, a)] += 1
     if campaign.phase == Phase.PUBLISHED and campaign.published_on:
+        # The listed bodies only: one set up after the snapshot (a county publishing months after the
+        # city's snapshot) is not the campaign's doing.
         ledger_after = Counter(LedgerEvent.objects.in_force_on(campaign.published_on).filter(
-            region=campaign.region, status=BodyStatus.ACTIVE).values_list("category", flat=True))
+            region=campaign.region, status=BodyStatus.ACTIVE, body_id__in=campaign.items.values("body_id"))
+            .values_list("category", flat=True))
         after_cat = Counter({c: ledger_after.get(c, 0) for c in set(ledger_after) | set(before_cat)
                              if c in campaign.categories or c in after_cat})
     categories = [c for c in BodyCategory.values if before_cat.get(c) or after_cat.get(c)]

@@ -27,7 +27,7 @@ from yixie.ledger import services as ledger
 from yixie.ledger.choices import ENDED_STATUSES, BodyCategory, BodyStatus, MemberRole
 from yixie.ledger.models import Body, Document, LedgerEvent
 from yixie.ledger.policy import PolicyViolation
-from yixie.ledger.state import dept_ref
+from yixie.ledger.state import dept_ref, member_ref
 from yixie.org.choices import RegionLevel
 from yixie.org.models import Department, Region
 from yixie.org.scopes import scope_for
@@ -713,9 +713,9 @@ def _change_of(item: CampaignItem, on: date, document: Document) -> ledger.BodyC
     elif action == Action.REAFFILIATE:
         new = item.final_new_department
         cap = 15 if state.get("task_scope") == "comprehensive" else 10
-        members = [m for m in state.get("members") or [] if (m.get("department") or {}).get("id") != new.pk]
+        members = [m for m in state.get("members") or [] if m.get("department_id") != new.pk]
         members = [{**m, "role": MemberRole.ASSISTING} for m in members]
-        members = [{"department": dept_ref(new), "role": MemberRole.PRINCIPAL}, *members]
+        members = [member_ref(new, MemberRole.PRINCIPAL), *members]
         if len(members) > cap and not state.get("extra_members_approved"):
             members = members[:cap]
         changes = {"lead_department": dept_ref(new), "office_department": dept_ref(new), "members": members}

@@ -73,6 +73,12 @@ class EventSpec:
     doc: str | None
     changes: dict = field(default_factory=dict)
     note: str = ""
+    # A change a review campaign decided (its key, "2019" or "2022"): the loader does not record it as
+    # an event; the department reports it in that campaign (the action with `reason`, a value of
+    # campaigns.choices.Reason, and `note` as the reason's text) and the campaign's published list
+    # writes the event, dated `on` and citing `doc` (the list's document).
+    campaign: str = ""
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -109,6 +115,72 @@ class BodySpec:
     upper_counterpart: str = ""
     task_scope: str = "single"
     history: tuple[EventSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class ContestSpec:
+    """A difference in a campaign's joint review that 编办 settled (协调一致): the department reported
+    `reported`, one office said otherwise, the result is `settled` (the body's campaign event, or keep)."""
+
+    body: str
+    reported: str
+    reported_reason: str
+    reported_text: str
+    office: str  # "establishment" | "general_office" | "organisation"
+    verdict: str  # "change" | "disagree"
+    action: str  # the office's action, for "change"
+    opinion: str
+    settled: str
+    settled_reason: str
+    note: str
+
+
+@dataclass(frozen=True)
+class DraftSpec:
+    """A department's self-report in a campaign under way (not in the ledger)."""
+
+    body: str
+    action: str
+    reason: str = ""
+    reason_text: str = ""
+    merge_into: str = ""  # body key
+    new_name: str = ""
+
+
+@dataclass(frozen=True)
+class PartSpec:
+    """The city's or one county's part of a campaign: its review, meetings and list."""
+
+    region: str
+    review_on: str | None = None  # the joint review starts
+    opinion_on: str | None = None  # the adjustment opinion (调整规范意见) is formed
+    meetings: tuple[tuple[str, str, str], ...] = ()  # ("party" | "government", held on, session)
+    list_doc: str | None = None  # document key of the published list (the publication creates it)
+    published_on: str | None = None
+    late: tuple[tuple[str, str], ...] = ()  # (department, submitted on) after the reporting deadline
+    contests: tuple[ContestSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class CampaignSpec:
+    """A review campaign (定期调整) the demo's users run through the product. Its items' actions are the
+    events of the region's bodies marked with `campaign == key` (everything else on the list is kept);
+    a campaign under way has `drafts` instead."""
+
+    key: str
+    year: int
+    title: str
+    categories: tuple[str, ...]
+    plan_doc: str | None
+    snapshot_on: str
+    deadlines: dict
+    parts: tuple[PartSpec, ...]
+    reported_from: str = ""  # the departments report (and their HR sections submit) in this window …
+    submitted_by: str = ""  # … on working days up to this one (the late ones: PartSpec.late)
+    drafts: tuple[DraftSpec, ...] = ()
+    partly_reported: tuple[tuple[str, int], ...] = ()  # (department, items it has reported "keep" on)
+    completed: tuple[str, ...] = ()  # departments that reported every item (the rest "keep")
+    submitted: tuple[str, ...] = ()  # of those, the ones whose HR section has submitted
 
 
 CITY = "370700"
@@ -674,8 +746,10 @@ def _before_reform(raw: dict) -> None:
         before = after
 
 
-def _event(raw: dict, on: str, kind: str, doc: str | None, changes: dict | None = None, note: str = "") -> None:
-    raw["history"].append({"on": on, "kind": kind, "doc": doc, "changes": changes or {}, "note": note})
+def _event(raw: dict, on: str, kind: str, doc: str | None, changes: dict | None = None, note: str = "",
+           campaign: str = "", reason: str = "") -> None:
+    raw["history"].append({"on": on, "kind": kind, "doc": doc, "changes": changes or {}, "note": note,
+                           "campaign": campaign, "reason": reason})
 
 
 def _city(name: str) -> dict:
@@ -761,30 +835,35 @@ for _old, _new, _short in _EVENTS["committees_2019"]:
     _event(_city(_old), "2019-01-18", "rename", _d, {"name": _new, "short_name": _short}, "按照机构改革要求，领导小组调整为委员会")
 
 # ---- 2019-06-28: the clean-up, 292 → 133 ----------------------------------------------------------
+# Done as a review campaign (the first of the three-yearly ones, see CAMPAIGNS below): the departments
+# reported, the offices reviewed, the list was published as one document of 市委 and 市政府 together
+# (numbered in the 市委's sequence). The abolitions and mergers are its items; the survivors' duties,
+# widened by the same document, are ordinary adjustments recorded after it.
 _CLEANUP_DATE = "2019-06-28"
-_clean_party = _doc(CITY, "fa", _CLEANUP_DATE, _title(CITY, "fa", "关于调整规范市委议事协调机构的通知"))
-_clean_gov = _doc(CITY, "zhengzi", _CLEANUP_DATE, _title(CITY, "zhengzi", "关于调整规范市政府议事协调机构的通知"))
+_c19_plan = _doc(CITY, "banfa", "2019-02-26", _title(CITY, "banfa", " 潍坊市人民政府办公室关于印发《市级议事协调机构清理规范工作方案》的通知"))
+_c19_list = _doc(CITY, "fa", _CLEANUP_DATE, _title(CITY, "fa", " 潍坊市人民政府关于调整规范市级议事协调机构的通知"))
+_ABOLISH_19 = [  # the note, and the reason (campaigns.choices.Reason) it gives
+    ("职责弱化，相关工作交由{lead}承担", "weakened"), ("工作任务已经结束，予以撤销", "finished"),
+    ("与其他议事协调机构职能重叠，予以撤销", "overlap"), ("工作已纳入{lead}日常职责，予以撤销", "weakened"),
+]
 _merged_into: dict[str, list[str]] = {}
 for _name, _fate in _fates.items():
     _raw = _city(_name)
-    _d = _clean_party if _raw["sequence"] == "party" else _clean_gov
     if _fate == "A":
         if _raw["temporary"]:
-            _note = "工作任务已经完成，予以撤销"
+            _note, _reason = "工作任务已经完成，予以撤销", "finished"
         else:
-            _note = _rng.choice([
-                f"职责弱化，相关工作交由{_raw['lead']}承担", "工作任务已经结束，予以撤销",
-                "与其他议事协调机构职能重叠，予以撤销", f"工作已纳入{_raw['lead']}日常职责，予以撤销",
-            ])
-        _event(_raw, _CLEANUP_DATE, "abolish", _d, {}, _note)
+            _note, _reason = _rng.choice(_ABOLISH_19)
+            _note = _note.format(lead=_raw["lead"])
+        _event(_raw, _CLEANUP_DATE, "abolish", _c19_list, {}, _note, campaign="2019", reason=_reason)
     elif _fate.startswith("M>"):
         _target = _fate[2:]
         _merged_into.setdefault(_target, []).append(_name)
-        _event(_raw, _CLEANUP_DATE, "merge", _d, {"into": _city(_target)["key"]}, f"并入{_target}")
+        _event(_raw, _CLEANUP_DATE, "merge", _c19_list, {"into": _city(_target)["key"]}, f"与{_target}职能重叠，并入{_target}",
+               campaign="2019", reason="overlap")
 for _target, _names in _merged_into.items():
     _raw = _city(_target)
-    _d = _clean_party if _raw["sequence"] == "party" else _clean_gov
-    _event(_raw, _CLEANUP_DATE, "adjust", _d,
+    _event(_raw, _CLEANUP_DATE, "adjust", _c19_list,
            {"duties": _raw["duties"] + "承担原" + "、".join(_names) + "的职责。"}, "整合相关议事协调机构职责")
 
 # ---------------------------------------------------------------------------------------------
@@ -858,14 +937,15 @@ def _add_member(raw: dict, on: str, doc: str, dept_keys: tuple[str, ...], role: 
     _event(raw, on, "members", doc, {"members": members}, text)
 
 
-def _rehost(raw: dict, on: str, doc: str, dept_key: str, note: str) -> None:
+def _rehost(raw: dict, on: str, doc: str, dept_key: str, note: str, campaign: str = "", reason: str = "") -> None:
     """Move a body's lead and office to another department, which becomes its 主办 member unit (the one
     whose work it now is); the former hosts stay on as 协办."""
     new = _dept(raw["region"], dept_key)
     members = [(n, "assisting") for n, _role in _current_members(raw, on) if n != new]
     if len(members) >= (15 if raw["task_scope"] == "comprehensive" else 10):
         members.pop()
-    _event(raw, on, "reaffiliate", doc, {"lead": new, "office": new, "members": [(new, "principal"), *members]}, note)
+    _event(raw, on, "reaffiliate", doc, {"lead": new, "office": new, "members": [(new, "principal"), *members]}, note,
+           campaign=campaign, reason=reason)
 
 
 _d = _doc(CITY, "zhengbanzi", "2020-04-08", _title(CITY, "zhengbanzi", "关于调整潍坊市食品安全委员会组成人员的通知"))
@@ -893,23 +973,22 @@ _d = _doc(CITY, "zhengbanzi", "2026-03-20", _title(CITY, "zhengbanzi", "关于�
 _add_member(_city("市国防动员委员会"), "2026-03-20", _d, ("data", "emerg", "weather"))
 
 # ---- 2022-09-30: the review campaign's 24 adjustments (9 abolished, 8 renamed, 7 re-affiliated) ----
+# Items of the 2022 campaign (CAMPAIGNS below): reported by the departments (one of them proposed by 编办
+# in the joint review), written to the ledger by the published list.
 _CAMPAIGN_2022 = "2022-09-30"
-_doc(CITY, "banfa", "2022-05-16", _title(CITY, "banfa", "关于印发《市级议事协调机构调整规范行动方案》的通知"))
-_c22_party = _doc(CITY, "fa", _CAMPAIGN_2022, _title(CITY, "fa", "关于公布市委议事协调机构调整规范结果的通知"))
-_c22_gov = _doc(CITY, "zhengzi", _CAMPAIGN_2022, _title(CITY, "zhengzi", "关于公布市政府议事协调机构调整规范结果的通知"))
-
-
-def _c22(raw: dict) -> str:
-    return _c22_party if raw["sequence"] == "party" else _c22_gov
-
+_c22_plan = _doc(CITY, "banfa", "2022-05-16", _title(CITY, "banfa", " 潍坊市人民政府办公室关于印发《市级议事协调机构调整规范行动方案》的通知"))
+_c22_list = _doc(CITY, "fa", _CAMPAIGN_2022, _title(CITY, "fa", " 潍坊市人民政府关于公布市级议事协调机构调整规范结果的通知"))
+_ABOLISH_22_REASON = {"市扶贫开发领导小组": "transferred"}
 
 for _name, _note in _EVENTS["campaign_2022_abolished"]:
-    _event(_city(_name), _CAMPAIGN_2022, "abolish", _c22(_city(_name)), {}, _note)
+    _event(_city(_name), _CAMPAIGN_2022, "abolish", _c22_list, {}, _note, campaign="2022",
+           reason=_ABOLISH_22_REASON.get(_name, "finished"))
 for _old, _new in _EVENTS["campaign_2022_renamed"]:
-    _event(_city(_old), _CAMPAIGN_2022, "rename", _c22(_city(_old)), {"name": _new, "short_name": ""}, "名称与职责任务不相适应")
+    _event(_city(_old), _CAMPAIGN_2022, "rename", _c22_list, {"name": _new, "short_name": ""}, "名称与职责任务不相适应",
+           campaign="2022", reason="name")
 for _name, _key in _EVENTS["campaign_2022_reaffiliated"]:
-    _rehost(_city(_name), _CAMPAIGN_2022, _c22(_city(_name)), _key,
-            f"按照机构改革后职责划分，办公室调整设在{_dept(CITY, _key)}")
+    _rehost(_city(_name), _CAMPAIGN_2022, _c22_list, _key,
+            f"按照机构改革后职责划分，办公室调整设在{_dept(CITY, _key)}", campaign="2022", reason="transferred")
 
 # ---- 2023-2024: J1's body is set up; 市委科技委员会 and 市委金融委员会 absorb the government groups ----
 _d = _city("市委科技委员会")["established_doc"]
@@ -917,20 +996,18 @@ _event(_city("市科技工作领导小组"), "2024-05-24", "merge", _d, {"into":
 _d = _city("市委金融委员会")["established_doc"]
 _event(_city("市金融工作领导小组"), "2024-05-24", "merge", _d, {"into": "city-finance"}, "并入中共潍坊市委金融委员会")
 
-# ---- 2025-09-26: the third review campaign --------------------------------------------------------
-_CAMPAIGN_2025 = "2025-09-26"
-_c25_party = _doc(CITY, "fa", _CAMPAIGN_2025, _title(CITY, "fa", "关于公布2025年市委议事协调机构调整规范结果的通知"))
-_c25_gov = _doc(CITY, "zhengzi", _CAMPAIGN_2025, _title(CITY, "zhengzi", "关于公布2025年市政府议事协调机构调整规范结果的通知"))
-_event(_city("市节约用水工作领导小组"), _CAMPAIGN_2025, "downgrade", _c25_gov,
-       {"category": "joint", "form": "联席会议", "name": "市节约用水工作联席会议"}, "工作已常态化，改为部门间联席会议")
-_event(_city("市招才引智工作领导小组"), _CAMPAIGN_2025, "merge", _c25_party, {"into": _city("市委人才工作领导小组")["key"]},
-       "与市委人才工作领导小组职责相近，予以合并")
-_event(_city("市第五次全国经济普查领导小组"), _CAMPAIGN_2025, "abolish", _c25_gov, {}, "经济普查工作已经完成")
-_event(_city("市冬季清洁取暖工作领导小组"), _CAMPAIGN_2025, "abolish", _c25_gov, {}, "清洁取暖改造任务已经完成")
-_event(_city("市地名委员会"), _CAMPAIGN_2025, "derecognise", _c25_gov, {},
-       "不再作为议事协调机构管理，相关工作作为市民政局牵头的部门协调机制保留")
-_event(_city("市城乡社区建设工作领导小组"), _CAMPAIGN_2025, "rename", _c25_gov,
-       {"name": "市城乡社区治理工作领导小组", "short_name": ""}, "名称与职责任务不相适应")
+# ---- the third review campaign, under way: the departments' first self-reports ----------------------
+# Not in the ledger: the campaign is at its self-report phase (部门梳理), so these are draft reports only
+# (see CAMPAIGNS below). body name, action, reason, reason text, merge target / new name
+_c25_plan = _doc(CITY, "banfa", "2026-10-30", _title(CITY, "banfa", " 潍坊市人民政府办公室关于印发《2025年度市级议事协调机构调整规范行动方案》的通知"))
+_DRAFTS_25 = [
+    ("市节约用水工作领导小组", "to_joint", "weakened", "节约用水工作已常态化，拟改为部门间联席会议", ""),
+    ("市招才引智工作领导小组", "merge", "overlap", "与市委人才工作领导小组职责相近，拟予合并", "市委人才工作领导小组"),
+    ("市第五次全国经济普查领导小组", "abolish", "finished", "经济普查工作已经完成", ""),
+    ("市冬季清洁取暖工作领导小组", "abolish", "finished", "清洁取暖改造任务已经完成", ""),
+    ("市地名委员会", "derecognise", "other", "不再作为议事协调机构管理，相关工作作为市民政局牵头的部门协调机制保留", ""),
+    ("市城乡社区建设工作领导小组", "rename", "name", "名称与职责任务不相适应", "市城乡社区治理工作领导小组"),
+]
 
 # ---------------------------------------------------------------------------------------------
 # the city's joint meetings (17 with the downgraded one), task forces, mechanisms, special groups
@@ -977,6 +1054,7 @@ _COUNTY_TEMPLATES = _table(_COUNTY_DATA["templates"])
 _COUNTY_SPECIAL = _tuples(_COUNTY_DATA["special"])
 _COUNTY_JOINT = _table(_COUNTY_DATA["joint"])
 _PREFAB_COUNTIES = set(_COUNTY_DATA["prefab"])
+_COUNTY_LISTS: dict[tuple[str, str], tuple[str, str]] = {}  # (campaign, county): (its list's document, date)
 
 for _code, _rname, _typ, _short, _pfx in _COUNTIES:
     L = _LEVEL_CHAR[_typ]
@@ -1030,15 +1108,20 @@ for _code, _rname, _typ, _short, _pfx in _COUNTIES:
     by_t = {b["tkey"]: b for b in bodies}
     issuers = _issuers(_code)
     # the county clean-up of 2019 (市县联动)
+    # (its part of the city's campaign: its own review and meetings, one list of 县委 and 县政府 together)
     c19 = _rand_date("2019-07-15", "2019-09-30")
-    c19_gov = _doc(_code, "zhengzi", c19, _title(_code, "zhengzi", f"关于调整规范{_rname}政府议事协调机构的通知"))
+    gov_issuer = issuers["zhengzi"][0]
+    c19_list = _doc(_code, "fa", c19, _title(_code, "fa", f" {gov_issuer}关于调整规范{_rname}议事协调机构的通知"))
+    _COUNTY_LISTS[("2019", _code)] = (c19_list, c19)
     if chuangwei:
         if "aiwei" in by_t:
-            _event(chuangwei, c19, "merge", c19_gov, {"into": by_t["aiwei"]["key"]}, f"并入{by_t['aiwei']['name']}")
+            _event(chuangwei, c19, "merge", c19_list, {"into": by_t["aiwei"]["key"]},
+                   f"与{by_t['aiwei']['name']}职能重叠，并入{by_t['aiwei']['name']}", campaign="2019", reason="overlap")
         else:
-            _event(chuangwei, c19, "abolish", c19_gov, {}, "创建任务已经完成，工作转入常态化")
+            _event(chuangwei, c19, "abolish", c19_list, {}, "创建任务已经完成，工作转入常态化", campaign="2019",
+                   reason="finished")
     if dapeng:
-        _event(dapeng, c19, "abolish", c19_gov, {}, "专项清理整治任务已经完成")
+        _event(dapeng, c19, "abolish", c19_list, {}, "专项清理整治任务已经完成", campaign="2019", reason="finished")
     # leader and member adjustments
     if "rural" in by_t and _rng.random() < 0.6:
         on = _rand_date("2021-03-01", "2021-12-20")
@@ -1050,17 +1133,20 @@ for _code, _rname, _typ, _short, _pfx in _COUNTIES:
     _add_member(by_t["safety"], on, d, ("fire", "pad", "commerce", "culture", "health", "edu"))
     # the 2022 campaign
     c22 = _rand_date("2022-10-10", "2022-12-20")
-    c22_gov = _doc(_code, "zhengzi", c22, _title(_code, "zhengzi", f"关于公布{_rname}政府议事协调机构调整规范结果的通知"))
-    c22_party = _doc(_code, "fa", c22, _title(_code, "fa", f"关于公布{_rname}委议事协调机构调整规范结果的通知"))
+    c22_list = _doc(_code, "fa", c22, _title(_code, "fa", f" {gov_issuer}关于公布{_rname}议事协调机构调整规范结果的通知"))
+    _COUNTY_LISTS[("2022", _code)] = (c22_list, c22)
     if census:
-        _event(census, c22, "abolish", c22_gov, {}, "人口普查工作已经完成")
+        _event(census, c22, "abolish", c22_list, {}, "人口普查工作已经完成", campaign="2022", reason="finished")
     if "aging" in by_t:
-        _rehost(by_t["aging"], c22, c22_gov, "health", "老龄工作职责已划入卫生健康部门")
+        _rehost(by_t["aging"], c22, c22_list, "health", "老龄工作职责已划入卫生健康部门", campaign="2022",
+                reason="transferred")
     if "urban" in by_t:
         new = f"{_rname}城市管理和综合执法委员会"
-        _event(by_t["urban"], c22, "rename", c22_gov, {"name": new, "short_name": ""}, "名称与职责任务不相适应")
+        _event(by_t["urban"], c22, "rename", c22_list, {"name": new, "short_name": ""}, "名称与职责任务不相适应",
+               campaign="2022", reason="name")
     if "invest" in by_t and _rng.random() < 0.5:
-        _event(by_t["invest"], c22, "abolish", c22_gov, {}, "工作已纳入“双招双引”工作机制")
+        _event(by_t["invest"], c22, "abolish", c22_list, {}, "工作已纳入“双招双引”工作机制", campaign="2022",
+               reason="overlap")
 
 # A body that ended without any change after the reform (most of 2019's clean-up) was never moved over:
 # it kept its old host until its abolition, as happened. Only bodies that lived on were adjusted.
@@ -1150,9 +1236,107 @@ BODIES: list[BodySpec] = [
         short_name=r["short_name"], aliases=tuple(r["aliases"]), temporary=r["temporary"], ends_on=r["ends_on"],
         end_condition=r["end_condition"], upper_counterpart=r["upper_counterpart"], task_scope=r["task_scope"],
         history=tuple(
-            EventSpec(on=e["on"], kind=e["kind"], doc=_fk(e["doc"]), changes=e["changes"], note=e["note"])
+            EventSpec(on=e["on"], kind=e["kind"], doc=_fk(e["doc"]), changes=e["changes"], note=e["note"],
+                      campaign=e["campaign"], reason=e["reason"])
             for e in sorted(r["history"], key=lambda e: e["on"])
         ),
     )
     for r in _raw_bodies
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# the review campaigns (定期调整), run by the demo's users through the product
+# ---------------------------------------------------------------------------------------------
+
+
+def _shift(on: str, days: int) -> str:
+    return _weekday(_dt.date.fromisoformat(on) + _dt.timedelta(days=days)).isoformat()
+
+
+def _session(on: str, every: int) -> str:
+    """会次: the meetings of a year, numbered (one every `every` days or so)."""
+    d = _dt.date.fromisoformat(on)
+    return f"{d.year}年第{d.timetuple().tm_yday // every + 1}次"
+
+
+def _county_part(campaign: str, code: str) -> PartSpec:
+    """A county's part: review two months before its list, the opinion six weeks before, the 县政府常务会议
+    three weeks and the 县委常委会会议 two weeks before the list."""
+    doc, on = _COUNTY_LISTS[(campaign, code)]
+    gov, party = _shift(on, -21), _shift(on, -14)
+    return PartSpec(region=code, review_on=_shift(on, -60), opinion_on=_shift(on, -42),
+                    meetings=(("government", gov, _session(gov, 14)), ("party", party, _session(party, 10))),
+                    list_doc=_fk(doc), published_on=on)
+
+
+def _key(name: str) -> str:
+    return _city(name)["key"]
+
+
+CAMPAIGNS: list[CampaignSpec] = [
+    CampaignSpec(
+        key="2019", year=2019, title="潍坊市2019年议事协调机构清理规范行动", categories=("government", "party"),
+        plan_doc=_fk(_c19_plan), snapshot_on="2019-02-28",
+        deadlines={"deploy": "2019-03-08", "sorting": "2019-03-29", "reporting": "2019-04-12",
+                   "review": "2019-05-24", "deliberation": "2019-06-21", "published": "2019-09-30"},
+        reported_from="2019-03-11", submitted_by="2019-04-12",
+        parts=(
+            PartSpec(region=CITY, review_on="2019-04-22", opinion_on="2019-05-24",
+                     meetings=(("government", "2019-06-10", "2019年第12次"), ("party", "2019-06-18", "2019年第17次")),
+                     list_doc=_fk(_c19_list), published_on=_CLEANUP_DATE,
+                     late=(("市住房和城乡建设局", "2019-04-17"), ("市水利局", "2019-04-19"))),
+            *(_county_part("2019", code) for code, *_rest in _COUNTIES),
+        ),
+    ),
+    CampaignSpec(
+        key="2022", year=2022, title="潍坊市2022年议事协调机构调整规范行动",
+        categories=("government", "joint", "party", "taskforce"), plan_doc=_fk(_c22_plan), snapshot_on="2022-05-20",
+        deadlines={"deploy": "2022-05-27", "sorting": "2022-06-24", "reporting": "2022-07-08",
+                   "review": "2022-08-19", "deliberation": "2022-09-23", "published": "2022-12-31"},
+        reported_from="2022-06-01", submitted_by="2022-07-08",
+        parts=(
+            PartSpec(
+                region=CITY, review_on="2022-07-15", opinion_on="2022-08-19",
+                meetings=(("government", "2022-09-08", "2022年第18次"), ("party", "2022-09-16", "2022年第26次")),
+                list_doc=_fk(_c22_list), published_on=_CAMPAIGN_2022,
+                late=(("市住房和城乡建设局", "2022-07-13"),),
+                contests=(
+                    # 编办 proposes what the department did not: the 棚改 group has done its work.
+                    ContestSpec(
+                        body=_key("市棚户区改造工作领导小组"), reported="keep", reported_reason="needed",
+                        reported_text="棚户区改造仍有扫尾任务，需要继续统筹协调",
+                        office="establishment", verdict="change", action="abolish",
+                        opinion="棚户区改造任务基本完成，剩余扫尾工作可由市住房和城乡建设局按职责承担，不需保留议事协调机构",
+                        settled="abolish", settled_reason="finished",
+                        note="经市委编办与市委办公室、市政府办公室、市委组织部会商，并征求市住房和城乡建设局意见，"
+                             "同意撤销，剩余扫尾工作由市住房和城乡建设局承担。"),
+                    # 组织部 holds on to a body the department would give up: its provincial counterpart stays.
+                    ContestSpec(
+                        body=_key("市职称改革工作领导小组"), reported="abolish", reported_reason="weakened",
+                        reported_text="职称制度改革主要任务已经完成，日常工作由市人力资源和社会保障局承担",
+                        office="organisation", verdict="disagree", action="",
+                        opinion="省级仍设有山东省职称改革工作领导小组，职称制度改革仍在深化，建议保留",
+                        settled="keep", settled_reason="",
+                        note="经会商，上级对口机构仍然保留，同意市委组织部意见，予以保留。"),
+                ),
+            ),
+            *(_county_part("2022", code) for code, *_rest in _COUNTIES),
+        ),
+    ),
+    # The third round of the three-yearly cycle (2019, 2022, 2025) is the 2025 campaign; in this demo it
+    # was deployed late, in November 2026 (after the 2025 《地方议事协调机构管理办法（试行）》 and the
+    # province's rules under it), so that it is under way on the demo's today: at its self-report phase.
+    CampaignSpec(
+        key="2025", year=2025, title="潍坊市2025年度议事协调机构调整规范行动",
+        categories=("government", "joint", "party", "taskforce"), plan_doc=_fk(_c25_plan), snapshot_on="2026-11-02",
+        deadlines={"deploy": "2026-11-06", "sorting": "2026-12-04", "reporting": "2026-12-18",
+                   "review": "2027-01-29", "deliberation": "2027-02-26", "published": "2027-03-31"},
+        parts=(PartSpec(region=CITY), *(PartSpec(region=code) for code, *_rest in _COUNTIES)),
+        drafts=tuple(DraftSpec(body=_key(n), action=a, reason=r, reason_text=t,
+                               merge_into=_key(x) if a == "merge" else "", new_name=x if a == "rename" else "")
+                     for n, a, r, t, x in _DRAFTS_25),
+        partly_reported=(("市发展和改革委员会", 3), ("市民政局", 3)),
+        completed=("市统计局",), submitted=("市统计局",),
+    ),
 ]

@@ -16,6 +16,8 @@ from yixie.ledger.models import Body, Document
 from yixie.ledger.state import build_state, dept_ref, leader_ref, member_ref
 from yixie.org.models import Department, Post, PostHolding, Region, RoleAssignment
 
+from .campaigns import CampaignRunner
+
 DEMO_PASSWORD = "yixie-demo-2026"
 
 # username, role, region code or None, department name or None, display name
@@ -91,22 +93,40 @@ class DemoLoader:
                 raise RuntimeError(f"demo body {b.key} {b.name}: {exc}") from exc
             if i % 100 == 0:
                 self.log(f"已登记机构 {i}/{len(bodies)}")
-        events = sorted(((e.on, b.key, n, e) for b in d.BODIES for n, e in enumerate(b.history)),
-                        key=lambda t: (t[0], t[1], t[2]))
-        for _on, key, _n, e in events:
+        # The demo's users exist before the history is replayed: they run the review campaigns in it.
+        self._users()
+        # The history in date order; the review campaigns' steps at their dates among the events (a list
+        # is published before the day's other events, which may cite it; everything else after them).
+        steps = [(e.on, 1, b.key, n, e) for b in d.BODIES for n, e in enumerate(b.history) if not e.campaign]
+        events = len(steps)
+        runners = [CampaignRunner(self, spec) for spec in d.CAMPAIGNS]
+        for runner in runners:
+            steps += runner.steps()
+        steps.sort(key=lambda t: t[:4])
+        for on, _order, key, _n, e in steps:
+            if callable(e):
+                try:
+                    e()
+                except Exception as exc:
+                    raise RuntimeError(f"demo campaign step {key} on {on}: {exc}") from exc
+                continue
             try:
                 self._event(key, e)
             except Exception as exc:  # name the offending record: demo data is hand-written
                 raise RuntimeError(f"demo event {e.kind} on {e.on} of body {key}: {exc}") from exc
-        self.log(f"已登记机构 {len(bodies)} 个，历史沿革事项 {len(events)} 项")
-        self._users()
+        for runner in runners:
+            runner.finish()
+        applied = sum(r.applied for r in runners)
+        self.log(f"已登记机构 {len(bodies)} 个，历史沿革事项 {events + applied} 项（其中调整规范行动公布清单写入 {applied} 项）")
+        events += applied
+        self._work_rules()
         self._quota()
         self._applications()
         # Today's daily alerts, as the scheduled job would send them: expiring temporary bodies in the
         # notification centre of their host departments and 编办.
         told = run_alerts()
         self.log(f"提醒 {sum(told.values())} 条")
-        return {"regions": len(self.regions), "bodies": len(bodies), "events": len(events)}
+        return {"regions": len(self.regions), "bodies": len(bodies), "events": events}
 
     def _document(self, key: str | None, region: Region) -> Document | None:
         if not key:
@@ -192,6 +212,8 @@ class DemoLoader:
                 RoleAssignment.objects.create(user=user, role=role, department=self.dept(region_code, dept_name))
             else:
                 RoleAssignment.objects.create(user=user, role=role, region=self.regions[region_code])
+
+    def _work_rules(self) -> None:
         # Work rules filed for most bodies set up before this year (the seed: 800+ drawn up).
         for i, body in enumerate(Body.objects.filter(status="active").order_by("id")):
             if i % 7 != 0:

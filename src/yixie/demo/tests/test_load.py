@@ -6,6 +6,9 @@ import pytest
 from django.core.management import call_command
 from django.db.models import F
 
+from yixie.campaigns import selectors as campaign_selectors
+from yixie.campaigns.choices import Action, Phase, ReportStatus
+from yixie.campaigns.models import Campaign
 from yixie.ledger.choices import BodyCategory, EventKind
 from yixie.ledger.models import Body, LedgerEvent
 from yixie.ledger.selectors import bodies_as_of
@@ -26,10 +29,12 @@ def test_demo_city_reproduces_the_seed_figures():
     assert counted(date(2019, 1, 1)) == 292
     assert counted(date(2019, 7, 1)) == 133
     assert bodies_as_of(region=city, on=date(2026, 11, 25)).filter(category=BodyCategory.MECHANISM).count() == 2
-    campaign = LedgerEvent.objects.filter(region=city, effective_on=date(2022, 9, 30), is_void=False)
-    assert campaign.filter(kind=EventKind.ABOLISH).count() == 9
-    assert campaign.filter(kind=EventKind.RENAME).count() == 8
-    assert campaign.filter(kind=EventKind.REAFFILIATE).count() == 7
+    # The review campaigns ran through the product (see test_campaigns_ran_through_the_product).
+    on_2022 = LedgerEvent.objects.filter(region=city, effective_on=date(2022, 9, 30), is_void=False)
+    assert on_2022.filter(kind=EventKind.ABOLISH).count() == 9
+    assert on_2022.filter(kind=EventKind.RENAME).count() == 8
+    assert on_2022.filter(kind=EventKind.REAFFILIATE).count() == 7
+    _campaigns_ran_through_the_product(city)
     assert not Body.objects.filter(region__level="township").exists()
     # No body is hosted by a department before it was set up or after it ended (the services refused it).
     live = LedgerEvent.objects.filter(is_void=False).exclude(
@@ -47,3 +52,66 @@ def test_demo_city_reproduces_the_seed_figures():
     call_command("demo", if_empty=True, verbosity=0)
     with pytest.raises(Exception, match="已有数据"):
         call_command("demo", verbosity=0)
+
+
+def _campaigns_ran_through_the_product(city):
+    """The 2019 and 2022 campaigns were run by the demo's users through the campaign services (city and
+    county parts, each with its own list); the 2025 one is at its self-report phase. (Called from the test
+    above: the demo loads once.)"""
+    c19 = Campaign.objects.get(region=city, year=2019)
+    s = campaign_selectors.stats(c19)
+    assert (s["before"], s["after"], s["reduced"], s["rate"]) == (292, 133, 159, 54)
+    assert c19.list_document.number.startswith("潍发〔2019〕") and c19.published_on == date(2019, 6, 28)
+    assert c19.events_applied == 159 and c19.deliberations.count() == 2
+    board = campaign_selectors.board(c19)
+    assert board["total"].submitted == board["total"].departments and board["total"].reported == 292
+    assert sorted(r.label for r in board["rows"] if r.late) == ["市住房和城乡建设局", "市水利局"]
+    assert c19.reports.filter(submitted_by__username="fagaiwei_hr").exists()
+
+    c22 = Campaign.objects.get(region=city, year=2022)
+    assert c22.phase == Phase.PUBLISHED and c22.events_applied == 24
+    assert sorted(c22.categories) == ["government", "joint", "party", "taskforce"]
+    day = LedgerEvent.objects.filter(region=city, effective_on=c22.published_on, is_void=False)
+    assert day.count() == 24 and set(day.values_list("kind", flat=True)) == {
+        EventKind.ABOLISH, EventKind.RENAME, EventKind.REAFFILIATE}
+    assert set(day.values_list("document_id", flat=True)) == {c22.list_document_id}
+    assert set(day.values_list("source_url", flat=True)) == {f"/campaigns/{c22.pk}/"}
+    assert set(c22.items.exclude(event=None).values_list("event_id", flat=True)) == set(day.values_list("id", flat=True))
+    # a re-affiliation moves the lead and the office, the new lead becoming the 主办 member unit
+    moved = c22.items.get(name="市减灾委员会").event.state
+    assert moved["lead_department"]["name"] == moved["office_department"]["name"] == "市应急管理局"
+    assert (moved["members"][0]["department"], moved["members"][0]["role"]) == ("市应急管理局", "principal")
+    assert [m["role"] for m in moved["members"][1:]] == ["assisting"] * (len(moved["members"]) - 1)
+    # 编办 proposed an abolition the department did not, and settled it; 组织部 kept a body the department
+    # would have given up
+    shack = c22.items.get(name="市棚户区改造工作领导小组")
+    assert (shack.action, shack.final_action) == (Action.KEEP, Action.ABOLISH) and shack.settled_by.username == "bianban"
+    title = c22.items.get(name="市职称改革工作领导小组")
+    assert (title.action, title.final_action) == (Action.ABOLISH, Action.KEEP)
+    assert LedgerEvent.objects.filter(body=title.body, effective_on__gte=c22.snapshot_on).count() == 0
+
+    numbers = set()
+    for year in (2019, 2022):
+        for part in Campaign.objects.filter(parent__region=city, parent__year=year).select_related("region"):
+            assert part.phase == Phase.PUBLISHED and part.deliberations.count() == 2, part.title
+            doc = part.list_document
+            assert doc.region_id == part.region_id and doc.issued_on == part.published_on
+            assert LedgerEvent.objects.filter(region=part.region, document=doc, kind__in=[
+                EventKind.ABOLISH, EventKind.MERGE, EventKind.RENAME, EventKind.REAFFILIATE]).count() == \
+                part.events_applied
+            numbers.add(doc.number)
+            st = campaign_selectors.stats(part)
+            assert st["after"] == st["before"] - part.items.filter(
+                final_action__in=[Action.ABOLISH, Action.MERGE], body__region__level="county",
+                body__category__in=[BodyCategory.PARTY, BodyCategory.GOVERNMENT]).count(), part.title
+    assert len(numbers) == 24
+
+    c25 = Campaign.objects.get(region=city, year=2025)
+    assert c25.phase == Phase.SORTING and c25.parts.filter(phase=Phase.SORTING).count() == 12
+    assert c25.items.filter(action="").count() > 100 and c25.items.exclude(action="").count() >= 6
+    for department in ("市发展和改革委员会", "市农业农村局"):
+        assert c25.items.filter(department__name=department, action="").exists(), department
+    assert list(c25.reports.filter(status=ReportStatus.SUBMITTED).values_list("department__name", flat=True)) == [
+        "市统计局"]
+    assert not LedgerEvent.objects.filter(effective_on__gte=c25.snapshot_on, region=city, kind__in=[
+        EventKind.ABOLISH, EventKind.MERGE, EventKind.RENAME, EventKind.DOWNGRADE, EventKind.DERECOGNISE]).exists()
