@@ -703,7 +703,7 @@ def _change_of(item: CampaignItem, on: date, document: Document) -> ledger.BodyC
     if action == Action.KEEP:
         return None
     kind = EVENT_OF[action]
-    state = getattr(item, "_state", None) or {}
+    state = getattr(item, "reaffiliation_state", None) or {}
     changes: dict = {}
     if action == Action.MERGE:
         target = item.final_merge_into
@@ -781,7 +781,7 @@ def _publish(*, actor, campaign, number, issuer, issued_on, title, progress):
                  .exclude(final_action=Action.KEEP).defer("state").order_by("id"))
     states = dict(campaign.items.filter(final_action=Action.REAFFILIATE).values_list("id", "state"))
     for i in items:
-        i._state = states.get(i.pk)
+        i.reaffiliation_state = states.get(i.pk)
     # Merges last, so a body merged into another sees it still standing (and never one ending too).
     ending_targets = {i.body_id for i in items if i.final_action in ENDING}
     for i in items:

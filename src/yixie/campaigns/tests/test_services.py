@@ -308,3 +308,34 @@ def test_two_people_publishing_at_once_exactly_one_succeeds(city):
     assert results.count("ok") == 1, results
     assert LedgerEvent.objects.filter(kind="abolish", body=c.b).count() == 1
     assert CampaignItem.objects.filter(campaign=campaign).exclude(event=None).count() == 3
+
+
+def test_merge_and_reaffiliation_are_published_with_the_members_moved(world):
+    c = world
+    campaign = open_campaign(c, counties=[])
+    services.item_report(actor=c.clerk, item=item(campaign, c.a), action=Action.KEEP)
+    services.item_report(actor=c.clerk, item=item(campaign, c.b), action=Action.MERGE, reason=Reason.OVERLAP,
+                         merge_into=c.c)
+    services.item_report(actor=c.gx_clerk, item=item(campaign, c.c), action=Action.REAFFILIATE,
+                         reason=Reason.TRANSFERRED, new_department=c.nyj)
+    services.item_report(actor=None, item=item(campaign, c.d), action=Action.KEEP)
+    for r in campaign.reports.all():
+        services.report_submit(actor=None, report=r, inspection=pdf(), on=date(2022, 4, 20))
+    campaign = _to_review(c, campaign)
+    for office, who in ((Office.ESTABLISHMENT, c.bianban), (Office.GENERAL_OFFICE, c.liangban),
+                        (Office.ORGANISATION, c.zuzhibu)):
+        services.opinions_agree_rest(actor=who, campaign=campaign, office=office)
+    campaign = services.campaign_advance(actor=c.bianban, campaign=campaign, to=Phase.DELIBERATION,
+                                         on=date(2022, 7, 1))
+    for m in (Meeting.PARTY, Meeting.GOVERNMENT):
+        services.deliberation_record(actor=c.liangban, campaign=campaign, meeting=m, held_on=date(2022, 9, 20))
+    campaign = publish(c, campaign)
+    on = date(2022, 9, 30)
+    merged = state_on(c.b, on)
+    assert merged["status"] == BodyStatus.MERGED and Body.objects.get(pk=c.b.pk).successor_id == c.c.pk
+    moved = state_on(c.c, on)
+    assert moved["lead_department"]["id"] == c.nyj.pk and moved["office_department"]["id"] == c.nyj.pk
+    roles = {m["department_id"]: m["role"] for m in moved["members"]}
+    assert roles[c.nyj.pk] == "principal" and roles[c.fgw.pk] == "assisting"
+    assert campaign.items.exclude(event=None).count() == 2
+    assert item(campaign, c.c).event.kind == "reaffiliate"
