@@ -311,3 +311,50 @@ def running_campaigns(user):
 
 def proposal_take_url(proposal) -> str:
     return f"{reverse('campaigns:take_proposal')}?proposal={proposal.pk}"
+
+
+# ---- pages ----------------------------------------------------------------------------------------------------
+
+def campaign_rows(user):
+    """The list page: the campaigns a user sees (top level), with their progress counted in the query."""
+    return (campaigns_visible_to(user).filter(parent__isnull=True)
+            .annotate(n_items=Count("items", distinct=True),
+                      n_reported=Count("items", filter=~Q(items__action=""), distinct=True),
+                      n_settled=Count("items", filter=~Q(items__final_action=""), distinct=True),
+                      n_parts=Count("parts", distinct=True))
+            .select_related("opened_by"))
+
+
+def department_recipients(department_ids) -> dict[int, list[int]]:
+    """The users holding a department role (业务科室 or 组织人事科室) in each department: who a reminder goes to."""
+    from yixie.core.roles import DEPARTMENT_ROLES
+    from yixie.org.models import RoleAssignment
+
+    out: dict[int, list[int]] = defaultdict(list)
+    for dept_id, user_id in (RoleAssignment.objects.filter(department_id__in=list(department_ids),
+                                                           role__in=list(DEPARTMENT_ROLES), user__is_active=True)
+                             .values_list("department_id", "user_id").order_by("department_id", "user_id")):
+        out[dept_id].append(user_id)
+    return dict(out)
+
+
+def hosted_items(user, campaign: Campaign):
+    """Items whose office the user's department hosts but does not lead (shown read-only)."""
+    ids = user_department_ids(user, "campaign.view")
+    if not ids:
+        return campaign.items.none()
+    return (campaign.items.filter(body__office_department_id__in=ids).exclude(department_id__in=ids)
+            .select_related("department", "report"))
+
+
+def meetings_needed(campaign: Campaign) -> list[tuple[str, str]]:
+    """(meeting, label) of the meetings the campaign's list needs (a sequence with items needs its meeting)."""
+    from .choices import Meeting
+    from .services import meeting_label, sequences_needing_meetings
+
+    seqs = sequences_needing_meetings(campaign)
+    out = []
+    for m in Meeting.values:
+        if (m == Meeting.PARTY and "party" in seqs) or (m == Meeting.GOVERNMENT and seqs - {"party"}):
+            out.append((m, meeting_label(campaign.region, m)))
+    return out or [(m, meeting_label(campaign.region, m)) for m in Meeting.values]
