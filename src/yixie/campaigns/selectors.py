@@ -159,7 +159,7 @@ def review_rows(campaign: Campaign, items) -> list[dict]:
 
 
 def review_summary(campaign: Campaign) -> dict:
-    items = list(campaign.items.only("id", "action", "merge_into_id", "new_name", "new_department_id",
+    items = list(campaign.items.only("id", "campaign_id", "action", "merge_into_id", "new_name", "new_department_id",
                                      "final_action"))
     opinions: dict[int, list] = defaultdict(list)
     for o in ItemOpinion.objects.filter(item__campaign=campaign):
@@ -221,7 +221,7 @@ def stats(campaign: Campaign) -> dict:
     (党委、政府议事协调机构) before at the snapshot, after as the ledger stands on the publication date (or,
     before publication, as the settled result would leave it)."""
     items = list(campaign.items.select_related("department").only(
-        "id", "category", "department__name", "department__order", "action", "final_action", "reason",
+        "id", "campaign_id", "category", "department__name", "department__order", "action", "final_action", "reason",
         "final_reason", "state"))
     before_cat = Counter(i.category for i in items)
     result = {i.pk: (i.final_action or i.action or Action.KEEP) for i in items}

@@ -421,7 +421,7 @@ REVIEW_FILTERS = [("all", "全部"), ("conflicts", "意见不一致"), ("unsettl
 def _conflict_ids(campaign) -> set[int]:
     """Unsettled items where the department and the offices differ (two queries, whatever the size)."""
     items = {i.pk: i for i in campaign.items.filter(final_action="").only(
-        "id", "action", "merge_into_id", "new_name", "new_department_id")}
+        "id", "campaign_id", "action", "merge_into_id", "new_name", "new_department_id")}
     opinions = defaultdict(list)
     for o in ItemOpinion.objects.filter(item__campaign=campaign, item__final_action=""):
         opinions[o.item_id].append(o)
@@ -526,7 +526,7 @@ def opinion(request, pk: int, item_pk: int):
         form = _prefill(request, OpinionForm, bodies, departments, initial=initial)
         settle = SettleForm(request.POST, bodies=bodies, departments=departments, initial=settle_initial)
         if not can_settle:
-            settle.add_error(None, "只有编办在联合审核阶段可以审定调整意见。")
+            messages.error(request, "只有编办在联合审核阶段可以审定调整意见。")
         elif settle.is_valid():
             c = settle.cleaned_data
             try:
