@@ -27,7 +27,7 @@ from yixie.core.errors import DomainError
 from yixie.core.files import serve_stored
 from yixie.core.models import Proposal, ProposalStatus
 from yixie.ledger import selectors as ledger_selectors
-from yixie.ledger.choices import BodyStatus
+from yixie.ledger.choices import BodyCategory, BodyStatus
 from yixie.ledger.models import Body
 from yixie.ledger.state import display_value
 from yixie.org.models import Department, Region
@@ -185,6 +185,7 @@ def campaign_detail(request, pk: int):
     region_view = view_scope.everything or campaign.region_id in view_scope.region_ids
     ctx = {
         "campaign": campaign, "steps": _steps(campaign), "region_view": region_view,
+        "categories": [label for value, label in BodyCategory.choices if value in campaign.categories],
         "panels": _department_panels(u, campaign),
         "hosted": list(selectors.hosted_items(u, campaign)) if not region_view else [],
         "files": list(campaign.files.filter(status="done").exclude(file="").order_by("kind")),
