@@ -212,6 +212,11 @@ def campaign_detail(request, pk: int):
     if campaign.phase in (Phase.REVIEW, Phase.DELIBERATION, Phase.PUBLISHED) and region_view:
         ctx["summary"] = selectors.review_summary(campaign)
     if ctx["can_manage"]:
+        if campaign.phase in (Phase.SORTING, Phase.REPORTING, Phase.REVIEW):
+            # Proposals the other capabilities raised about the region's bodies (evaluation, expiry …), to take in.
+            ctx["proposals"] = list(Proposal.objects.filter(status=ProposalStatus.OPEN, region_id=campaign.region_id,
+                                                            body_id__isnull=False)
+                                    .exclude(body_id__in=campaign.items.values("body_id")).order_by("raised_at")[:20])
         ctx["next"] = _next_phase(campaign)
         ctx["unsubmitted"] = campaign.reports.exclude(status=ReportStatus.SUBMITTED).count() \
             if campaign.phase in REPORTING_PHASES else 0
@@ -681,7 +686,7 @@ def publish(request, pk: int):
                 messages.info(request, "已提交发文公布，正在写入台账，请稍候刷新本页查看结果。")
             return redirect("campaigns:publish", pk=campaign.pk)
     on = form.cleaned_data.get("issued_on") if form.is_bound and form.is_valid() else today
-    problems = services.publication_problems(campaign, on or today) if campaign.phase == Phase.DELIBERATION else []
+    problems = services.publication_problems(campaign, on or today) if campaign.phase != Phase.PUBLISHED else []
     events = []
     if campaign.phase == Phase.PUBLISHED:
         events = list(campaign.items.exclude(event=None).select_related("event", "body").order_by("name")[:200])
@@ -712,14 +717,15 @@ def _bar(categories, series, *, horizontal=False) -> dict:
 
 def _charts(s: dict) -> dict:
     cats = s["categories"]
+    changed = [(a, n) for a, n in s["actions"] if a != Action.KEEP.label]
     charts = {
         "category_chart": _bar([c["category"] for c in cats], [("调整前", [c["before"] for c in cats]),
                                                               ("调整后", [c["after"] for c in cats])]) if cats else None,
-        "action_chart": {
+        "action_chart": None if not changed else {
             "tooltip": {"trigger": "item", "formatter": "{b}：{c}个（{d}%）"}, "legend": {"bottom": 0},
             "series": [{"type": "pie", "radius": ["35%", "65%"], "label": {"formatter": "{b} {c}个"},
-                        "data": [{"name": a, "value": n} for a, n in s["actions"]]}],
-        } if s["actions"] else None,
+                        "data": [{"name": a, "value": n} for a, n in changed]}],
+        },
         "reason_chart": _bar([r for r, _n in s["reasons"]][::-1], [("机构数", [n for _r, n in s["reasons"]][::-1])],
                              horizontal=True) if s["reasons"] else None,
     }

@@ -35,6 +35,8 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 TODAY = timezone.localdate()
 YEAR = 2026  # a year no demo campaign uses
 DEMO_PASSWORD = "yixie-demo-2026"  # demo/loader.py (the product and its tests never import the demo)
+ABOLISHED = "市对口支援工作领导小组"  # 市发展改革委 leads both in the demo
+RENAMED_FROM = "市服务业发展领导小组"
 RENAMED = "市现代服务业高质量发展工作领导小组"
 
 
@@ -117,9 +119,9 @@ def test_j3_review_campaign_from_opening_to_the_published_list(browser, live_ser
 
     # 2. 市发展改革委 reports: the first body abolished, the second renamed, the rest kept.
     def fgw_choice(n, name):
-        if n == 0:
-            return "abolish", {"理由": "finished", "理由说明": "对口支援任务已完成"}
-        if n == 1:
+        if name == ABOLISHED:
+            return "abolish", {"理由": "finished", "理由说明": "对口支援任务已经完成，工作转入常态"}
+        if name == RENAMED_FROM:
             return "rename", {"新名称（选择“更名”时填写）": RENAMED, "理由": "name"}
         return "keep", {}
 
@@ -128,8 +130,8 @@ def test_j3_review_campaign_from_opening_to_the_published_list(browser, live_ser
     expect(fgw.locator("#board")).to_have_count(0)  # a department sees its worklist, not the board
     shot(fgw, "04-detail-department")
     reported = fill_worklist(fgw, campaign_url, fgw_choice)
-    assert len(reported) == 13
-    abolished, renamed = list(reported)[:2]
+    assert len(reported) == 13 and reported[ABOLISHED] == "abolish" and reported[RENAMED_FROM] == "rename"
+    abolished, renamed = ABOLISHED, RENAMED_FROM
     fgw.goto(campaign_url)
     expect(fgw.locator("[id^=report-]")).to_contain_text("已全部填写")
 
