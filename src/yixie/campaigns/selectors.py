@@ -316,8 +316,10 @@ def proposal_take_url(proposal) -> str:
 # ---- pages ----------------------------------------------------------------------------------------------------
 
 def campaign_rows(user):
-    """The list page: the campaigns a user sees (top level), with their progress counted in the query."""
-    return (campaigns_visible_to(user).filter(parent__isnull=True)
+    """The list page: the campaigns a user sees, with their progress counted in the query. A county part is
+    listed on its own where the user does not see the city's campaign (a county's 编办 and departments)."""
+    visible = campaigns_visible_to(user)
+    return (visible.exclude(parent__in=visible.values("pk"))
             .annotate(n_items=Count("items", distinct=True),
                       n_reported=Count("items", filter=~Q(items__action=""), distinct=True),
                       n_settled=Count("items", filter=~Q(items__final_action=""), distinct=True),

@@ -185,6 +185,8 @@ def campaign_detail(request, pk: int):
     region_view = view_scope.everything or campaign.region_id in view_scope.region_ids
     ctx = {
         "campaign": campaign, "steps": _steps(campaign), "region_view": region_view,
+        "parent_visible": bool(campaign.parent_id)
+        and selectors.campaigns_visible_to(u).filter(pk=campaign.parent_id).exists(),
         "categories": [label for value, label in BodyCategory.choices if value in campaign.categories],
         "panels": _department_panels(u, campaign),
         "hosted": list(selectors.hosted_items(u, campaign)) if not region_view else [],

@@ -42,7 +42,7 @@ class Campaigns:
     text_attr = "title"
 
     def visible(self, user):
-        return selectors.campaigns_visible_to(user).filter(parent__isnull=True)
+        return selectors.campaign_rows(user)
 
 
 class TestCampaignList(Campaigns, ListPageTests):

@@ -388,3 +388,32 @@ def test_the_pages_hold_no_english_words_a_clerk_would_read(world):
         html = bb.get(url).content.decode()
         text = re.sub(r"<[^>]+>", " ", html.split("<main", 1)[1].split("</main>", 1)[0])
         assert not re.search(r"\b(None|True|False|draft|submitted|keep|abolish)\b", text), (url, text[:300])
+
+
+def test_a_county_sees_its_part_of_the_city_campaign(world):
+    campaign = open_campaign(world, counties=[world.county])
+    part = campaign.parts.get()
+    html = login(world.qz_bianban).get(reverse("campaigns:list")).content.decode()
+    assert part.title in html and campaign.title not in html
+    page = login(world.qz_bianban).get(reverse("campaigns:detail", args=[part.pk])).content.decode()
+    assert world.qz_fgj.name in page and f'href="{reverse("campaigns:detail", args=[campaign.pk])}"' not in page
+    # the city sees its campaign with the county's progress, and the part only through it
+    html = login(world.bianban).get(reverse("campaigns:list")).content.decode()
+    assert campaign.title in html and part.title not in html
+
+
+def test_the_list_documents_are_served_under_the_campaigns_scope(world, tmp_path):
+    from django.core.files.base import ContentFile
+
+    from yixie.campaigns.models import CampaignFile
+
+    campaign = open_campaign(world)
+    f = CampaignFile(campaign=campaign, kind="list_docx", status="done", generated_at=timezone.now())
+    f.file.save("清单.docx", ContentFile(b"PK\x03\x04 docx"), save=True)
+    html = login(world.bianban).get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
+    url = reverse("campaigns:file", args=[campaign.pk, f.pk])
+    assert "公布清单（Word）" in html and url in html
+    r = login(world.bianban).get(url)
+    assert r.status_code == 200 and "attachment" in r["Content-Disposition"]
+    assert login(world.yj_clerk).get(url).status_code == 404
+    assert login(world.qz_bianban).get(url).status_code == 404
