@@ -26,6 +26,8 @@ from yixie.core.dates import format_date_zh
 from yixie.core.errors import DomainError
 from yixie.core.files import serve_stored
 from yixie.core.models import Proposal, ProposalStatus
+from yixie.core.people import user_label
+from yixie.core.templatetags.yixie_format import datetime_zh
 from yixie.ledger import selectors as ledger_selectors
 from yixie.ledger.choices import BodyCategory, BodyStatus
 from yixie.ledger.models import Body
@@ -395,8 +397,8 @@ def item_report(request, pk: int, item_pk: int):
                 data["version"] = str(now.version)
                 form.data = data
                 saved = selectors.describe(now.action, now.merge_into, now.new_name, now.new_department)
-                form.add_error(None, f"{exc.message} 对方保存的调整方式为“{saved}”"
-                                     f"（{now.reported_by and now.reported_by.get_full_name() or '系统'}）。"
+                form.add_error(None, f"您打开本页后，{user_label(now.reported_by)}于{datetime_zh(now.reported_at)}"
+                                     f"保存了“{item.name}”的自评，调整方式为“{saved}”，您这次填写的内容尚未保存。"
                                      "您填写的内容仍保留在下面；核对后再次保存，将以您的内容为准。")
             elif exc.field == "department":
                 form.add_error(None, exc.message)

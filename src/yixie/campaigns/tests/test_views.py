@@ -177,7 +177,7 @@ def test_two_people_saving_the_same_item_never_silently_undo_each_other(world):
                                                             version=opened))
     assert r.status_code == 200
     html = r.content.decode()
-    assert "已被他人修改" in html and "撤销" in html and 'value="市甲委员会"' in html
+    assert "保存了“市甲领导小组”的自评，调整方式为“撤销”" in html and 'value="市甲委员会"' in html
     it = item(campaign, world.a)
     assert it.action == Action.ABOLISH  # the first save stands
     assert f'name="version" value="{it.version}"' in html  # the page now carries the version saved
