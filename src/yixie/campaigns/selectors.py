@@ -159,7 +159,7 @@ def review_rows(campaign: Campaign, items) -> list[dict]:
 
 
 def review_summary(campaign: Campaign) -> dict:
-    items = list(campaign.items.only("id", "action", "merge_into_id", "new_name", "new_department_id",
+    items = list(campaign.items.only("id", "campaign_id", "action", "merge_into_id", "new_name", "new_department_id",
                                      "final_action"))
     opinions: dict[int, list] = defaultdict(list)
     for o in ItemOpinion.objects.filter(item__campaign=campaign):
@@ -221,7 +221,7 @@ def stats(campaign: Campaign) -> dict:
     (党委、政府议事协调机构) before at the snapshot, after as the ledger stands on the publication date (or,
     before publication, as the settled result would leave it)."""
     items = list(campaign.items.select_related("department").only(
-        "id", "category", "department__name", "department__order", "action", "final_action", "reason",
+        "id", "campaign_id", "category", "department__name", "department__order", "action", "final_action", "reason",
         "final_reason", "state"))
     before_cat = Counter(i.category for i in items)
     result = {i.pk: (i.final_action or i.action or Action.KEEP) for i in items}
@@ -314,3 +314,52 @@ def running_campaigns(user):
 
 def proposal_take_url(proposal) -> str:
     return f"{reverse('campaigns:take_proposal')}?proposal={proposal.pk}"
+
+
+# ---- pages ----------------------------------------------------------------------------------------------------
+
+def campaign_rows(user):
+    """The list page: the campaigns a user sees, with their progress counted in the query. A county part is
+    listed on its own where the user does not see the city's campaign (a county's 编办 and departments)."""
+    visible = campaigns_visible_to(user)
+    return (visible.exclude(parent__in=visible.values("pk"))
+            .annotate(n_items=Count("items", distinct=True),
+                      n_reported=Count("items", filter=~Q(items__action=""), distinct=True),
+                      n_settled=Count("items", filter=~Q(items__final_action=""), distinct=True),
+                      n_parts=Count("parts", distinct=True))
+            .select_related("opened_by"))
+
+
+def department_recipients(department_ids) -> dict[int, list[int]]:
+    """The users holding a department role (业务科室 or 组织人事科室) in each department: who a reminder goes to."""
+    from yixie.core.roles import DEPARTMENT_ROLES
+    from yixie.org.models import RoleAssignment
+
+    out: dict[int, list[int]] = defaultdict(list)
+    for dept_id, user_id in (RoleAssignment.objects.filter(department_id__in=list(department_ids),
+                                                           role__in=list(DEPARTMENT_ROLES), user__is_active=True)
+                             .values_list("department_id", "user_id").order_by("department_id", "user_id")):
+        out[dept_id].append(user_id)
+    return dict(out)
+
+
+def hosted_items(user, campaign: Campaign):
+    """Items whose office the user's department hosts but does not lead (shown read-only)."""
+    ids = user_department_ids(user, "campaign.view")
+    if not ids:
+        return campaign.items.none()
+    return (campaign.items.filter(body__office_department_id__in=ids).exclude(department_id__in=ids)
+            .select_related("department", "report"))
+
+
+def meetings_needed(campaign: Campaign) -> list[tuple[str, str]]:
+    """(meeting, label) of the meetings the campaign's list needs (a sequence with items needs its meeting)."""
+    from .choices import Meeting
+    from .services import meeting_label, sequences_needing_meetings
+
+    seqs = sequences_needing_meetings(campaign)
+    out = []
+    for m in Meeting.values:
+        if (m == Meeting.PARTY and "party" in seqs) or (m == Meeting.GOVERNMENT and seqs - {"party"}):
+            out.append((m, meeting_label(campaign.region, m)))
+    return out or [(m, meeting_label(campaign.region, m)) for m in Meeting.values]

@@ -198,7 +198,7 @@ def items_changed_after_snapshot(campaign: Campaign):
     """Items whose body's history moved on since the state the item holds (a published application, say)."""
     current = LedgerEvent.objects.filter(is_void=False, valid_until__isnull=True)
     latest = dict(current.filter(body_id__in=campaign.items.values("body_id")).values_list("body_id", "id"))
-    return [i for i in campaign.items.only("id", "body_id", "state_event_id")
+    return [i for i in campaign.items.only("id", "campaign_id", "body_id", "state_event_id")
             if latest.get(i.body_id) and latest[i.body_id] != i.state_event_id]
 
 
