@@ -33,6 +33,8 @@ CATEGORY_WORD = {
     BodyCategory.SPECIAL_GROUP: "专项小组", BodyCategory.MECHANISM: "协调机制",
 }
 NUMERALS = "一二三四五六七八九十"
+#: The notes the review writes itself when everyone agreed: not worth a column in the opinion.
+AUTO_NOTES = {"部门意见与联合审核意见一致", "联合审核意见一致"}
 
 
 def _numeral(n: int) -> str:
@@ -182,7 +184,8 @@ def opinion_gongwen(campaign: Campaign):
         for i in its:
             k += 1
             proposed = ACTION_SHORT.get(i.action, "未报送") if i.action else "未报送"
-            rows.append([str(k), i.name, dept, proposed, _result(i) if i.final_action else "待审定", i.final_note])
+            note = "" if i.final_note in AUTO_NOTES else i.final_note
+            rows.append([str(k), i.name, dept, proposed, _result(i) if i.final_action else "待审定", note])
     from .selectors import stats
 
     s = stats(campaign)
@@ -202,7 +205,7 @@ def opinion_gongwen(campaign: Campaign):
         paragraphs=paragraphs,
         tables=[GongwenTable(heading="附：议事协调机构调整规范意见表",
                              columns=["序号", "机构名称", "牵头部门", "部门意见", "审核意见", "说明"],
-                             rows=rows, widths=[1, 5, 3.5, 2, 4, 4])],
+                             rows=rows, widths=[1, 6, 3.5, 2, 4, 3.5])],
         signature=bianban, issued_on=campaign.opinion_on or timezone.localdate(), printed_by=bianban,
         printed_on=campaign.opinion_on)
 

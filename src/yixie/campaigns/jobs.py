@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 
 from yixie.core.errors import DomainError
 
-from . import services
+from . import documents, services
 from .choices import Phase
 from .models import Campaign
 
@@ -34,8 +34,11 @@ def run_publish_job(campaign_id: int) -> None:
                                   issuer=request.get("issuer", ""), title=request.get("title", ""),
                                   issued_on=date.fromisoformat(request["issued_on"]))
     except DomainError:
-        pass  # the service has marked it failed, with its message
+        return  # the service has marked it failed, with its message
     except Exception:
         logger.exception("publishing campaign %s failed", campaign_id)
         Campaign.objects.filter(pk=campaign_id).exclude(phase=Phase.PUBLISHED).update(
             publish_status="failed", publish_error=CRASHED)
+        return
+    # The list as a 公文 (Word and PDF), made by a job of its own.
+    documents.request(Campaign.objects.get(pk=campaign_id), documents.LIST_KINDS)

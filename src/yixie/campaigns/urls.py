@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/reports/<int:report_pk>/return/", views.report_return, name="return"),
     path("<int:pk>/reports/<int:report_pk>/inspection/", views.report_inspection, name="inspection"),
     path("<int:pk>/files/<int:file_pk>/", views.campaign_file, name="file"),
+    path("<int:pk>/files/generate/", views.files_generate, name="files_generate"),
     path("<int:pk>/items/<int:item_pk>/", views.item_report, name="item"),
     path("<int:pk>/review/", views.review, name="review"),
     path("<int:pk>/review/agree-rest/", views.opinions_agree_rest, name="agree_rest"),

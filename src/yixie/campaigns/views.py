@@ -35,7 +35,7 @@ from yixie.ledger.state import display_value
 from yixie.org.models import Department, Region
 from yixie.org.scopes import regions_visible_to, scope_for
 
-from . import selectors, services
+from . import documents, selectors, services
 from .choices import ACTION_SHORT, PHASE_ORDER, Action, ItemOrigin, Office, Phase, ReportStatus, Verdict
 from .forms import (
     DEFAULT_CATEGORIES,
@@ -193,7 +193,8 @@ def campaign_detail(request, pk: int):
         "panels": _department_panels(u, campaign),
         "hosted": list(selectors.hosted_items(u, campaign)) if not region_view else [],
         "files": list(campaign.files.filter(status="done").exclude(file="").order_by("kind")),
-        "pending_files": campaign.files.exclude(status="done").count(),
+        "pending_files": campaign.files.filter(status="pending").count(),
+        "failed_files": list(campaign.files.filter(status="failed").order_by("kind")),
         "can_manage": _may(u, "campaign.manage", campaign),
         "can_review": _may(u, "campaign.review", campaign),
         "can_deliberate": _may(u, "campaign.deliberate", campaign),
@@ -239,7 +240,25 @@ def campaign_advance(request, pk: int):
         messages.error(request, exc.message)
     else:
         messages.success(request, f"已转入“{campaign.get_phase_display()}”阶段。")
+        if campaign.phase == Phase.DELIBERATION:  # the adjustment opinion is formed: its Word and PDF files
+            documents.request(campaign, documents.OPINION_KINDS)
     return _detail(campaign)
+
+
+@requires("campaign.manage")
+@require_POST
+def files_generate(request, pk: int):
+    """Make the campaign's documents again (after a failure, or after the fonts were installed)."""
+    campaign = selectors.campaign_for_user(request.user, pk, "campaign.manage")
+    kinds = list(documents.OPINION_KINDS) if campaign.opinion_on else []
+    if campaign.phase == Phase.PUBLISHED:
+        kinds += documents.LIST_KINDS
+    if not kinds:
+        messages.error(request, "形成调整规范意见后才能生成文件。")
+    else:
+        documents.request(campaign, kinds)
+        messages.success(request, "已开始生成文件，请稍后刷新本页。")
+    return _detail(campaign, "files")
 
 
 @requires("campaign.manage")

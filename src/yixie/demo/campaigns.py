@@ -254,6 +254,15 @@ class CampaignRunner:
             cs.report_submit(actor=self.hr(region, department), report=report, inspection=inspection_pdf(department),
                              on=_workday(_d(s.snapshot_on) + dt.timedelta(days=14)))
 
+    def documents(self) -> None:
+        """The city's adjustment opinion and published list as Word and PDF, made by the job as on the pages."""
+        from yixie.campaigns import documents
+
+        campaign = self.campaigns.get(self.spec.parts[0].region)
+        if campaign is None or campaign.phase != Phase.PUBLISHED:
+            return
+        documents.request(campaign, [*documents.OPINION_KINDS, *documents.LIST_KINDS])
+
     # ---- the dates ---------------------------------------------------------------------------------
 
     def finish(self) -> None:

@@ -116,6 +116,7 @@ class DemoLoader:
                 raise RuntimeError(f"demo event {e.kind} on {e.on} of body {key}: {exc}") from exc
         for runner in runners:
             runner.finish()
+            runner.documents()
         applied = sum(r.applied for r in runners)
         self.log(f"已登记机构 {len(bodies)} 个，历史沿革事项 {events + applied} 项（其中调整规范行动公布清单写入 {applied} 项）")
         events += applied

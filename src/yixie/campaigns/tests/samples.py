@@ -19,7 +19,7 @@ def url_samples(world):
     report = {"pk": campaign.pk, "report_pk": item.report_id}
     on_item = {"pk": campaign.pk, "item_pk": item.pk}
     return {
-        **{f"campaigns:{name}": one for name in ("detail", "advance", "remind", "review", "agree_rest", "pairs",
+        **{f"campaigns:{name}": one for name in ("detail", "advance", "remind", "files_generate", "review", "agree_rest", "pairs",
                                                  "deliberate", "publish", "stats", "stats_export")},
         **{f"campaigns:{name}": report for name in ("submit", "return", "inspection")},
         **{f"campaigns:{name}": on_item for name in ("item", "opinion", "agree")},
