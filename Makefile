@@ -26,6 +26,7 @@ $(NODE_STAMP): package.json package-lock.json
 install: $(STAMP) $(NODE_STAMP)
 
 setup: install
+	@bash scripts/ensure-fonts.sh
 	mkdir -p $(YIXIE_VAR_DIR)
 	$(BIN)/yixie migrate --noinput
 	$(BIN)/yixie collectstatic --noinput --verbosity 0

@@ -722,7 +722,21 @@ def _change_of(item: CampaignItem, on: date, document: Document) -> ledger.BodyC
     elif action in DOWNGRADE_TO:
         category, form = DOWNGRADE_TO[action]
         changes = {"category": category, "form": form, "leaders": []}
-    return ledger.BodyChange(body_id=item.body_id, kind=kind, on=on, changes=changes, document=document)
+    return ledger.BodyChange(body_id=item.body_id, kind=kind, on=on, changes=changes, document=document,
+                             note=_history_note(item))
+
+
+def _history_note(item: CampaignItem) -> str:
+    """What the body's history says of the change: the action and its reason (并入…；职能重叠)."""
+    action = item.final_action
+    what = {Action.MERGE: f"并入{item.final_merge_into.name}" if item.final_merge_into_id else "",
+            Action.RENAME: f"更名为{item.final_new_name}",
+            Action.REAFFILIATE: f"牵头部门调整为{item.final_new_department.name}" if item.final_new_department_id else ""
+            }.get(action) or Action(action).label
+    reason = Reason(item.final_reason).label if item.final_reason in Reason.values else ""
+    text = item.reason_text if item.final_action == item.action else (
+        item.final_note if item.settled_by_id and item.final_note not in ("部门意见与联合审核意见一致", "联合审核意见一致") else "")
+    return "；".join(x for x in (f"调整规范：{what}", reason, text) if x)[:500]
 
 
 def publish_claim(*, actor, campaign: Campaign, number: str, issuer: str, issued_on: date, title: str) -> Campaign:

@@ -224,15 +224,15 @@ class DemoLoader:
     def _quota(self) -> None:
         from yixie.ledger.models import PolicyValue
 
-        # Total-number control (docs/decisions/0023): the city's 149 counted bodies in force (38 Party, 111
-        # government) against caps of 40 and 110 (150 in all), about 2.3 times its 65 Party and government
-        # institutions; the government sequence is one over, so a new government body is warned of. 撤一建一
-        # is not required in the city (a county may require it with its own row).
+        # Total-number control (docs/decisions/0023): the city's 154 counted bodies in force (39 Party, 115
+        # government) against caps of 40 and 114 (153 in all), about 2.4 times its 65 Party and government
+        # institutions; the government sequence is one over (the 2025 campaign, open, is to bring it back), so
+        # a new government body is warned of. 撤一建一 is not required in the city (a county may require it).
         city = self.regions["370700"]
         for key, value, source in (
-                ("quota.counted_bodies", 150, "市委机构编制委员会确定的市级议事协调机构总量（演示数据）"),
+                ("quota.counted_bodies", 153, "市委机构编制委员会确定的市级议事协调机构总量（演示数据）"),
                 ("quota.party", 40, "市委机构编制委员会确定的市委议事协调机构限额（演示数据）"),
-                ("quota.government", 110, "市委机构编制委员会确定的市政府议事协调机构限额（演示数据）"),
+                ("quota.government", 114, "市委机构编制委员会确定的市政府议事协调机构限额（演示数据）"),
                 ("quota.institutions", 65, "市级机构改革方案核定的市级党政机构限额（演示数据）"),
                 ("quota.one_out_one_in", False, "市委机构编制委员会：市级暂不实行“撤一建一”（演示数据）")):
             PolicyValue.objects.create(region=city, key=key, value=value, severity="warning", source=source)

@@ -492,6 +492,8 @@ class BodyChange:
     on: date
     changes: dict
     document: Document | None = None
+    #: This change's own note (its reason); empty: the call's `note`.
+    note: str = ""
 
 
 _PROJECTED = ["name", "short_name", "aliases", "former_names", "category", "form", "sequence", "legal_ground",
@@ -581,7 +583,7 @@ def bodies_change_bulk(*, actor, items: Sequence[BodyChange], note: str = "", so
         chunk = fast[start:start + batch_size]
         bulk.insert_objects(LedgerEvent, [
             LedgerEvent(body=b, kind=it.kind, effective_on=it.on, seq=seqs[(b.pk, it.on)], document=it.document,
-                        note=note, changes=dict(it.changes), state=after, valid_until=None, recorded_by=_user(actor),
+                        note=(it.note or note)[:500], changes=dict(it.changes), state=after, valid_until=None, recorded_by=_user(actor),
                         **_source(source), **_denormalised(b, after))
             for it, b, _cur, after in chunk])
         ended: dict[date, list[int]] = defaultdict(list)
@@ -606,7 +608,8 @@ def bodies_change_bulk(*, actor, items: Sequence[BodyChange], note: str = "", so
         for _it, b, _cur, _after in chunk:
             b.version += 1
         audit.record_many([audit.entry(actor=actor, action=f"登记{EventKind(it.kind).label}", target=b,
-                                       before=cur.state, after={**after, "version": b.version}, reason=note,
+                                       before=cur.state, after={**after, "version": b.version},
+                                       reason=(it.note or note)[:500],
                                        body_id=b.pk)
                            for it, b, cur, after in chunk])
         done += len(chunk)
@@ -615,7 +618,7 @@ def bodies_change_bulk(*, actor, items: Sequence[BodyChange], note: str = "", so
     for i, it, body in slow:
         try:
             event_record(actor=actor, body=body, kind=it.kind, on=it.on, document=it.document,
-                         changes=dict(it.changes), note=note, source=source)
+                         changes=dict(it.changes), note=(it.note or note)[:500], source=source)
         except (LedgerError, PolicyViolation) as exc:
             raise ItemRefused(i, exc) from exc
         done += 1

@@ -113,7 +113,7 @@ def test_j3_review_campaign_from_opening_to_the_published_list(browser, live_ser
     expect(bb.locator("#phase")).to_have_text("部门梳理")
     campaign_url = bb.url
     campaign = Campaign.objects.get(year=YEAR, parent=None)
-    assert campaign.items.count() == 149 and campaign.parts.get().region.name == "青州市"
+    assert campaign.items.count() == 154 and campaign.parts.get().region.name == "青州市"
     expect(bb.locator("#parts")).to_contain_text("青州市")
     shot(bb, "03-detail-opened")
 
@@ -254,8 +254,8 @@ def test_j3_review_campaign_from_opening_to_the_published_list(browser, live_ser
 
     # 12. The statistics: before, after, the reduction.
     bb.goto(f"{campaign_url}stats/")
-    expect(bb.locator("#before")).to_have_text("149")
-    expect(bb.locator("#after")).to_have_text("147")
+    expect(bb.locator("#before")).to_have_text("154")
+    expect(bb.locator("#after")).to_have_text("152")
     expect(bb.locator("#reduction")).to_contain_text("精简2个")
     shot(bb, "16-stats")
     bb.goto(f"{live_server.url}/campaigns/")

@@ -221,6 +221,8 @@ def test_publication_needs_the_meetings_then_applies_every_change_once(world):
     assert state_on(c.d, on)["category"] == BodyCategory.JOINT_MEETING
     event = LedgerEvent.objects.get(body=c.b, kind="abolish")
     assert event.document.number == "潍办发〔2022〕30号" and event.source_url == f"/campaigns/{campaign.pk}/"
+    assert event.note == "调整规范：撤销；工作任务结束"  # the body's history says what and why
+    assert LedgerEvent.objects.get(body=c.a, kind="rename").note == "调整规范：更名为市甲委员会；名称与职责任务不相适应"
     # the ledger as of the publication date equals the list
     in_force = set(LedgerEvent.objects.in_force_on(on).filter(region=c.city, status=BodyStatus.ACTIVE,
                                                               category__in=["party", "government"])
