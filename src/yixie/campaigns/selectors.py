@@ -106,14 +106,15 @@ class BoardRow:
 
 
 def board(campaign: Campaign, today: date | None = None) -> dict:
-    """Per department (and per county part): bodies, reported, submitted, overdue, the actions proposed."""
+    """Per department (and per county part): bodies, reported, submitted, overdue, the actions proposed.
+
+    A fixed number of queries however many departments and parts: the items counted in SQL per report and
+    action, the parts' totals in two grouped queries."""
     today = today or timezone.localdate()
     due = campaign.deadline(Phase.REPORTING)
-    counts = {(r["report_id"], r["action"]): r["n"] for r in
-              campaign.items.values("report_id", "action").annotate(n=Count("id"))}
     per_report: dict[int, Counter] = defaultdict(Counter)
-    for (report_id, action), n in counts.items():
-        per_report[report_id][action] += n
+    for r in campaign.items.values("report_id", "action").annotate(n=Count("id")).order_by():
+        per_report[r["report_id"]][r["action"]] += r["n"]
     rows = []
     total = BoardRow("total", "合计")
     for r in campaign.reports.select_related("department").order_by("department__order", "department_id"):
@@ -127,19 +128,42 @@ def board(campaign: Campaign, today: date | None = None) -> dict:
         row.report = r
         row.late = late
         rows.append(row)
-        total.bodies += bodies
-        total.reported += reported
-        total.departments += 1
-        total.submitted += row.submitted
-        total.overdue += row.overdue
-        total.actions.update(row.actions)
-    parts = []
-    for part in campaign.parts.select_related("region").order_by("region__code"):
-        b = board(part, today)["total"]
-        b.key, b.label, b.phase = str(part.pk), part.region.name, part.get_phase_display()
-        b.url = reverse("campaigns:detail", args=[part.pk])
-        parts.append(b)
-    return {"rows": rows, "total": total, "parts": parts, "due": due}
+        _add(total, row)
+    return {"rows": rows, "total": total, "parts": _part_totals(campaign, today), "due": due}
+
+
+def _add(total: BoardRow, row: BoardRow) -> None:
+    total.bodies += row.bodies
+    total.reported += row.reported
+    total.departments += row.departments
+    total.submitted += row.submitted
+    total.overdue += row.overdue
+    total.actions.update(row.actions)
+
+
+def _part_totals(campaign: Campaign, today: date) -> list[BoardRow]:
+    parts = list(campaign.parts.select_related("region").order_by("region__code"))
+    if not parts:
+        return []
+    rows = {}
+    for part in parts:
+        row = BoardRow(str(part.pk), part.region.name, url=reverse("campaigns:detail", args=[part.pk]),
+                       phase=part.get_phase_display())
+        rows[part.pk] = row
+    for r in CampaignItem.objects.filter(campaign__parent=campaign).values("campaign_id", "action") \
+            .annotate(n=Count("id")).order_by():
+        row = rows[r["campaign_id"]]
+        row.bodies += r["n"]
+        if r["action"]:
+            row.reported += r["n"]
+            row.actions[r["action"]] += r["n"]
+    by_pk = {p.pk: p for p in parts}
+    for r in DepartmentReport.objects.filter(campaign__parent=campaign).only("campaign_id", "status", "submitted_on"):
+        row = rows[r.campaign_id]
+        row.departments += 1
+        row.submitted += int(r.status == ReportStatus.SUBMITTED)
+        row.overdue += int(report_is_late(r, by_pk[r.campaign_id], today))
+    return [rows[p.pk] for p in parts]
 
 
 # ---- the joint review ---------------------------------------------------------------------------------------
@@ -216,53 +240,82 @@ def _counted(category: str) -> bool:
     return category in COUNTED_CATEGORIES
 
 
-def stats(campaign: Campaign) -> dict:
+def _groups(campaign_ids) -> dict[int, list[dict]]:
+    """The items of campaigns counted by what the statistics tell apart, in one grouped query."""
+    out: dict[int, list[dict]] = defaultdict(list)
+    for g in (CampaignItem.objects.filter(campaign_id__in=list(campaign_ids))
+              .values("campaign_id", "category", "department_id", "action", "final_action", "reason",
+                      "final_reason", "state__status").annotate(n=Count("id")).order_by()):
+        g["result"] = g["final_action"] or g["action"] or Action.KEEP
+        g["ended"] = g["state__status"] in ENDED_VALUES
+        out[g["campaign_id"]].append(g)
+    return out
+
+
+ENDED_VALUES = {BodyStatus.ABOLISHED, BodyStatus.MERGED, BodyStatus.DERECOGNISED}
+
+
+def _after_by_category(campaign: Campaign, groups: list[dict]) -> Counter:
+    """The listed bodies per category after the campaign: as the ledger stands on the publication date once
+    published (the listed bodies only: one set up after the snapshot is not the campaign's doing), else as
+    the settled (or proposed) result would leave them."""
+    if campaign.phase == Phase.PUBLISHED and campaign.published_on:
+        return Counter(dict(LedgerEvent.objects.in_force_on(campaign.published_on).filter(
+            region=campaign.region, status=BodyStatus.ACTIVE,
+            body_id__in=CampaignItem.objects.filter(campaign_id=campaign.pk).values("body_id"))
+            .values_list("category").annotate(n=Count("id")).order_by()))
+    after: Counter = Counter()
+    for g in groups:
+        if g["result"] in ENDING or g["ended"]:
+            continue
+        after[_after_category(g["category"], g["result"])] += g["n"]
+    return after
+
+
+def _totals(groups: list[dict], after_cat: Counter) -> tuple[int, int]:
+    before = sum(g["n"] for g in groups if _counted(g["category"]))
+    after = sum(v for c, v in after_cat.items() if _counted(c))
+    return before, after
+
+
+def stats(campaign: Campaign, groups: list[dict] | None = None) -> dict:
     """Before and after, per category and per lead department, by action and by reason: the counted bodies
     (党委、政府议事协调机构) before at the snapshot, after as the ledger stands on the publication date (or,
     before publication, as the settled result would leave it)."""
-    items = list(campaign.items.select_related("department").only(
-        "id", "campaign_id", "category", "department__name", "department__order", "action", "final_action", "reason",
-        "final_reason", "state"))
-    before_cat = Counter(i.category for i in items)
-    result = {i.pk: (i.final_action or i.action or Action.KEEP) for i in items}
-    after_cat: Counter = Counter()
-    for i in items:
-        a = result[i.pk]
-        if a in ENDING or i.state.get("status") in (BodyStatus.ABOLISHED, BodyStatus.MERGED, BodyStatus.DERECOGNISED):
-            continue
-        after_cat[_after_category(i.category, a)] += 1
-    if campaign.phase == Phase.PUBLISHED and campaign.published_on:
-        # The listed bodies only: one set up after the snapshot (a county publishing months after the
-        # city's snapshot) is not the campaign's doing.
-        ledger_after = Counter(LedgerEvent.objects.in_force_on(campaign.published_on).filter(
-            region=campaign.region, status=BodyStatus.ACTIVE, body_id__in=campaign.items.values("body_id"))
-            .values_list("category", flat=True))
-        after_cat = Counter({c: ledger_after.get(c, 0) for c in set(ledger_after) | set(before_cat)
-                             if c in campaign.categories or c in after_cat})
+    from yixie.org.models import Department
+
+    groups = _groups([campaign.pk]).get(campaign.pk, []) if groups is None else groups
+    before_cat: Counter = Counter()
+    for g in groups:
+        before_cat[g["category"]] += g["n"]
+    after_cat = _after_by_category(campaign, groups)
     categories = [c for c in BodyCategory.values if before_cat.get(c) or after_cat.get(c)]
     rows = [{"category": BodyCategory(c).label, "before": before_cat.get(c, 0), "after": after_cat.get(c, 0),
              "counted": _counted(c)} for c in categories]
-    before = sum(v for c, v in before_cat.items() if _counted(c))
-    after = sum(v for c, v in after_cat.items() if _counted(c))
-    actions = Counter(result.values())
-    reasons = Counter((i.final_reason or i.reason) for i in items if result[i.pk] != Action.KEEP)
-    depts: dict[str, dict] = {}
-    for i in items:
-        d = depts.setdefault(i.department.name, {"name": i.department.name, "order": i.department.order,
-                                                 "before": 0, "after": 0, "changed": 0})
-        if _counted(i.category):
-            d["before"] += 1
-            if result[i.pk] not in ENDING and _counted(_after_category(i.category, result[i.pk])):
-                d["after"] += 1
-        if result[i.pk] != Action.KEEP:
-            d["changed"] += 1
+    before, after = _totals(groups, after_cat)
+    actions: Counter = Counter()
+    reasons: Counter = Counter()
+    per_dept: dict[int, dict] = {}
+    for g in groups:
+        actions[g["result"]] += g["n"]
+        if g["result"] != Action.KEEP:
+            reasons[g["final_reason"] or g["reason"]] += g["n"]
+        d = per_dept.setdefault(g["department_id"], {"before": 0, "after": 0, "changed": 0})
+        if _counted(g["category"]):
+            d["before"] += g["n"]
+            if g["result"] not in ENDING and _counted(_after_category(g["category"], g["result"])):
+                d["after"] += g["n"]
+        if g["result"] != Action.KEEP:
+            d["changed"] += g["n"]
+    names = {d.pk: (d.order, d.name) for d in Department.objects.filter(pk__in=per_dept).only("id", "order", "name")}
+    depts = [{"name": names[k][1], "order": names[k][0], **v} for k, v in per_dept.items()]
     return {
         "before": before, "after": after, "reduced": before - after,
         "rate": round(100 * (before - after) / before) if before else 0,
         "categories": rows,
         "actions": [(Action(a).label, n) for a, n in sorted(actions.items(), key=lambda t: Action.values.index(t[0]))],
         "reasons": [(Reason(r).label if r else "未说明", n) for r, n in reasons.most_common()],
-        "departments": sorted(depts.values(), key=lambda d: (d["order"], d["name"])),
+        "departments": sorted(depts, key=lambda d: (d["order"], d["name"])),
         "published": campaign.phase == Phase.PUBLISHED,
     }
 
@@ -276,12 +329,17 @@ def _after_category(category: str, action: str) -> str:
 
 
 def region_stats(campaign: Campaign) -> list[dict]:
-    """The city's part and each county's: before, after, reduced, rate."""
+    """The city's part and each county's: before, after, reduced, rate (one grouped query for them all, and
+    one ledger count per published part)."""
+    campaigns = [campaign, *campaign.parts.select_related("region").order_by("region__code")]
+    groups = _groups(c.pk for c in campaigns)
     rows = []
-    for c in [campaign, *campaign.parts.select_related("region").order_by("region__code")]:
-        s = stats(c)
-        rows.append({"campaign": c, "region": c.region.name, "before": s["before"], "after": s["after"],
-                     "reduced": s["reduced"], "rate": s["rate"], "phase": c.get_phase_display()})
+    for c in campaigns:
+        g = groups.get(c.pk, [])
+        before, after = _totals(g, _after_by_category(c, g))
+        rows.append({"campaign": c, "region": c.region.name, "before": before, "after": after,
+                     "reduced": before - after, "rate": round(100 * (before - after) / before) if before else 0,
+                     "phase": c.get_phase_display()})
     return rows
 
 
