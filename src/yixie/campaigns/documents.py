@@ -149,7 +149,7 @@ def list_gongwen(campaign: Campaign):
 
     s = stats(campaign)
     meetings = "、".join(f"{meeting_label(campaign.region, d.meeting)}（{d.held_on.year}年{d.held_on.month}月{d.held_on.day}日）"
-                         for d in campaign.deliberations.order_by("meeting"))
+                         for d in sorted(campaign.deliberations.all(), key=lambda d: d.meeting != Meeting.PARTY))
     level = "市" if campaign.region.level == RegionLevel.CITY else campaign.region.name[-1]
     paragraphs = [
         f"按照{campaign.plan_document.title if campaign.plan_document_id else '议事协调机构调整规范行动方案'}部署，"

@@ -91,7 +91,7 @@ def fill_worklist(page, campaign_url: str, choose) -> dict:
     return done
 
 
-def test_j3_review_campaign_from_opening_to_the_published_list(browser, live_server, demo):
+def test_j3_review_campaign_from_opening_to_the_published_list(browser, live_server, demo, tmp_path):
     # 1. 编办 opens the campaign: the city and 青州市, today's ledger, the reporting deadline today.
     bb = as_user(browser, live_server, "bianban")
     bb.goto(f"{live_server.url}/campaigns/")
@@ -252,6 +252,19 @@ def test_j3_review_campaign_from_opening_to_the_published_list(browser, live_ser
     lb.goto(f"{live_server.url}/ledger/?on={(TODAY - timedelta(days=1)).isoformat()}&q={abolished}")
     expect(lb.locator("#ledger-table")).to_contain_text(abolished)  # the day before, it still stood
 
+    # The published list as Word and PDF, downloaded from the campaign page: they read right.
+    lb.goto(campaign_url)
+    texts = {}
+    for label in ("公布清单（Word）", "公布清单（PDF）"):
+        with lb.expect_download() as dl:
+            lb.locator("#files").get_by_role("link", name=label).click()
+        path = tmp_path / dl.value.suggested_filename
+        dl.value.save_as(path)
+        texts[label] = _document_text(path, tmp_path)
+    for text in texts.values():
+        assert f"潍办发〔{YEAR}〕40号" in text and RENAMED in text and abolished in text
+        assert "调整规范前，市级党委、政府议事协调机构共154个；调整规范后保留152个" in text
+
     # 12. The statistics: before, after, the reduction.
     bb.goto(f"{campaign_url}stats/")
     expect(bb.locator("#before")).to_have_text("154")
@@ -261,6 +274,27 @@ def test_j3_review_campaign_from_opening_to_the_published_list(browser, live_ser
     bb.goto(f"{live_server.url}/campaigns/")
     expect(bb.locator("#campaigns")).to_contain_text(f"潍办发〔{YEAR}〕40号")
     shot(bb, "17-list-published")
+
+
+def _document_text(path, tmp_path) -> str:
+    """The text of a downloaded Word or PDF file (the PDF's first page also drawn to a PNG to look at)."""
+    if path.suffix == ".docx":
+        from docx import Document
+
+        d = Document(str(path))
+        parts = [p.text for p in d.paragraphs] + [c.text for t in d.tables for row in t.rows for c in row.cells]
+        return "".join(parts).replace("\n", "")
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        folder = Path(os.environ.get("YIXIE_SHOTS") or tmp_path)  # the first page, to look at
+        folder.mkdir(parents=True, exist_ok=True)
+        pdf[0].render(scale=1.2).to_pil().save(folder / "18-list-pdf-page1.png")
+        text = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    finally:
+        pdf.close()
+    return text.replace("\r", "").replace("\n", "")
 
 
 def _user(username):
