@@ -125,7 +125,17 @@ class ProposalFieldsMixin(forms.Form):
         return [(c, ACTION_HELP.get(c.data["value"], "")) for c in self["action"]]
 
 
-class ItemReportForm(BootstrapFormMixin, ProposalFieldsMixin):
+class VersionMixin(forms.Form):
+    """A form that carries the record's version: a bad version is a form-wide message, not a field's."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if "version" in self.errors:
+            self.add_error(None, self.errors.pop("version")[0])
+        return cleaned
+
+
+class ItemReportForm(VersionMixin, BootstrapFormMixin, ProposalFieldsMixin):
     """The department's self-report on one body; carries the item's version (no lost updates)."""
 
     version = VersionField()
@@ -151,11 +161,6 @@ class ItemReportForm(BootstrapFormMixin, ProposalFieldsMixin):
         self.fields["documents_issued"].widget.attrs["inputmode"] = "numeric"
         self._style()
 
-    def clean(self):
-        cleaned = super().clean()
-        if "version" in self.errors:
-            self.add_error(None, self.errors.pop("version")[0])
-        return cleaned
 
 
 class OpinionForm(BootstrapFormMixin, ProposalFieldsMixin):
@@ -173,7 +178,7 @@ class OpinionForm(BootstrapFormMixin, ProposalFieldsMixin):
         self._style()
 
 
-class SettleForm(BootstrapFormMixin, ProposalFieldsMixin):
+class SettleForm(VersionMixin, BootstrapFormMixin, ProposalFieldsMixin):
     """编办 settles an item where the department and the offices differ."""
 
     version = VersionField()
@@ -187,11 +192,6 @@ class SettleForm(BootstrapFormMixin, ProposalFieldsMixin):
         self.limit(bodies=bodies, departments=departments)
         self._style()
 
-    def clean(self):
-        cleaned = super().clean()
-        if "version" in self.errors:
-            self.add_error(None, self.errors.pop("version")[0])
-        return cleaned
 
 
 class SubmitForm(BootstrapFormMixin, forms.Form):

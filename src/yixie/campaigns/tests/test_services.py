@@ -27,14 +27,19 @@ def pdf(name="自查报告.pdf"):
     return SimpleUploadedFile(name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf")
 
 
-@pytest.fixture
-def world(city):
-    c = city
+def _four_bodies(c):
+    """Two bodies led by 发改委, one by 工信局, one Party body by 农业农村局."""
     c.a = establish(c.city, name="市甲领导小组", lead=c.fgw, members=[c.gxj], on=date(2019, 3, 1))
     c.b = establish(c.city, name="市乙领导小组", lead=c.fgw, members=[c.nyj], on=date(2019, 3, 1))
     c.c = establish(c.city, name="市丙工作领导小组", lead=c.gxj, members=[c.fgw], on=date(2019, 3, 1))
     c.d = establish(c.city, name="市丁委员会", lead=c.nyj, members=[c.fgw], on=date(2019, 3, 1),
                     category=BodyCategory.PARTY)
+    return c
+
+
+@pytest.fixture
+def world(city):
+    c = _four_bodies(city)
     c.j = establish(c.city, name="市戊联席会议", lead=c.nyj, on=date(2019, 3, 1),
                     category=BodyCategory.JOINT_MEETING, form="联席会议")
     c.q = establish(c.county, name="青州市甲领导小组", lead=c.qz_fgj, on=date(2019, 3, 1))
@@ -279,12 +284,7 @@ def test_proposal_enters_a_running_campaign_as_an_item(world):
 def test_two_people_publishing_at_once_exactly_one_succeeds(city):
     if connection.vendor != "postgresql":
         pytest.skip("row locks across connections: PostgreSQL")
-    c = city
-    c.a = establish(c.city, name="市甲领导小组", lead=c.fgw, members=[c.gxj], on=date(2019, 3, 1))
-    c.b = establish(c.city, name="市乙领导小组", lead=c.fgw, members=[c.nyj], on=date(2019, 3, 1))
-    c.c = establish(c.city, name="市丙工作领导小组", lead=c.gxj, members=[c.fgw], on=date(2019, 3, 1))
-    c.d = establish(c.city, name="市丁委员会", lead=c.nyj, members=[c.fgw], on=date(2019, 3, 1),
-                    category=BodyCategory.PARTY)
+    c = _four_bodies(city)
     campaign = _to_deliberation(c)
     for m in (Meeting.PARTY, Meeting.GOVERNMENT):
         services.deliberation_record(actor=c.liangban, campaign=campaign, meeting=m, held_on=date(2022, 9, 20))
