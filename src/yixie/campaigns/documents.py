@@ -71,6 +71,8 @@ def _result(item: CampaignItem) -> str:
         return f"并入{item.final_merge_into.name}"
     if a == Action.RENAME:
         return f"更名为{item.final_new_name}"
+    if item.final_new_name and a in (Action.TO_JOINT, Action.TO_SPECIAL, Action.TO_MECHANISM):
+        return f"{ACTION_SHORT[a]}，更名为{item.final_new_name}"
     if a == Action.REAFFILIATE and item.final_new_department_id:
         return f"牵头部门调整为{item.final_new_department.name}"
     return ACTION_SHORT.get(a, a)
@@ -88,7 +90,7 @@ def _items(campaign: Campaign) -> list[CampaignItem]:
 
 
 def _after_name(item: CampaignItem) -> str:
-    return item.final_new_name if item.final_action == Action.RENAME else item.name
+    return item.final_new_name or item.name
 
 
 def _lead_after(item: CampaignItem) -> str:

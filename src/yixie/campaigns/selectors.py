@@ -202,6 +202,8 @@ def describe(action: str, merge_into=None, new_name: str = "", new_department=No
         return f"并入{merge_into.name}"
     if action == Action.RENAME and new_name:
         return f"更名为{new_name}"
+    if new_name and action in (Action.TO_JOINT, Action.TO_SPECIAL, Action.TO_MECHANISM):
+        return f"{Action(action).label}，更名为{new_name}"
     if action == Action.REAFFILIATE and new_department is not None:
         return f"牵头部门调整为{new_department.name}"
     return Action(action).label

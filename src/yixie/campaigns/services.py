@@ -263,7 +263,10 @@ def _check_proposal(item: CampaignItem, p: Proposal, *, who: str = "") -> Propos
                 _refuse(f"“{name}”：并入的机构“{target.name}”本次拟{Action(ends).label}，不能再作为并入对象。",
                         "merge_into")
         return Proposal(p.action, merge_into=target)
-    if p.action == Action.RENAME:
+    if p.action == Action.RENAME or (p.action in DOWNGRADE_TO and (p.new_name or "").strip()):
+        # A rename; or a downgrade that also takes a name of its new form (市…联席会议), optional.
+        if p.action in DOWNGRADE_TO and DOWNGRADE_TO[p.action][0] == item.category:
+            _refuse(f"“{name}”已是{BodyCategory(item.category).label}，无需{Action(p.action).label}。", "action")
         new = (p.new_name or "").strip()
         if not new:
             _refuse(f"“{name}”：选择“更名”时请填写新名称。", "new_name")
@@ -722,6 +725,8 @@ def _change_of(item: CampaignItem, on: date, document: Document) -> ledger.BodyC
     elif action in DOWNGRADE_TO:
         category, form = DOWNGRADE_TO[action]
         changes = {"category": category, "form": form, "leaders": []}
+        if item.final_new_name:
+            changes |= {"name": item.final_new_name, "short_name": ""}
     return ledger.BodyChange(body_id=item.body_id, kind=kind, on=on, changes=changes, document=document,
                              note=_history_note(item))
 
@@ -733,6 +738,8 @@ def _history_note(item: CampaignItem) -> str:
             Action.RENAME: f"更名为{item.final_new_name}",
             Action.REAFFILIATE: f"牵头部门调整为{item.final_new_department.name}" if item.final_new_department_id else ""
             }.get(action) or Action(action).label
+    if action in DOWNGRADE_TO and item.final_new_name:
+        what += f"，更名为{item.final_new_name}"
     reason = Reason(item.final_reason).label if item.final_reason in Reason.values else ""
     text = item.reason_text if item.final_action == item.action else (
         item.final_note if item.settled_by_id and item.final_note not in ("部门意见与联合审核意见一致", "联合审核意见一致") else "")

@@ -1001,7 +1001,7 @@ _event(_city("市金融工作领导小组"), "2024-05-24", "merge", _d, {"into":
 # (see CAMPAIGNS below). body name, action, reason, reason text, merge target / new name
 _c25_plan = _doc(CITY, "banfa", "2026-10-30", _title(CITY, "banfa", " 潍坊市人民政府办公室关于印发《2025年度市级议事协调机构调整规范行动方案》的通知"))
 _DRAFTS_25 = [
-    ("市节约用水工作领导小组", "to_joint", "weakened", "节约用水工作已常态化，拟改为部门间联席会议", ""),
+    ("市节约用水工作领导小组", "to_joint", "weakened", "节约用水工作已常态化，拟改为部门间联席会议", "市节约用水工作联席会议"),
     ("市招才引智工作领导小组", "merge", "overlap", "与市委人才工作领导小组职责相近，拟予合并", "市委人才工作领导小组"),
     ("市第五次全国经济普查领导小组", "abolish", "finished", "经济普查工作已经完成", ""),
     ("市冬季清洁取暖工作领导小组", "abolish", "finished", "清洁取暖改造任务已经完成", ""),
@@ -1334,7 +1334,7 @@ CAMPAIGNS: list[CampaignSpec] = [
                    "review": "2027-01-29", "deliberation": "2027-02-26", "published": "2027-03-31"},
         parts=(PartSpec(region=CITY), *(PartSpec(region=code) for code, *_rest in _COUNTIES)),
         drafts=tuple(DraftSpec(body=_key(n), action=a, reason=r, reason_text=t,
-                               merge_into=_key(x) if a == "merge" else "", new_name=x if a == "rename" else "")
+                               merge_into=_key(x) if a == "merge" else "", new_name=x if a != "merge" else "")
                      for n, a, r, t, x in _DRAFTS_25),
         partly_reported=(("市发展和改革委员会", 3), ("市民政局", 3)),
         completed=("市统计局",), submitted=("市统计局",),

@@ -148,7 +148,8 @@ def _report_all(c, campaign):
                          new_name="市甲委员会")
     services.item_report(actor=c.clerk, item=item(campaign, c.b), action=Action.ABOLISH, reason=Reason.FINISHED)
     services.item_report(actor=c.gx_clerk, item=item(campaign, c.c), action=Action.KEEP)
-    services.item_report(actor=None, item=item(campaign, c.d), action=Action.TO_JOINT, reason=Reason.WEAKENED)
+    services.item_report(actor=None, item=item(campaign, c.d), action=Action.TO_JOINT, reason=Reason.WEAKENED,
+                         new_name="市丁工作联席会议")
     for r in campaign.reports.all():
         services.report_submit(actor=None, report=r, inspection=pdf(), on=date(2022, 4, 20))
 
@@ -224,6 +225,7 @@ def test_publication_needs_the_meetings_then_applies_every_change_once(world):
     assert state_on(c.a, on)["name"] == "市甲委员会"
     assert state_on(c.b, on)["status"] == BodyStatus.ABOLISHED
     assert state_on(c.d, on)["category"] == BodyCategory.JOINT_MEETING
+    assert state_on(c.d, on)["name"] == "市丁工作联席会议"  # a downgrade may take a name of its new form
     event = LedgerEvent.objects.get(body=c.b, kind="abolish")
     assert event.document.number == "潍办发〔2022〕30号" and event.source_url == f"/campaigns/{campaign.pk}/"
     assert event.note == "调整规范：撤销；工作任务结束"  # the body's history says what and why
