@@ -112,7 +112,8 @@ class ProposalFieldsMixin(forms.Form):
                                error_messages={"required": "请选择调整方式。"})
     merge_into = BodyChoiceField(label="并入的机构（选择“合并”时填写）", queryset=Body.objects.none(), required=False,
                                  empty_label="（请选择）")
-    new_name = forms.CharField(label="新名称（选择“更名”时填写；改为联席会议等时可填新名称）", max_length=150, required=False)
+    new_name = forms.CharField(label="新名称（选择“更名”时填写）", max_length=150, required=False,
+                               help_text="改为联席会议、专项小组或协调机制时，也可在此填写改后的名称。")
     new_department = DepartmentChoiceField(label="新的牵头部门（选择“调整隶属关系”时填写）",
                                            queryset=Department.objects.none(), required=False,
                                            empty_label="（请选择）")
