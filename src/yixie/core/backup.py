@@ -19,6 +19,7 @@ deleted), then verifies the audit chain against the head recorded in the manifes
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import json
@@ -270,6 +271,11 @@ def _unpack(archive: Path, into: Path) -> dict:
     if not archive.is_file():
         raise BackupError(f"找不到备份文件 {archive}。")
     try:
+        # The whole compressed stream first: its CRC covers every byte, also those after the tar's end marker
+        # that extraction never reads (a changed byte there is a changed archive all the same).
+        with gzip.open(archive, "rb") as whole:
+            while whole.read(1 << 20):
+                pass
         with tarfile.open(archive, "r:gz") as tar:
             for info in tar.getmembers():
                 if not info.isfile():
