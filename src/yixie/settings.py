@@ -82,10 +82,12 @@ INSTALLED_APPS = [
     "yixie.core",
     "yixie.org",
     "yixie.ledger",
+    "yixie.meetings",
     "yixie.overlap",
     "yixie.leaderload",
     "yixie.approvals",
     "yixie.campaigns",
+    "yixie.evaluation",
     "yixie.insight",
     "yixie.demo",
 ]
