@@ -310,6 +310,25 @@ def proposals_to_take(user):
                                     .values("id")))
 
 
+def proposal_of(app):
+    """The proposal of the intake an application was drafted from (编办建议 from an evaluation, an expiry …)."""
+    from yixie.core.models import Proposal
+
+    return Proposal.objects.filter(taken_by="approvals", taken_ref=f"application:{app.pk}").first()
+
+
+def proposal_initial(proposal, form_fields) -> dict:
+    """What a proposal's evidence pre-fills in the application form: the proposed new name (更名), the new
+    host department (调整隶属关系). Only fields the form has; the form's own queryset still checks the id."""
+    ev = proposal.evidence or {}
+    out = {}
+    if ev.get("new_name") and "name" in form_fields:
+        out["name"] = ev["new_name"]
+    if ev.get("new_department") and "office_department" in form_fields:
+        out["office_department"] = ev["new_department"]
+    return out
+
+
 def proposals_count(user) -> int:
     return proposals_to_take(user).count()
 

@@ -116,6 +116,8 @@ def application_new(request):
     if proposal is not None:
         initial["reasons"] = proposal.reason
     form = ApplicationForm(request.POST or None, kind=kind, region=department.region, bodies=bodies, initial=initial)
+    if proposal is not None:
+        form.initial.update(selectors.proposal_initial(proposal, form.fields))
     if request.method == "POST" and form.is_valid():
         try:
             app = services.application_save(
@@ -204,6 +206,7 @@ def application_detail(request, pk: int):
         "can_publish": app.status == S.DECIDED and may(ReviewStep.PUBLICATION),
         "show_evidence": reviewer or mine,
         "meeting": selectors.meeting_label_for(app),
+        "origin": selectors.proposal_of(app),
     }
     if ctx["show_evidence"]:
         from yixie.overlap.api import highlight

@@ -19,6 +19,7 @@ from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from yixie.core import audit, notifications
+from yixie.core import proposals as intake
 from yixie.core.audit import snapshot
 from yixie.core.dates import format_date_zh
 from yixie.core.errors import DomainError
@@ -648,6 +649,22 @@ def item_add(*, actor, campaign: Campaign, body: Body, origin: str = ItemOrigin.
         state_event=e, changed_after_snapshot=e.effective_on > campaign.snapshot_on)
     audit.record(actor=actor, action="增加清单事项", target=item, after=snapshot(item), body_id=body.pk,
                  reason=ItemOrigin(origin).label)
+    return item
+
+
+def proposal_take_in(*, actor, campaign: Campaign, proposal) -> CampaignItem:
+    """Take an open proposal of the intake (an evaluation's, an expiry's …) into a running campaign: its body
+    goes on the worklist (or the item already there is marked with it), and the proposal is marked taken."""
+    if proposal.region_id != campaign.region_id:
+        _refuse("该调整建议不属于本行动的区划，不能纳入。", "campaign")
+    body = Body.objects.filter(pk=proposal.body_id, region_id=proposal.region_id).first()
+    if body is None:
+        _refuse("该调整建议涉及的机构在台账中不存在，不能纳入。", "campaign")
+    with transaction.atomic():
+        item = item_add(actor=actor, campaign=campaign, body=body, origin=ItemOrigin.PROPOSAL,
+                        proposal_id=proposal.pk)
+        intake.proposal_take(proposal=proposal, taker="campaigns", actor=actor,
+                             ref=f"campaign:{campaign.pk}:item:{item.pk}", note=f"纳入{campaign.title}")
     return item
 
 

@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from yixie.core import jobs
-from yixie.core import proposals as core_proposals
 from yixie.core.access import requires, user_can
 from yixie.core.dates import format_date_zh
 from yixie.core.errors import DomainError
@@ -36,7 +35,7 @@ from yixie.org.models import Department, Region
 from yixie.org.scopes import regions_visible_to, scope_for
 
 from . import documents, selectors, services
-from .choices import ACTION_SHORT, PHASE_ORDER, Action, ItemOrigin, Office, Phase, ReportStatus, Verdict
+from .choices import ACTION_SHORT, PHASE_ORDER, Action, Office, Phase, ReportStatus, Verdict
 from .forms import (
     DEFAULT_CATEGORIES,
     CampaignOpenForm,
@@ -834,12 +833,7 @@ def take_proposal(request):
     if request.method == "POST" and form.is_valid():
         campaign = next(c for c in running if str(c.pk) == form.cleaned_data["campaign"])
         try:
-            if body is None:
-                raise DomainError("该调整建议涉及的机构在台账中不存在，不能纳入。", "campaign")
-            item = services.item_add(actor=u, campaign=campaign, body=body, origin=ItemOrigin.PROPOSAL,
-                                     proposal_id=proposal.pk)
-            core_proposals.proposal_take(proposal=proposal, taker="campaigns", actor=u,
-                                         ref=f"campaign:{campaign.pk}:item:{item.pk}", note=f"纳入{campaign.title}")
+            item = services.proposal_take_in(actor=u, campaign=campaign, proposal=proposal)
         except DomainError as exc:
             form.add_error("campaign", exc.message)
         else:
