@@ -319,13 +319,14 @@ def proposal_of(app):
 
 def proposal_initial(proposal, form_fields) -> dict:
     """What a proposal's evidence pre-fills in the application form: the proposed new name (更名), the new
-    host department (调整隶属关系). Only fields the form has; the form's own queryset still checks the id."""
+    lead and host department (调整隶属关系: the body moves to that department). Only fields the form has; the
+    form's own queryset still checks the id."""
     ev = proposal.evidence or {}
     out = {}
     if ev.get("new_name") and "name" in form_fields:
         out["name"] = ev["new_name"]
-    if ev.get("new_department") and "office_department" in form_fields:
-        out["office_department"] = ev["new_department"]
+    if ev.get("new_department"):
+        out.update({f: ev["new_department"] for f in ("lead_department", "office_department") if f in form_fields})
     return out
 
 
