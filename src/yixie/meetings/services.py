@@ -183,7 +183,7 @@ def meeting_record(*, actor, body: Body, kind: str, held_on: date | None, title:
     m.departments.set(f["departments"])
     m.posts.set(f["posts"])
     audit.record(actor=actor, action="登记会议", target=m, after=_meeting_snapshot(m), body_id=body.pk)
-    for text in decisions:
+    for text in (t for t in decisions if t and t.strip()):  # blank lines are no decisions
         try:
             decision_add(actor=actor, meeting=m, text=text)
         except MeetingError as exc:
