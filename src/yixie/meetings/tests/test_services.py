@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from yixie.core.errors import DomainError
-from yixie.core.models import AuditEntry
+from yixie.core.models import AuditEntry, HardDeleteRefused
 from yixie.ledger import services as ledger
 from yixie.ledger.choices import BodyCategory, EventKind
 from yixie.meetings import selectors, services
@@ -186,7 +186,7 @@ def test_void_needs_a_reason_keeps_the_row_and_counts_nowhere(world):
     assert refused(services.meeting_edit, actor=c.gx_clerk, meeting=m, expected_version=None, kind="full",
                    held_on=m.held_on, title="x", chair_post=c.mayor).code == "void"
     assert refused(services.decision_add, actor=c.gx_clerk, meeting=m, text="新事项").code == "void"
-    with pytest.raises(Exception):
+    with pytest.raises(HardDeleteRefused):
         m.delete()
 
 
