@@ -277,8 +277,10 @@ def decision_new(request, pk: int):
 def decision_done(request, pk: int):
     u = request.user
     decision = selectors.decision_for_user(u, pk, RECORD)
-    form = DecisionDoneForm(request.POST or None, initial={"version": decision.version,
-                                                           "done_on": timezone.localdate()})
+    done = decision.status == DecisionStatus.DONE  # shown as recorded, the form disabled
+    form = DecisionDoneForm(request.POST or None, initial={
+        "version": decision.version, "done_on": decision.done_on if done else timezone.localdate(),
+        "note": decision.done_note if done else ""})
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
         try:
