@@ -258,3 +258,23 @@ def test_body_register_and_meeting_pages_cost_a_constant_number_of_queries(world
         establish(c.city, name=f"市未开会{i}号领导小组", lead=c.nyj, on=date(2019, 3, 1))
     after = {url: _count(client, url) for url in urls}
     assert before == after
+
+
+def test_the_list_filters_by_body_year_and_kind(world):
+    c = world
+    meeting(c, title="甲小组全体会议", held_on=date(2024, 3, 1))
+    meeting(c, title="甲小组专题会议", kind="special", held_on=date(2025, 3, 1))
+    meeting(c, body=c.b, title="乙小组办公室会议", kind="office", chair_post=None, chair_label="办公室主任",
+            posts=[], departments=[], held_on=date(2025, 4, 1))
+    bb = login(c.bianban)
+
+    def titles(query):
+        html = bb.get(reverse("meetings:list") + query).content.decode()
+        return {t for t in ("甲小组全体会议", "甲小组专题会议", "乙小组办公室会议") if t in html}
+
+    assert titles("") == {"甲小组全体会议", "甲小组专题会议", "乙小组办公室会议"}
+    assert titles(f"?body={c.a.pk}") == {"甲小组全体会议", "甲小组专题会议"}
+    assert titles("?year=2025") == {"甲小组专题会议", "乙小组办公室会议"}
+    assert titles("?kind=office") == {"乙小组办公室会议"}
+    assert titles(f"?body={c.a.pk}&year=2025&kind=special") == {"甲小组专题会议"}
+    assert titles("?kind=nonsense&year=abc") == titles("")  # a bad filter is ignored, never an error
