@@ -14,6 +14,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from yixie.core import audit
@@ -213,9 +214,11 @@ def meeting_edit(*, actor, meeting: Meeting, expected_version: int | None, kind:
     f = _meeting_fields(body, kind=kind, held_on=held_on, title=title, chair_post=chair_post,
                         chair_label=chair_label, departments=departments, posts=posts, topics=topics)
     _no_twin(body, f["held_on"], f["title"], exclude=m.pk)
-    first_decision = m.decisions.filter(due_on__lt=f["held_on"]).order_by("due_on").first()
-    if first_decision is not None:
-        _refuse(f"议定事项“{first_decision}”的落实时限{format_date_zh(first_decision.due_on)}早于新的会议日期。",
+    early = m.decisions.filter(Q(due_on__lt=f["held_on"]) | Q(done_on__lt=f["held_on"])).order_by("id").first()
+    if early is not None:
+        when = early.done_on if early.done_on and early.done_on < f["held_on"] else early.due_on
+        what = "落实日期" if when == early.done_on else "落实时限"
+        _refuse(f"议定事项“{early}”的{what}{format_date_zh(when)}早于新的会议日期{format_date_zh(f['held_on'])}。",
                 "held_on", code="decision_before_meeting")
     checked = _checked_file(minutes, "minutes", "会议纪要") if minutes else None
     before = _meeting_snapshot(m)

@@ -170,6 +170,20 @@ def test_edit_checks_the_version_and_a_stale_save_loses_nothing(world):
     assert m.title == "编办的修改" and m.version == 3
 
 
+def test_edit_may_not_move_a_meeting_after_its_decisions(world):
+    c = world
+    m = record(c, decisions=["制定方案"])
+    services.decision_done(actor=None, decision=m.decisions.get(), done_on=date(2024, 3, 10), note="已制定")
+    exc = refused(services.meeting_edit, actor=c.gx_clerk, meeting=m, expected_version=1, kind="full",
+                  held_on=date(2024, 3, 20), title=m.title, chair_post=c.mayor)
+    assert exc.field == "held_on" and "制定方案" in exc.message and "2024年3月10日" in exc.message
+    exc = refused(services.meeting_edit, actor=c.gx_clerk, meeting=m, expected_version=1, kind="full",
+                  held_on=date(2019, 1, 1), title=m.title, chair_post=c.mayor)
+    assert exc.field == "held_on" and exc.code == "before_established"
+    m.refresh_from_db()
+    assert m.held_on == date(2024, 3, 1) and m.version == 1
+
+
 def test_void_needs_a_reason_keeps_the_row_and_counts_nowhere(world):
     c = world
     m = record(c, decisions=["落实事项"])
