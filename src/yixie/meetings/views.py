@@ -115,7 +115,8 @@ def meeting_list(request):
     query = {k: v for k, v in (("tab", tab if tab != "meetings" else ""), ("body", body.pk if body else ""),
                                 ("year", year or ""), ("kind", kind), ("unapproved", "1" if unapproved else ""))
              if v}
-    hosted = list(selectors.bodies_recordable_by(u).filter(status="active").order_by("name").only("id", "name")[:31])
+    hosted = list(selectors.bodies_recordable_by(u).filter(status="active").order_by("region__code", "name")
+                  .only("id", "name")[:31])
     return render(request, "meetings/list.html", {
         "page": page, "tab": tab, "body": body, "year": year, "kind": kind, "unapproved": unapproved,
         "years": _years(), "kinds": MeetingKind.choices,
