@@ -55,14 +55,13 @@ RECORD = "meeting.record"
 OVERVIEW = "meeting.overview"
 
 
-def _involved(scope, prefix: str = "") -> Q:
-    """A department role reaches a body it leads, hosts or joins (as `Body.objects.visible_to` says), within its
-    region first (an index)."""
+def _involved(scope) -> Q:
+    """A department role reads the register of a body it leads, hosts or joins (as `Body.objects.visible_to`
+    says), within its region first (an index)."""
     ids = scope.department_ids
-    return Q(**{f"{prefix}region_id__in": scope.department_region_ids}) & (
-        Q(**{f"{prefix}lead_department_id__in": ids}) | Q(**{f"{prefix}office_department_id__in": ids})
-        | Q(**{"body_id__in" if prefix else "id__in": Membership.objects.filter(department_id__in=ids)
-               .values("body_id")}))
+    return Q(body__region_id__in=scope.department_region_ids) & (
+        Q(body__lead_department_id__in=ids) | Q(body__office_department_id__in=ids)
+        | Q(body_id__in=Membership.objects.filter(department_id__in=ids).values("body_id")))
 
 
 def bodies_visible_to(user, action: str = VIEW):
@@ -85,7 +84,7 @@ def _restrict(user, qs, action: str = VIEW, *, region_field: str = "region_id"):
     def departments(s):
         if action == RECORD:
             return Q(**{f"{region_field}__in": s.department_region_ids}) & Q(body__office_department_id__in=s.department_ids)
-        return _involved(s, "body__")
+        return _involved(s)
 
     return scope_for(user, action).restrict(qs, regions=lambda ids: Q(**{f"{region_field}__in": ids}),
                                             departments=departments)
@@ -140,7 +139,8 @@ def document_for_user(user, pk: int, action: str = VIEW) -> BodyDocument:
 
 
 def may_record(user, body) -> bool:
-    """Whether the user keeps this body's register (for showing buttons; the services check it again)."""
+    """Whether the user keeps this body's register: the host department of its office, the region's (or an upper
+    region's) establishment office, the superuser. Pages show their buttons by it; the services check it."""
     scope = scope_for(user, RECORD)
     return (scope.everything or body.region_id in scope.region_ids
             or body.office_department_id in scope.department_ids)

@@ -24,14 +24,13 @@ from yixie.core.errors import DomainError
 from yixie.core.files import UploadError, check_upload
 from yixie.ledger.models import Body
 from yixie.org.models import Department, Post
-from yixie.org.scopes import scope_for
 
+from . import selectors
 from .choices import DecisionStatus, MeetingKind
 from .models import BodyDocument, Meeting, MeetingDecision
 
 #: Files a clerk may attach: minutes and documents as PDF, OFD (版式文件) or Word.
 FILE_TYPES = (".pdf", ".ofd", ".docx")
-RECORD = "meeting.record"
 
 
 class MeetingError(DomainError):
@@ -51,13 +50,8 @@ def _user(actor):
 
 
 def may_record(actor, body: Body) -> bool:
-    """Whether the actor keeps this body's register: the host department of its office, the region's (or an
-    upper region's) establishment office, the superuser, or the system (`actor=None`)."""
-    if actor is None or getattr(actor, "is_superuser", False):
-        return True
-    scope = scope_for(actor, RECORD)
-    return (scope.everything or body.region_id in scope.region_ids
-            or body.office_department_id in scope.department_ids)
+    """Whether the actor keeps this body's register (`selectors.may_record`), or is the system (`actor=None`)."""
+    return actor is None or selectors.may_record(actor, body)
 
 
 def _check_actor(actor, body: Body) -> None:
