@@ -8,5 +8,19 @@ class MeetingsConfig(AppConfig):
     url_prefix = "meetings/"
 
     def ready(self) -> None:
-        # Actions, navigation and URL samples are registered here as the app's pages arrive.
-        pass
+        from yixie.core import registry as r
+        from yixie.core.roles import ALL_ROLES, Role
+
+        r.register_actions(
+            {"meeting.view": "查看会议和发文登记", "meeting.record": "登记会议、议定事项和机构发文",
+             "meeting.overview": "查看领导会议负担和全年未开会机构"},
+            grants={Role.ESTABLISHMENT: ["meeting.record", "meeting.overview"],
+                    Role.DEPARTMENT: ["meeting.record"],
+                    Role.DEPARTMENT_HR: ["meeting.record"],
+                    Role.LEADER: ["meeting.overview"],
+                    Role.GENERAL_OFFICE: ["meeting.overview"],
+                    Role.ORGANISATION: ["meeting.overview"]})
+        r.register_actions({}, grants={role: ["meeting.view"] for role in ALL_ROLES})
+        r.register_nav(r.NavEntry("meetings", "会议发文", "meetings:list", "meeting.view", order=35,
+                                  active=("meetings",)))
+        r.register_url_samples(self.label, "yixie.meetings.tests.samples.url_samples")
