@@ -325,8 +325,10 @@ def proposal_initial(proposal, form_fields) -> dict:
     out = {}
     if ev.get("new_name") and "name" in form_fields:
         out["name"] = ev["new_name"]
-    if ev.get("new_department"):
-        out.update({f: ev["new_department"] for f in ("lead_department", "office_department") if f in form_fields})
+    dept = ev.get("new_department")
+    dept_id = dept.get("id") if isinstance(dept, dict) else dept
+    if dept_id:
+        out.update({f: dept_id for f in ("lead_department", "office_department") if f in form_fields})
     return out
 
 
