@@ -26,6 +26,7 @@ from django.utils import timezone
 from yixie.campaigns import services as cs
 from yixie.campaigns.choices import Action, Office, Phase
 from yixie.campaigns.models import Campaign, CampaignItem, Deliberation, DepartmentReport, ItemOpinion
+from yixie.core.models import Proposal, ProposalStatus
 
 #: The action a department reports for the change the campaign made (city.py's event kinds).
 ACTION_OF_EVENT = {"abolish": Action.ABOLISH, "merge": Action.MERGE, "rename": Action.RENAME,
@@ -135,6 +136,16 @@ class CampaignRunner:
         self.campaigns[city.code] = campaign
         for part in campaign.parts.select_related("region"):
             self.campaigns[part.region.code] = part
+        # 编办 takes in the open proposals of the yearly evaluation (the 2021 evaluation's 24 in 2022): each
+        # must be the change its department then reports (the body's event marked with this campaign).
+        for proposal in Proposal.objects.filter(region_id=city.pk, status=ProposalStatus.OPEN,
+                                                source_ref__startswith="evaluation:").order_by("id"):
+            change = self.changes.get(self.body_key(proposal.body_id))
+            if change is None or ACTION_OF_EVENT[change.kind] != proposal.kind:
+                raise RuntimeError(f"campaign {s.key}: proposal {proposal.kind} of {proposal.body_label} is not "
+                                   f"the change the campaign makes ({change.kind if change else 'none'})")
+            cs.proposal_take_in(actor=self.office_user(city.code, Office.ESTABLISHMENT), campaign=campaign,
+                                proposal=proposal)
 
     def _items(self, campaign: Campaign) -> list[CampaignItem]:
         return list(campaign.items.select_related("department", "report").order_by("report_id", "id"))

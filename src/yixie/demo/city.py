@@ -1340,3 +1340,63 @@ CAMPAIGNS: list[CampaignSpec] = [
         completed=("市统计局",), submitted=("市统计局",),
     ),
 ]
+
+
+# ---------------------------------------------------------------------------------------------
+# the yearly evaluations (多方评价), run by demo/evaluation.py through the evaluation services
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class EvaluationSpec:
+    """A year's evaluation of the city's bodies: the work of `year`, carried out the next year. The meetings
+    register of `year` is filled first (demo/evaluation.py generates it, with the seed's examples as told);
+    the host departments report, 编办 with 两办 and 组织部 checks, the lead departments score their member
+    units, the results are computed and 编办 drafts the `proposals` from them."""
+
+    key: str
+    year: int
+    title: str
+    opened_on: str
+    deadline: str
+    scoring_deadline: str
+    checked_on: str
+    results_on: str
+    late: tuple[tuple[str, str, str], ...] = ()  # (host department, day 编办 reopened, reason)
+    adjusted: tuple[tuple[str, str, str], ...] = ()  # (body, score 编办 set, reason)
+    exemplary: tuple[tuple[str, str], ...] = ()  # (body, what makes it a benchmark)
+    quiet: tuple[str, ...] = ()  # bodies that held no meeting in the year
+    proposals_on: str = ""
+    # (body, kind, reason, new name or new department key)
+    proposals: tuple[tuple[str, str, str, str], ...] = ()
+
+
+#: The seed's two examples of 2021 (the ledger names 市生态环境委员会 by its full name, 市生态环境保护委员会).
+SEED_PARTY_BUILDING = "市委党建工作领导小组"
+SEED_ECOLOGY = "市生态环境保护委员会"
+
+_PROPOSALS_2022 = (
+    *((name, "abolish", note, "") for name, note in _EVENTS["campaign_2022_abolished"]),
+    *((old, "rename", "名称与职责任务不相适应", new) for old, new in _EVENTS["campaign_2022_renamed"]),
+    *((name, "reaffiliate", "机构改革后职责已调整，办事机构宜随职责调整", key)
+      for name, key in _EVENTS["campaign_2022_reaffiliated"]),
+)
+
+EVALUATIONS: list[EvaluationSpec] = [
+    EvaluationSpec(
+        key="2021", year=2021, title="潍坊市2021年度议事协调机构运行成效评价",
+        opened_on="2022-01-17", deadline="2022-02-28", scoring_deadline="2022-03-15", checked_on="2022-03-23",
+        results_on="2022-03-31",
+        late=(("市住房和城乡建设局", "2022-03-02", "该局牵头的棚户区改造收尾工作集中，经申请准予延期至3月4日报送"),),
+        adjusted=(("市海洋经济发展领导小组", "62", "自评填报的协调解决问题数缺少会议纪要佐证，按实际核减"),),
+        exemplary=((SEED_PARTY_BUILDING, "全年召开会议4次，印发年度工作要点，协调解决问题12个"),
+                   (SEED_ECOLOGY, "建立工作规则、责任清单和工作报告制度，78项重点任务全部落实")),
+        quiet=tuple(name for name, _note in _EVENTS["campaign_2022_abolished"]),
+        proposals_on="2022-04-15", proposals=_PROPOSALS_2022,
+    ),
+    EvaluationSpec(
+        key="2022", year=2022, title="潍坊市2022年度议事协调机构运行成效评价",
+        opened_on="2023-01-16", deadline="2023-02-28", scoring_deadline="2023-03-15", checked_on="2023-03-22",
+        results_on="2023-03-31",
+        exemplary=(("市委全面深化改革领导小组", "年度改革任务清单化推进，议定事项全部落实"),),
+    ),
+]

@@ -17,6 +17,7 @@ from yixie.ledger.state import build_state, dept_ref, leader_ref, member_ref
 from yixie.org.models import Department, Post, PostHolding, Region, RoleAssignment
 
 from .campaigns import CampaignRunner
+from .evaluation import EvaluationRunner
 
 DEMO_PASSWORD = "yixie-demo-2026"
 
@@ -100,7 +101,8 @@ class DemoLoader:
         steps = [(e.on, 1, b.key, n, e) for b in d.BODIES for n, e in enumerate(b.history) if not e.campaign]
         events = len(steps)
         runners = [CampaignRunner(self, spec) for spec in d.CAMPAIGNS]
-        for runner in runners:
+        evaluations = [EvaluationRunner(self, spec) for spec in d.EVALUATIONS]
+        for runner in [*runners, *evaluations]:
             steps += runner.steps()
         steps.sort(key=lambda t: t[:4])
         for on, _order, key, _n, e in steps:
@@ -117,10 +119,12 @@ class DemoLoader:
         for runner in runners:
             runner.finish()
             runner.documents()
+        for evaluation in evaluations:
+            evaluation.finish()
         applied = sum(r.applied for r in runners)
         self.log(f"已登记机构 {len(bodies)} 个，历史沿革事项 {events + applied} 项（其中调整规范行动公布清单写入 {applied} 项）")
         events += applied
-        self._work_rules()
+        self.file_work_rules()
         self._quota()
         self._applications()
         # Today's daily alerts, as the scheduled job would send them: expiring temporary bodies in the
@@ -214,10 +218,11 @@ class DemoLoader:
             else:
                 RoleAssignment.objects.create(user=user, role=role, region=self.regions[region_code])
 
-    def _work_rules(self) -> None:
-        # Work rules filed for most bodies set up before this year (the seed: 800+ drawn up).
-        for i, body in enumerate(Body.objects.filter(status="active").order_by("id")):
-            if i % 7 != 0:
+    def file_work_rules(self) -> None:
+        """Work rules filed twenty days after setup for six bodies in seven of those in force (the seed: 800+
+        drawn up); run when an evaluation opens (it counts them) and at the end of the load."""
+        for body in Body.objects.filter(status="active", work_rules_filed_on__isnull=True).order_by("id"):
+            if body.pk % 7 != 0:
                 Body.objects.filter(pk=body.pk).update(
                     work_rules_filed_on=date.fromordinal(body.established_on.toordinal() + 20))
 
