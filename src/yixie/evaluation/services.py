@@ -276,11 +276,11 @@ def indicator_remove(*, actor, indicator: Indicator, expected_version: int | Non
     _not_frozen(system)
     _check_version(system, expected_version, f"“{system.title}”")
     before = snapshot(indicator)
-    label = str(indicator)
-    Indicator.objects.filter(pk=indicator.pk).delete()
+    label, pk = str(indicator), indicator.pk
+    Indicator.objects.filter(pk=pk).delete()
     _bump_system(system)
     audit.record(actor=actor, action="删除评价指标", target=None, target_type="evaluation.indicator",
-                 target_id=str(before["id"]), target_label=label, before=before, reason=system.title)
+                 target_id=str(pk), target_label=label, before=before, reason=system.title)
 
 
 @transaction.atomic
