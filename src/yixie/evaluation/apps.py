@@ -24,8 +24,10 @@ class EvaluationConfig(AppConfig):
                     Role.DEPARTMENT: ["evaluation.fill"],
                     Role.DEPARTMENT_HR: ["evaluation.fill", "evaluation.submit"]})
         r.register_actions({}, grants={role: ["evaluation.view"] for role in ALL_ROLES})
+        # No badge on the navigation: it would cost a query on every page of every user (the pages' query
+        # budgets); what waits is counted once, on the home page's to-do list.
         r.register_nav(r.NavEntry("evaluation", "多方评价", "evaluation:list", "evaluation.view", order=35,
-                                  active=("evaluation",), badge=selectors.todo_count))
+                                  active=("evaluation",)))
         r.register_todo_source(r.TodoSource("evaluation", "运行成效自评待办", selectors.todo_count, "evaluation:list",
                                             order=40))
         r.register_url_samples(self.label, "yixie.evaluation.tests.samples.url_samples")

@@ -30,9 +30,32 @@ class RegionChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-class SystemChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.title}{'（已冻结）' if obj.is_frozen else ''}"
+class SystemChoiceField(forms.ChoiceField):
+    """An indicator system of the user's regions, offered and accepted only from a scoped queryset (set by the
+    view); the cleaned value is the system itself."""
+
+    def __init__(self, *, empty_label: str = "（请选择）", **kwargs):
+        kwargs.setdefault("error_messages", {})
+        kwargs["error_messages"].setdefault("invalid_choice", "所选指标体系不存在或不在您的管辖范围内，请重新选择。")
+        super().__init__(choices=[("", empty_label)], **kwargs)
+        self.empty_label = empty_label
+        self._queryset = IndicatorSystem.objects.none()
+
+    @property
+    def queryset(self):
+        return self._queryset
+
+    @queryset.setter
+    def queryset(self, qs):
+        self._queryset = qs
+        self.choices = [("", self.empty_label)] + [
+            (str(s.pk), f"{s.title}{'（已冻结）' if s.is_frozen else ''}") for s in qs]
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        return self._queryset.filter(pk=int(value)).first()
 
 
 YEAR_ERRORS = {"invalid": "年度请填写四位数字，如 2021。", "required": "请填写年度。",
@@ -46,8 +69,7 @@ class SystemCreateForm(BootstrapFormMixin, forms.Form):
     year = forms.IntegerField(label="评价年度", min_value=2000, max_value=2100, error_messages=YEAR_ERRORS,
                               help_text="评价哪一年的工作（如 2021 年度，2022 年开展评价）")
     title = forms.CharField(label="名称", max_length=200, error_messages={"required": "请填写指标体系名称。"})
-    copy_from = SystemChoiceField(label="沿用的指标体系", queryset=IndicatorSystem.objects.none(), required=False,
-                                  empty_label="（不沿用，按默认指标建立）")
+    copy_from = SystemChoiceField(label="沿用的指标体系", required=False, empty_label="（不沿用，按默认指标建立）")
     source = forms.CharField(label="制定依据", max_length=300, required=False,
                              help_text="如 《关于开展议事协调机构运行成效评价的通知》")
 
@@ -110,7 +132,7 @@ class EvaluationOpenForm(BootstrapFormMixin, forms.Form):
                                         help_text="如 2022 年评价 2021 年度工作")
     title = forms.CharField(label="名称", max_length=200, required=False,
                             help_text="不填则为“某市某年度议事协调机构运行成效评价”")
-    system = SystemChoiceField(label="评价指标体系", queryset=IndicatorSystem.objects.none(),
+    system = SystemChoiceField(label="评价指标体系",
                                error_messages={"required": "请选择评价指标体系（须先建立该年度的指标体系）。"},
                                help_text="部署后该指标体系即冻结，不能再修改")
     opened_on = LenientDateField(label="部署日期", error_messages={"required": "请填写部署日期。"})
