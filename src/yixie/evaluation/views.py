@@ -192,6 +192,8 @@ def _lines(se):
     """The indicator lines with the points the self-evaluation earns now (grades pending show as —)."""
     indicators = list(se.evaluation.system.indicators.order_by("target", "order", "id"))
     total, lines, pending = services.scoring.body_score(indicators, se)
+    for ln in lines:
+        ln.grade = (se.grades or {}).get(str(ln.indicator.pk), "")
     return {"total": total, "lines": lines, "pending": pending}
 
 
