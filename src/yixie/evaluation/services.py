@@ -494,8 +494,7 @@ def evidence_add(*, actor, self_evaluation: SelfEvaluation, uploaded) -> Evidenc
     ev = EvidenceFile(self_evaluation=se, original_name=checked.name, file_type=checked.file_type, size=checked.size,
                       sha256=checked.sha256, uploaded_by=_user(actor))
     ev.file.save(f"evidence{checked.ext}", uploaded, save=False)
-    ev.save()
-    SelfEvaluation.objects.filter(pk=se.pk).update(version=se.version + 1)
+    ev.save()  # the figures' version is left alone: a file added beside them conflicts with no one's edit
     audit.record(actor=actor, action="上传自评佐证材料", target=ev, after={"文件": checked.name, "sha256": checked.sha256},
                  body_id=se.body_id, reason=se.name)
     return ev
