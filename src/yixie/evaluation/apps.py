@@ -9,4 +9,6 @@ class EvaluationConfig(AppConfig):
 
     def ready(self) -> None:
         # Actions, navigation, to-dos and URL samples are registered here as the app's pages arrive.
-        pass
+        from .registration_results import register as register_results
+
+        register_results()
