@@ -777,6 +777,7 @@ class Suite:
 
         rng = random.Random(self.seed)
         today = timezone_today()
+        scale = [{"grade": "高效", "min": 85}, {"grade": "平稳", "min": 60}, {"grade": "缺失", "min": 0}]
         year = 2098
         with transaction.atomic():
             started = time.perf_counter()
@@ -821,10 +822,12 @@ class Suite:
                                      .values_list("body_id", "department_id").iterator(chunk_size=20_000)):
                 ids = member_ids[region_of[body_id]]
                 pts = [rng.randint(20, 40), rng.randint(15, 30), rng.randint(15, 30)]
+                total = Decimal(sum(pts))
                 rows.append(MemberScore(evaluation=evaluations[region_of[body_id]], body_id=body_id,
                                         department_id=dept_id, lead_department_id=lead_of[body_id],
                                         scores={str(i): str(p) for i, p in zip(ids, pts, strict=True)},
-                                        total=Decimal(sum(pts)), comment="配合较好"))
+                                        total=total, grade=results.member_grade(scale, total, Decimal(100)),
+                                        comment="配合较好"))
             MemberScore.objects.bulk_create(rows, batch_size=5000)
             n_bodies, n_scores = len(ses), len(rows)
             del ses, rows

@@ -358,11 +358,19 @@ def supervision_export(request, pk: int):
 
 # ---- charts ---------------------------------------------------------------------------------------------------
 
-def _member_chart(rows, most: int = 40) -> dict | None:
+#: The departments a member-unit chart shows: those with the lowest mean score (the table has them all).
+CHART_DEPARTMENTS = 15
+#: Short category names for the charts' axes.
+SHORT_CATEGORY = {"party": "党委", "government": "政府", "joint": "联席会议", "taskforce": "工作专班",
+                  "mechanism": "协调机制", "special": "专项小组"}
+
+
+def _member_chart(rows, most: int = CHART_DEPARTMENTS) -> dict | None:
+    """The departments with the lowest mean member score, the lowest on top."""
     scored = [r for r in rows if r.mean is not None]
     if not scored:
         return None
-    scored = sorted(scored, key=lambda r: r.mean)[:most]
+    scored = sorted(scored, key=lambda r: (r.mean, r.name))[:most][::-1]
     return {
         "tooltip": {"trigger": "axis"}, "grid": {"left": 8, "right": 40, "bottom": 8, "top": 8, "containLabel": True},
         "xAxis": {"type": "value", "max": 100}, "yAxis": {"type": "category", "data": [r.name for r in scored]},
@@ -384,19 +392,19 @@ def charts(request):
     counts = sel.grade_counts(evaluations)
     grades = sel.scale_grades(latest)
     labels = sel.CATEGORY_LABELS
-    table = [{"year": y, "category": labels.get(c, c),
+    table = [{"year": y, "category": labels.get(c, c), "short": SHORT_CATEGORY.get(c, labels.get(c, c)),
               "grades": [counts["counts"].get((y, c, g), 0) for g in grades],
               "ungraded": counts["counts"].get((y, c, ""), 0)}
              for y in counts["years"] for c in counts["categories"]]
     grade_chart = None
     if table:
-        x = [f"{t['year']}年·{t['category'].replace('议事协调机构', '')}" for t in table]
+        x = [f"{t['short']}\n{t['year']}年" for t in table]
         grade_chart = {
             "tooltip": {"trigger": "axis"}, "legend": {"top": 0},
             "grid": {"left": 8, "right": 16, "bottom": 8, "top": 36, "containLabel": True},
             "xAxis": {"type": "category", "data": x, "axisLabel": {"interval": 0}},
             "yAxis": {"type": "value", "minInterval": 1},
-            "series": [{"type": "bar", "stack": "grades", "name": g, "data": [t["grades"][i] for t in table],
+            "series": [{"type": "bar", "stack": "grades", "name": g, "data": [t["grades"][i] or None for t in table],
                         "label": {"show": True}} for i, g in enumerate(grades)]}
     rows = sel.supervision_rows(chosen) if chosen else []
     return render(request, "evaluation/results/charts.html", {

@@ -284,7 +284,7 @@ def test_a_proposal_reaches_the_intake_with_the_evaluation_as_evidence(city, ev)
     assert p.evidence["year"] == 2025 and p.evidence["meetings_held"] == 0 and p.evidence["tasks"] == 0
     assert p.evidence["candidate"] == "no_meeting" and p.evidence["grade"] == se.grade
     assert p.evidence["score"] == str(se.score) and p.evidence["proposed_by"] == "编办"
-    assert p.reason.startswith("【编办建议") and "全年未开展工作" in p.reason and "全年召开会议0次" in p.reason
+    assert p.reason.startswith("【编办建议·潍坊市2025年度议事协调机构运行评价】建议撤销“市闲置工作领导小组”。") and "全年未开展工作" in p.reason and "全年召开会议0次" in p.reason
     assert p.raised_by == city.bianban and p.status == "open"
     # raising it again while open gives the same proposal
     again = results.proposal_draft(actor=city.bianban, self_evaluation=se, kind="abolish", reason="再次提出")
@@ -296,13 +296,14 @@ def test_proposals_to_rename_reaffiliate_and_merge_carry_their_target(city, ev):
     se = se_of(evaluation, b["b"])
     p = results.proposal_draft(actor=city.bianban, self_evaluation=se, kind="rename", reason="职责调整",
                                new_name="市现代物流发展领导小组")
-    assert p.evidence["new_name"] == "市现代物流发展领导小组" and "建议更名为“市现代物流发展领导小组”" in p.reason
+    assert p.evidence["new_name"] == "市现代物流发展领导小组" and "建议将“市物流业发展领导小组”更名为“市现代物流发展领导小组”。" in p.reason
     p = results.proposal_draft(actor=city.bianban, self_evaluation=se, kind="reaffiliate", reason="职能划转",
                                new_department=city.swj)
-    assert p.evidence["new_department"] == {"id": city.swj.pk, "name": "市商务局"}
+    assert p.evidence["new_department"] == {"id": city.swj.pk, "name": "市商务局"} and "改由市商务局牵头" in p.reason
     p = results.proposal_draft(actor=city.bianban, self_evaluation=se, kind="merge", reason="职责相近",
                                merge_into=b["a"])
     assert p.evidence["merge_into"]["id"] == b["a"].pk and p.kind == "merge"
+    assert "建议将“市物流业发展领导小组”并入“市重点项目建设领导小组”" in p.reason
 
 
 @pytest.mark.parametrize("kind, extra, field, text", [
