@@ -133,21 +133,34 @@ def member_score_save(*, actor, score_row: MemberScore, scores: dict, comment: s
 
 
 def member_scores_save(*, actor, rows: list[MemberScore], entries: dict[int, dict]) -> tuple[list, dict]:
-    """Save the scores of many member units of one body (the scoring form): each row in its own service call,
-    all or nothing. `entries`: row id → {"scores", "comment", "version"}. Returns (saved rows, errors per
-    row id → {field: message}); when any is refused nothing is saved."""
+    """Save the scores of many member units of one body (the scoring form), all or nothing: each row through
+    `member_score_save`. `entries`: row id → {"scores", "comment", "version"}; rows without an entry are left
+    as they are (not scored yet). Returns (saved rows, errors: row id → {field: message}), every bad figure
+    of every row named (each indicator checked on its own by `scoring.member_total`); when any is refused,
+    nothing is saved."""
     errors: dict[int, dict[str, str]] = {}
     saved = []
+    by_pk = {r.pk: r for r in rows}
+    if not entries:
+        _refuse("请至少填写一个成员单位的得分。", code="empty")
+    indicators = member_indicators(rows[0].evaluation) if rows else []
+    for pk, e in entries.items():
+        for ind in indicators:
+            try:
+                scoring.member_total([ind], e.get("scores", {}))
+            except DomainError as exc:
+                errors.setdefault(pk, {})[exc.field or "__all__"] = exc.message
+    if errors:
+        return [], errors
     with transaction.atomic():
         sid = transaction.savepoint()
-        for row in rows:
-            e = entries.get(row.pk, {})
+        for pk, e in entries.items():
             try:
                 with transaction.atomic():
-                    saved.append(member_score_save(actor=actor, score_row=row, scores=e.get("scores", {}),
+                    saved.append(member_score_save(actor=actor, score_row=by_pk[pk], scores=e.get("scores", {}),
                                                    comment=e.get("comment", ""), version=e.get("version")))
             except DomainError as exc:
-                errors.setdefault(row.pk, {})[exc.field or "__all__"] = exc.message
+                errors.setdefault(pk, {})[exc.field or "__all__"] = exc.message
         if errors:
             transaction.savepoint_rollback(sid)
             return [], errors

@@ -96,12 +96,20 @@ def score_body(request, pk: int, body_pk: int):
         for row in rows:
             prefix = f"r{row.pk}-"
             version = request.POST.get(f"{prefix}version", "")
-            entries[row.pk] = {"scores": {str(i.pk): request.POST.get(f"{prefix}score_{i.pk}", "") for i in indicators},
-                               "comment": request.POST.get(f"{prefix}comment", "")[:2000],
+            scores = {str(i.pk): request.POST.get(f"{prefix}score_{i.pk}", "").strip() for i in indicators}
+            comment = request.POST.get(f"{prefix}comment", "")[:2000]
+            if not any(scores.values()) and not comment.strip() and row.total is None:
+                continue  # a member unit left blank: not scored yet
+            entries[row.pk] = {"scores": scores, "comment": comment,
                                "version": int(version) if version.isdecimal() and len(version) <= 9 else -1}
-        _saved, errors = results.member_scores_save(actor=u, rows=rows, entries=entries)
+        try:
+            saved, errors = results.member_scores_save(actor=u, rows=rows, entries=entries)
+        except DomainError as exc:
+            saved, errors = [], {rows[0].pk: {"__all__": exc.message}}
         if not errors:
-            messages.success(request, f"已保存“{rows[0].body.name}”{len(rows)}个成员单位的评价。")
+            left = sum(1 for r in rows if r.total is None and r.pk not in entries)
+            messages.success(request, f"已保存“{rows[0].body.name}”{len(saved)}个成员单位的评价"
+                                      + (f"，还有{left}个未评价。" if left else "。"))
             return redirect("evaluation:scoring")
         messages.error(request, "评分未保存：请按提示修改标红的内容（已填写的内容仍保留在页面上）。")
     context = {"evaluation": evaluation, "body": rows[0].body, "lead": rows[0].lead_department,

@@ -138,6 +138,15 @@ def test_saving_a_body_s_member_units_is_all_or_nothing(city, ev):
     assert saved == [] and list(errors) == [rows[1].pk]
     assert f"score_{_ids(evaluation)[1]}" in errors[rows[1].pk]
     assert not MemberScore.objects.filter(evaluation=evaluation, total__isnull=False).exists()
+    # every bad figure of a row is named, not only the first
+    entries[rows[1].pk]["scores"] = _points(evaluation, "45", "三十", "20")
+    _saved, errors = results.member_scores_save(actor=city.clerk, rows=rows, entries=entries)
+    assert set(errors[rows[1].pk]) == {f"score_{_ids(evaluation)[0]}", f"score_{_ids(evaluation)[1]}"}
+    # a refusal of the service itself (another department) leaves nothing saved either
+    _saved, errors = results.member_scores_save(actor=city.gx_clerk, rows=rows, entries={
+        rows[0].pk: {"scores": _points(evaluation, "30", "20", "20")}})
+    assert "只有牵头部门" in errors[rows[0].pk]["__all__"]
+    assert not MemberScore.objects.filter(evaluation=evaluation, total__isnull=False).exists()
 
 
 # ---- the year's results ---------------------------------------------------------------------------------------

@@ -87,6 +87,21 @@ def test_a_refused_scoring_form_shows_the_error_on_its_field_and_keeps_what_was_
     assert not MemberScore.objects.filter(evaluation=evaluation, total__isnull=False).exists()
 
 
+def test_member_units_left_blank_stay_unscored(client_for, city, ev):
+    evaluation, b = ev
+    url = reverse("evaluation:score_body", args=[evaluation.pk, b["a"].pk])
+    rows = list(MemberScore.objects.filter(evaluation=evaluation, body=b["a"]).order_by("department__order"))
+    ids = _ids(evaluation)
+    c = client_for(city.clerk)
+    data = {f"r{r.pk}-version": r.version for r in rows}
+    response = c.post(url, data)
+    assert response.status_code == 400 and "请至少填写一个成员单位的得分" in _text(response)
+    data.update({f"r{rows[0].pk}-score_{i}": p for i, p in zip(ids, ("35", "25", "28"), strict=True)})
+    assert c.post(url, data).status_code == 302
+    assert [r.total for r in MemberScore.objects.filter(pk__in=[r.pk for r in rows]).order_by("department__order")
+            ] == [88, None]
+
+
 def test_another_department_cannot_open_a_body_it_does_not_lead(client_for, city, ev):
     evaluation, b = ev
     assert client_for(city.gx_clerk).get(reverse("evaluation:score_body", args=[evaluation.pk, b["a"].pk])
