@@ -37,6 +37,8 @@ TARGETS = {  # issue 4 item 3, at province scale on PostgreSQL (p95 unless said 
     "import_changed": ("max", 60_000),
     # issue 11: the campaign's progress board and statistics pages, and publishing a list of 10,000 changes
     "campaign_board": ("p95", 100), "campaign_stats": ("p95", 200), "campaign_publish": ("max", 60_000),
+    # issue 12: a year's results for the province, the ranking page and a department's member-unit results
+    "evaluation_results": ("max", 30_000), "evaluation_ranking": ("p95", 100), "evaluation_department": ("p95", 100),
 }
 MEMORY_TARGETS = {"import": 500, "import_changed": 500, "campaign_publish": 500}
 #: Bodies a published list changes in the publication bench (issue 11: < 60 s, < 500 MB).
@@ -745,6 +747,135 @@ class Suite:
                  "downgrade; one transaction, rolled back)", [r["publish_ms"] for r in runs],
                  peak_mb=max(r["publish_peak_mb"] for r in runs), growth_mb=max(r["growth_mb"] for r in runs))
 
+    # ------------------------------------------------------------------ the yearly evaluation (issue 12)
+
+    def evaluation(self) -> None:
+        """A year's evaluation in every region of the province (one per region, as each 编办 runs its own):
+        a self-evaluation per body in force with its figures, a member score per member unit with the lead
+        department's points, all built in bulk; then `results_compute` for every region (timed: the year's
+        results for the province), the bench city's ranking page as its 编办, and the member-unit results
+        page of the department of `bench_clerk`. Everything in one transaction, rolled back."""
+        import random
+        from decimal import Decimal
+
+        from django.db import transaction
+        from django.db.models import F
+        from django.test import Client
+        from django.urls import reverse
+
+        from yixie.evaluation import results
+        from yixie.evaluation.models import (
+            Evaluation,
+            Indicator,
+            IndicatorSystem,
+            MemberScore,
+            SelfEvaluation,
+        )
+        from yixie.ledger.choices import BodyStatus
+        from yixie.ledger.models import Body, Membership
+        from yixie.org.models import Region, RoleAssignment
+
+        rng = random.Random(self.seed)
+        today = timezone_today()
+        scale = [{"grade": "高效", "min": 85}, {"grade": "平稳", "min": 60}, {"grade": "缺失", "min": 0}]
+        year = 2098
+        with transaction.atomic():
+            started = time.perf_counter()
+            bodies = list(Body.objects.filter(status=BodyStatus.ACTIVE).values(
+                "id", "region_id", "name", "category", "legal_ground", "lead_department_id", "office_department_id"))
+            regions = sorted({b["region_id"] for b in bodies})
+            evaluations = {}
+            member_ids = {}
+            for region in Region.objects.filter(pk__in=regions):
+                system = IndicatorSystem.objects.create(region=region, year=year, title=f"{region.name}基准测试指标体系")
+                Indicator.objects.bulk_create([
+                    Indicator(system=system, target="body", dimension="results", name="召开会议", weight=30,
+                              method="count", source="meetings_held", norm=4, order=1),
+                    Indicator(system=system, target="body", dimension="results", name="重点任务完成", weight=40,
+                              method="ratio", source="tasks_done_ratio", order=2),
+                    Indicator(system=system, target="body", dimension="regularity", name="建立工作机制", weight=30,
+                              method="yesno", source="mechanisms", order=3),
+                    *[Indicator(system=system, target="member", dimension=d, name=n, weight=w, method="count",
+                                order=10 + k)
+                      for k, (d, n, w) in enumerate([("cooperation", "协调配合", 40), ("information", "信息共享", 30),
+                                                     ("delivery", "任务落实", 30)])]])
+                member_ids[region.pk] = list(system.indicators.filter(target="member").order_by("order")
+                                             .values_list("id", flat=True))
+                evaluations[region.pk] = Evaluation.objects.create(
+                    region=region, year=year, carried_out_in=year + 1, title=f"{region.name}{year}年度评价（基准测试）",
+                    system=system, opened_on=today, deadline=today, scoring_deadline=today)
+            ses = []
+            for b in bodies:
+                planned = rng.choice([0, 3, 5, 8, 10])
+                ses.append(SelfEvaluation(
+                    evaluation=evaluations[b["region_id"]], body_id=b["id"], department_id=b["office_department_id"],
+                    lead_department_id=b["lead_department_id"], name=b["name"], category=b["category"],
+                    legal_ground=b["legal_ground"], status="submitted", meetings_held=rng.choice([0, 1, 2, 4, 6, 9]),
+                    tasks_planned=planned, tasks_done=rng.randint(0, planned), documents_issued=rng.randint(0, 5),
+                    mechanisms="工作规则" if rng.random() < 0.7 else ""))
+            SelfEvaluation.objects.bulk_create(ses, batch_size=2000)
+            region_of = {b["id"]: b["region_id"] for b in bodies}
+            lead_of = {b["id"]: b["lead_department_id"] for b in bodies}
+            rows = []
+            for body_id, dept_id in (Membership.objects.filter(body__status=BodyStatus.ACTIVE)
+                                     .exclude(department_id=F("body__lead_department_id"))
+                                     .values_list("body_id", "department_id").iterator(chunk_size=20_000)):
+                ids = member_ids[region_of[body_id]]
+                pts = [rng.randint(20, 40), rng.randint(15, 30), rng.randint(15, 30)]
+                total = Decimal(sum(pts))
+                rows.append(MemberScore(evaluation=evaluations[region_of[body_id]], body_id=body_id,
+                                        department_id=dept_id, lead_department_id=lead_of[body_id],
+                                        scores={str(i): str(p) for i, p in zip(ids, pts, strict=True)},
+                                        total=total, grade=results.member_grade(scale, total, Decimal(100)),
+                                        comment="配合较好"))
+            MemberScore.objects.bulk_create(rows, batch_size=5000)
+            n_bodies, n_scores = len(ses), len(rows)
+            del ses, rows
+            log(f"built {len(evaluations)} evaluations, {n_bodies:,} self-evaluations, {n_scores:,} member scores "
+                f"in {time.perf_counter() - started:.0f} s")
+            try:
+                Path("/proc/self/clear_refs").write_text("5")
+            except OSError:
+                pass
+            started = time.perf_counter()
+            for ev in evaluations.values():
+                results.results_compute(ev)
+            compute_ms = (time.perf_counter() - started) * 1000
+            peak = max(_rss_kb("VmHWM"), _rss_kb("VmRSS"))
+            # The worst case: every member unit's total and grade to be written again (scores imported, say).
+            MemberScore.objects.filter(evaluation__year=year).update(total=None, grade="")
+            started = time.perf_counter()
+            for ev in evaluations.values():
+                results.results_compute(ev)
+            rewrite_ms = (time.perf_counter() - started) * 1000
+            city_ev = evaluations[self.city.pk]
+            city_n = city_ev.self_evaluations.count()
+            client = self.client()
+            ranking_url = reverse("evaluation:ranking", args=[city_ev.pk])
+            clerk_dept = RoleAssignment.objects.filter(user__username="bench_clerk").values_list(
+                "department_id", flat=True).first()
+            clerk_ev = Evaluation.objects.get(year=year, region__departments__id=clerk_dept)
+            clerk = Client()
+            assert clerk.post("/login/", {"username": "bench_clerk", "password": "yixie-bench-2026"}).status_code == 302
+            mine_url = reverse("evaluation:my_results", args=[clerk_ev.pk])
+            joined = MemberScore.objects.filter(evaluation=clerk_ev, department_id=clerk_dept).count()
+            for c, url in ((client, ranking_url), (clerk, mine_url)):
+                assert c.get(url).status_code == 200, url
+            q_ranking = len(captured(lambda: client.get(ranking_url)))
+            q_mine = len(captured(lambda: clerk.get(mine_url)))
+            ranking = sample(lambda: client.get(ranking_url), self.reps(40))
+            mine = sample(lambda: clerk.get(mine_url), self.reps(40))
+            transaction.set_rollback(True)
+        self.add("evaluation_results", f"results of a year for the province: {len(evaluations)} evaluations, "
+                 f"{n_bodies:,} bodies, {n_scores:,} member scores (results_compute, rolled back)", [compute_ms],
+                 peak_mb=peak / 1024)
+        self.add("evaluation_results_rewrite", f"  … again with every member score's total and grade to write "
+                 f"({n_scores:,} rows)", [rewrite_ms])
+        self.add("evaluation_ranking", f"evaluation ranking page of the bench city ({city_n:,} bodies, 50 a page, "
+                 f"{q_ranking} queries), 编办", ranking)
+        self.add("evaluation_department", f"a department's member-unit results page ({joined} bodies joined, "
+                 f"{q_mine} queries), bench_clerk", mine)
+
     def _publish_many(self, n: int) -> dict:
         """In a forked child: a campaign whose settled list changes `n` bodies of the province, published
         through `campaign_publish` (the bulk change path) and rolled back. Only the publication is timed; the
@@ -856,7 +987,7 @@ def main() -> None:
     parser.add_argument("--out", required=True)
     parser.add_argument("--cache", default=str(ROOT / "var" / "bench"))
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--only", default="pages,excel,changes,overlap,campaigns")
+    parser.add_argument("--only", default="pages,excel,changes,overlap,campaigns,evaluation")
     args = parser.parse_args()
     suite = Suite(args.scale, args.seed, Path(args.cache), args.quick)
     suite.setup()

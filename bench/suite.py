@@ -252,7 +252,7 @@ def main() -> None:
     parser.add_argument("--db", default="both", choices=["both", "sqlite", "postgres"])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run, not for figures)")
     parser.add_argument("--regenerate", action="store_true", help="generate the databases again")
-    parser.add_argument("--only", default="pages,excel,changes,overlap,campaigns",
+    parser.add_argument("--only", default="pages,excel,changes,overlap,campaigns,evaluation",
                         help="comma list of: pages, excel, changes, overlap, campaigns")
     args = parser.parse_args()
     CACHE.mkdir(parents=True, exist_ok=True)

@@ -31,3 +31,8 @@ class EvaluationConfig(AppConfig):
         r.register_todo_source(r.TodoSource("evaluation", "运行成效自评待办", selectors.todo_count, "evaluation:list",
                                             order=40))
         r.register_url_samples(self.label, "yixie.evaluation.tests.samples.url_samples")
+
+        # part B: member-unit scoring, results, rankings, charts, proposals
+        from .registration_results import register as register_results
+
+        register_results()

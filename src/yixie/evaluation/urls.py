@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .urls_results import result_urlpatterns
 
 app_name = "evaluation"
 
@@ -23,3 +24,4 @@ urlpatterns = [
     path("systems/<int:pk>/indicators/<int:ind_pk>/", views.indicator_edit, name="indicator"),
     path("systems/<int:pk>/indicators/<int:ind_pk>/remove/", views.indicator_remove, name="indicator_remove"),
 ]
+urlpatterns += result_urlpatterns

@@ -1,0 +1,46 @@
+"""Forms of the results pages. The scoring form keeps what was typed as text: the service (`scoring.
+member_total`) checks the figures and its refusals come back on the field `score_<indicator id>` of the row."""
+
+from __future__ import annotations
+
+from django import forms
+
+from yixie.core.forms import BootstrapFormMixin
+from yixie.ledger.models import Body
+from yixie.org.models import Department
+
+from .choices import PROPOSAL_KINDS
+
+
+class ExemplaryForm(BootstrapFormMixin, forms.Form):
+    note = forms.CharField(label="标杆说明", max_length=300, required=False,
+                           help_text="如：建立“周调度、月通报”机制，重点任务全部按期完成")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class _NameChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class ProposalForm(BootstrapFormMixin, forms.Form):
+    kind = forms.ChoiceField(label="建议事项", choices=list(PROPOSAL_KINDS.items()), widget=forms.RadioSelect,
+                             error_messages={"required": "请选择建议事项。", "invalid_choice": "请选择建议事项：撤销、更名、调整隶属关系或合并。"})
+    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000,
+                             error_messages={"required": "请说明提出调整建议的理由。"},
+                             help_text="将与评价得分、等次、会议和任务情况一并转给牵头部门，作为起草申请的依据")
+    new_name = forms.CharField(label="建议的新名称（更名时填写）", max_length=150, required=False)
+    new_department = _NameChoice(label="建议的牵头部门（调整隶属关系时选择）", queryset=Department.objects.none(),
+                                 required=False, empty_label="（请选择）",
+                                 error_messages={"invalid_choice": "所选部门不在本区划内。"})
+    merge_into = _NameChoice(label="并入的机构（合并时选择）", queryset=Body.objects.none(), required=False,
+                             empty_label="（请选择）", error_messages={"invalid_choice": "所选机构不在本区划内。"})
+
+    def __init__(self, *args, departments, bodies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_department"].queryset = departments
+        self.fields["merge_into"].queryset = bodies
+        self._style()
