@@ -290,11 +290,13 @@ class EvaluationRunner:
     def late(self, dept: str, on: str, reason: str) -> None:
         until = _workday(_d(on) + dt.timedelta(days=2))
         for se in self.evaluation.self_evaluations.filter(department__name=dept).exclude(status=SelfStatus.SUBMITTED):
-            es.selfeval_reopen(actor=self.bianban, self_evaluation=se, until=until, reason=reason)
+            es.selfeval_reopen(actor=self.bianban, self_evaluation=se, until=until, reason=reason, on=_d(on))
             es.selfeval_submit(actor=self.hr(dept), self_evaluation=se, on=until)
 
     def score(self) -> None:
         """Each lead department scores the member units of its bodies (all of one body in one form)."""
+        self.evaluation = er.reporting_close(actor=self.bianban, evaluation=self.evaluation,
+                                             on=_d(self.spec.scoring_deadline))
         indicators = er.member_indicators(self.evaluation)
         rows_by_body: dict[int, list[MemberScore]] = {}
         for row in (MemberScore.objects.filter(evaluation=self.evaluation).select_related("evaluation", "department",
@@ -310,7 +312,7 @@ class EvaluationRunner:
                                               for i in indicators},
                                    "comment": "" if base > 0.8 else "信息报送不够及时，配合力度有待加强", "version": row.version}
             saved, errors = er.member_scores_save(actor=self.clerk(rows[0].lead_department.name), rows=rows,
-                                                  entries=entries)
+                                                  entries=entries, on=_d(self.spec.scoring_deadline))
             if errors:
                 raise RuntimeError(f"member scores of body {body_id}: {errors}")
 
@@ -343,6 +345,7 @@ class EvaluationRunner:
         for name, note in s.exemplary:
             se = self.evaluation.self_evaluations.get(name=name)
             er.exemplary_mark(actor=self.bianban, self_evaluation=se, note=note)
+        self.evaluation = er.results_publish(actor=self.bianban, evaluation=self.evaluation, on=_d(s.results_on))
 
     def proposals(self) -> None:
         """编办 drafts the adjustment proposals the results support (through the intake)."""

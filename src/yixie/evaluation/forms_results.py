@@ -32,6 +32,9 @@ class ProposalForm(BootstrapFormMixin, forms.Form):
     reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000,
                              error_messages={"required": "请说明提出调整建议的理由。"},
                              help_text="将与评价得分、等次、会议和任务情况一并转给牵头部门，作为起草申请的依据")
+    task_finished = forms.BooleanField(
+        label="工作任务已经完成", required=False,
+        help_text="应急指挥类或上级要求设立的机构，仅在其工作任务已经完成时提出撤销建议")
     new_name = forms.CharField(label="建议的新名称（更名时填写）", max_length=150, required=False)
     new_department = _NameChoice(label="建议的牵头部门（调整隶属关系时选择）", queryset=Department.objects.none(),
                                  required=False, empty_label="（请选择）",

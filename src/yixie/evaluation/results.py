@@ -86,7 +86,7 @@ def _check_manager(actor, evaluation: Evaluation, what: str) -> None:
 # ---- member-unit scoring (成员单位发挥作用评价) ---------------------------------------------------------------
 
 def member_score_save(*, actor, score_row: MemberScore, scores: dict, comment: str = "",
-                      version: int | None = None) -> MemberScore:
+                      version: int | None = None, on=None) -> MemberScore:
     """The lead department scores one member unit of one of its bodies on the member indicators.
 
     Refused: anyone but the lead department (its business or HR section), the lead department scoring
@@ -106,7 +106,7 @@ def member_score_save(*, actor, score_row: MemberScore, scores: dict, comment: s
             _refuse(f"{row.department.name}是该机构的牵头部门，牵头部门不能评价本单位。", code="self_scoring")
         if evaluation.status == EvaluationStatus.CLOSED:
             _refuse(f"{evaluation.title}的结果已发布，不能再修改成员单位评价。", code="closed")
-        today = timezone.localdate()
+        today = on or timezone.localdate()  # `on`: the day it is scored (the demo's history), else today
         if evaluation.scoring_deadline and today > evaluation.scoring_deadline:
             _refuse(f"成员单位评价已于{format_date_zh(evaluation.scoring_deadline)}截止，不能再评分。", code="late")
         if version is not None and row.version != version:
@@ -132,7 +132,7 @@ def member_score_save(*, actor, score_row: MemberScore, scores: dict, comment: s
     return row
 
 
-def member_scores_save(*, actor, rows: list[MemberScore], entries: dict[int, dict]) -> tuple[list, dict]:
+def member_scores_save(*, actor, rows: list[MemberScore], entries: dict[int, dict], on=None) -> tuple[list, dict]:
     """Save the scores of many member units of one body (the scoring form), all or nothing: each row through
     `member_score_save`. `entries`: row id → {"scores", "comment", "version"}; rows without an entry are left
     as they are (not scored yet). Returns (saved rows, errors: row id → {field: message}), every bad figure
@@ -158,7 +158,7 @@ def member_scores_save(*, actor, rows: list[MemberScore], entries: dict[int, dic
             try:
                 with transaction.atomic():
                     saved.append(member_score_save(actor=actor, score_row=by_pk[pk], scores=e.get("scores", {}),
-                                                   comment=e.get("comment", ""), version=e.get("version")))
+                                                   comment=e.get("comment", ""), version=e.get("version"), on=on))
             except DomainError as exc:
                 errors.setdefault(pk, {})[exc.field or "__all__"] = exc.message
         if errors:
@@ -336,6 +336,59 @@ def _locked_se(self_evaluation: SelfEvaluation) -> SelfEvaluation:
             .get(pk=self_evaluation.pk))
 
 
+def reporting_close(*, actor, evaluation: Evaluation, on=None) -> Evaluation:
+    """编办 closes the self-evaluations' reporting (自评填报 → 审核评分): after the deadline, or before it once every
+    self-evaluation is in. Those never submitted stay listed as not reported; nothing more can be drafted."""
+    with transaction.atomic():
+        ev = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+        _check_manager(actor, ev, "结束自评填报")
+        if ev.status != EvaluationStatus.OPEN:
+            _refuse(f"{ev.title}已处于“{ev.get_status_display()}”阶段。", code="status")
+        today = on or timezone.localdate()
+        waiting = ev.self_evaluations.exclude(status__in=("submitted", "checked")).count()
+        if today <= ev.deadline and waiting:
+            _refuse(f"自评报送截止日期为{format_date_zh(ev.deadline)}，还有{waiting}个机构的自评未报送，截止前不能结束填报。",
+                    code="early")
+        before = snapshot(ev, ["status"])
+        ev.status = EvaluationStatus.CHECKING
+        ev.version += 1
+        ev.save(update_fields=["status", "version", "updated_at"])
+        audit.record(actor=actor, action="结束自评填报", target=ev, before=before, after=snapshot(ev, ["status"]),
+                     reason=f"未报送{waiting}个" if waiting else "")
+    return ev
+
+
+def results_publish(*, actor, evaluation: Evaluation, on=None) -> Evaluation:
+    """编办 publishes the year's results (审核评分 → 结果已发布): every submitted self-evaluation checked and the
+    results computed after the last check. From then on scores and self-evaluations are closed."""
+    with transaction.atomic():
+        ev = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+        _check_manager(actor, ev, "发布评价结果")
+        if ev.status != EvaluationStatus.CHECKING:
+            _refuse(f"{ev.title}处于“{ev.get_status_display()}”阶段：结束自评填报、审核完成后才能发布结果。",
+                    code="status")
+        unchecked = ev.self_evaluations.filter(status="submitted").count()
+        if unchecked:
+            _refuse(f"还有{unchecked}个机构的自评未审核完成，不能发布结果。", code="unchecked")
+        if ev.results_status != "done":
+            _refuse("请先计算评价结果，再发布。", code="no_results")
+        last_check = ev.self_evaluations.exclude(checked_at=None).order_by("-checked_at").values_list(
+            "checked_at", flat=True).first()
+        last_score = MemberScore.objects.filter(evaluation=ev).exclude(scored_at=None).order_by(
+            "-scored_at").values_list("scored_at", flat=True).first()
+        latest = max([t for t in (last_check, last_score) if t], default=None)
+        if latest and ev.results_at and latest > ev.results_at:
+            _refuse("结果计算之后又有审核或评分，请重新计算结果后再发布。", code="stale_results")
+        before = snapshot(ev, ["status", "published_on"])
+        ev.status = EvaluationStatus.CLOSED
+        ev.published_on = on or timezone.localdate()
+        ev.version += 1
+        ev.save(update_fields=["status", "published_on", "version", "updated_at"])
+        audit.record(actor=actor, action="发布评价结果", target=ev, before=before,
+                     after=snapshot(ev, ["status", "published_on"]))
+    return ev
+
+
 def exemplary_mark(*, actor, self_evaluation: SelfEvaluation, note: str = "") -> SelfEvaluation:
     """编办 marks a body as a 典型标杆 of the year (with what makes it one)."""
     with transaction.atomic():
@@ -400,7 +453,8 @@ def _evidence_text(se: SelfEvaluation) -> str:
 
 
 def proposal_draft(*, actor, self_evaluation: SelfEvaluation, kind: str, reason: str, new_name: str = "",
-                   new_department: Department | None = None, merge_into: Body | None = None):
+                   new_department: Department | None = None, merge_into: Body | None = None,
+                   task_finished: bool = False):
     """编办 drafts an adjustment proposal (撤销, 更名, 调整隶属关系, 合并) from a body's result, with the evaluation
     as evidence. It reaches the lead department as a pre-filled application draft (the approval workflow
     takes it in) or becomes an item of a running campaign — through `core.proposals`, never by import.
@@ -416,10 +470,15 @@ def proposal_draft(*, actor, self_evaluation: SelfEvaluation, kind: str, reason:
     if not reason:
         _refuse("请说明提出调整建议的理由。", "reason")
     exempt = se.candidate_exempt or (bool(se.candidate) and se.legal_ground in EXEMPT_GROUNDS)
-    if kind == "abolish" and exempt:
+    if kind == "abolish" and exempt and not task_finished:
+        # Listed, not proposed: its low activity alone is no ground. Its task having ended (a census done, a
+        # campaign over) is — 编办 says so explicitly, and the proposal carries it.
         ground = "应急指挥类机构" if se.legal_ground == LegalGround.EMERGENCY else "上级明确要求设立的机构"
-        _refuse(f"“{se.name}”是{ground}，列为撤销候选仅供掌握情况，不提出撤销建议。", "kind", code="exempt")
+        _refuse(f"“{se.name}”是{ground}，列为撤销候选仅供掌握情况，不因运行情况提出撤销建议；"
+                "如其工作任务已经完成，请勾选“工作任务已经完成”并写明理由。", "kind", code="exempt")
     evidence = _evidence(se)
+    if kind == "abolish" and exempt:
+        evidence["task_finished"] = True
     body = se.body
     if kind == "rename":
         new_name = (new_name or "").strip()

@@ -216,6 +216,34 @@ def compute(request, pk: int):
     return redirect("evaluation:ranking", pk=evaluation.pk)
 
 
+@requires(MANAGE)
+@require_POST
+def close_reporting(request, pk: int):
+    u = request.user
+    evaluation = _ranking_evaluation(u, pk)
+    try:
+        results.reporting_close(actor=u, evaluation=evaluation)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "自评填报已结束，进入审核评分阶段。")
+    return redirect("evaluation:ranking", pk=evaluation.pk)
+
+
+@requires(MANAGE)
+@require_POST
+def publish(request, pk: int):
+    u = request.user
+    evaluation = _ranking_evaluation(u, pk)
+    try:
+        results.results_publish(actor=u, evaluation=evaluation)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "评价结果已发布。")
+    return redirect("evaluation:ranking", pk=evaluation.pk)
+
+
 @requires(RANKING)
 @require_GET
 def candidate_list(request, pk: int):
@@ -310,7 +338,7 @@ def propose(request, pk: int, se_pk: int):
         try:
             proposal = results.proposal_draft(actor=u, self_evaluation=se, kind=c["kind"], reason=c["reason"],
                                               new_name=c["new_name"], new_department=c["new_department"],
-                                              merge_into=c["merge_into"])
+                                              merge_into=c["merge_into"], task_finished=c["task_finished"])
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
