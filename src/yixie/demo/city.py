@@ -1397,6 +1397,6 @@ EVALUATIONS: list[EvaluationSpec] = [
         key="2022", year=2022, title="潍坊市2022年度议事协调机构运行成效评价",
         opened_on="2023-01-16", deadline="2023-02-28", scoring_deadline="2023-03-15", checked_on="2023-03-22",
         results_on="2023-03-31",
-        exemplary=(("市委全面深化改革领导小组", "年度改革任务清单化推进，议定事项全部落实"),),
+        exemplary=(("市委全面深化改革委员会", "年度改革任务清单化推进，议定事项全部落实"),),
     ),
 ]

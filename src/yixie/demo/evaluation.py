@@ -124,8 +124,13 @@ class EvaluationRunner:
         seats = {}
         for b in bodies:
             seats[b.pk] = list(b.leader_seats.select_related("post").order_by("order"))
-        members = {b.pk: [m.department for m in b.memberships.select_related("department").order_by("order")]
-                   for b in bodies}
+        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+        def existing(d) -> bool:  # a member unit that existed all year (the data keeps some pre-reform ones)
+            return (d.established_on is None or d.established_on <= start) and (d.ended_on is None or d.ended_on > end)
+
+        members = {b.pk: [m.department for m in b.memberships.select_related("department").order_by("order")
+                          if existing(m.department)] for b in bodies}
         n_meetings = 0
         for b in bodies:
             if b.name in quiet:
@@ -137,9 +142,14 @@ class EvaluationRunner:
             self._documents(b, year)
         self.loader.log(f"{year}年会议登记 {n_meetings} 次")
 
-    def _day(self, rng: random.Random, year: int, month: int) -> dt.date:
+    def _day(self, rng: random.Random, year: int, month: int, first: dt.date | None = None) -> dt.date:
         day = _workday(dt.date(year, month, rng.randint(3, 24)))
-        return min(day, dt.date(year, 12, 28))
+        return max(min(day, dt.date(year, 12, 28)), first or day)
+
+    @staticmethod
+    def _first(b: Body, year: int) -> dt.date:
+        """The first day of the year the body could meet (a week after it was set up)."""
+        return max(dt.date(year, 1, 1), b.established_on + dt.timedelta(days=7))
 
     def _kinds(self, b: Body, rng: random.Random) -> list[str]:
         if b.category == BodyCategory.TASK_FORCE:
@@ -154,10 +164,14 @@ class EvaluationRunner:
 
     def _meetings(self, b: Body, year: int, seats, members) -> int:
         rng = _rng("meetings", b.pk, year)
-        kinds = self._kinds(b, rng)
-        months = sorted(rng.sample(range(1, 13), len(kinds)))
-        for i, (kind, month) in enumerate(zip(kinds, months, strict=True), 1):
-            self._meeting(b, kind, self._day(rng, year, month), seats, members, rng, n=i)
+        first = self._first(b, year)
+        if first > dt.date(year, 11, 30):
+            return 0
+        months = range(first.month, 13)
+        kinds = self._kinds(b, rng)[:len(months)]
+        chosen = sorted(rng.sample(months, len(kinds)))
+        for i, (kind, month) in enumerate(zip(kinds, chosen, strict=True), 1):
+            self._meeting(b, kind, self._day(rng, year, month, first), seats, members, rng, n=i)
         return len(kinds)
 
     def _meeting(self, b: Body, kind: str, on: dt.date, seats, members, rng: random.Random, *, n: int,
@@ -201,13 +215,17 @@ class EvaluationRunner:
 
     def _documents(self, b: Body, year: int) -> None:
         rng = _rng("documents", b.pk, year)
+        first = self._first(b, year)
+        if first > dt.date(year, 11, 30):
+            return
         for _ in range(rng.choice((0, 0, 1, 1, 2))):
             lower = rng.random() < 0.4
             approved = lower and rng.random() < 0.9
             ms.document_record(
                 actor=self.clerk(b.office_department.name), body=b, number=self._number(b, year),
                 title=f"关于印发{b.name}{year}年工作要点的通知" if not lower else f"关于做好{year}年{b.name.removeprefix('市')}有关工作的通知",
-                issued_on=self._day(rng, year, rng.randint(2, 11)), to_lower_levels=lower, approved=approved,
+                issued_on=self._day(rng, year, rng.randint(max(first.month, 2), 11), first), to_lower_levels=lower,
+                approved=approved,
                 approval_note="经市政府同意" if approved else "")
 
     def _party_building(self, b: Body, seats, members) -> int:
@@ -343,7 +361,7 @@ class EvaluationRunner:
         s = self.spec
         er.results_compute(self.evaluation, actor=self.bianban)
         for name, note in s.exemplary:
-            se = self.evaluation.self_evaluations.get(name=name)
+            se = self.evaluation.self_evaluations.get(Q(name=name) | Q(body__name=name))
             er.exemplary_mark(actor=self.bianban, self_evaluation=se, note=note)
         self.evaluation = er.results_publish(actor=self.bianban, evaluation=self.evaluation, on=_d(s.results_on))
 

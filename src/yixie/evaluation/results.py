@@ -98,7 +98,8 @@ def member_score_save(*, actor, score_row: MemberScore, scores: dict, comment: s
                .select_related("evaluation__system", "evaluation__region", "department", "lead_department", "body")
                .get(pk=score_row.pk))
         evaluation = row.evaluation
-        departments = scope_for(actor, SCORE_ACTION).department_ids
+        # The system (actor None: the demo's history, a job) scores for departments without a login.
+        departments = scope_for(actor, SCORE_ACTION).department_ids if actor is not None else {row.lead_department_id}
         if row.lead_department_id not in departments:
             _refuse(f"只有牵头部门（{row.lead_department.name}）可以评价“{row.body.name if row.body_id else row}”"
                     "的成员单位。", code="not_lead")
