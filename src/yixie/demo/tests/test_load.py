@@ -35,6 +35,7 @@ def test_demo_city_reproduces_the_seed_figures():
     assert on_2022.filter(kind=EventKind.RENAME).count() == 8
     assert on_2022.filter(kind=EventKind.REAFFILIATE).count() == 7
     _campaigns_ran_through_the_product(city)
+    _evaluations_ran_through_the_product(city)
     assert not Body.objects.filter(region__level="township").exists()
     # No body is hosted by a department before it was set up or after it ended (the services refused it).
     live = LedgerEvent.objects.filter(is_void=False).exclude(
@@ -115,3 +116,44 @@ def _campaigns_ran_through_the_product(city):
         "市统计局"]
     assert not LedgerEvent.objects.filter(effective_on__gte=c25.snapshot_on, region=city, kind__in=[
         EventKind.ABOLISH, EventKind.MERGE, EventKind.RENAME, EventKind.DOWNGRADE, EventKind.DERECOGNISE]).exists()
+
+
+def _evaluations_ran_through_the_product(city):
+    """The 2021 and 2022 evaluations were done through the evaluation services on a meetings register filled
+    through its services; the 2021 one's proposals are the 2022 campaign's 24 (9 abolish, 8 rename, 7
+    re-affiliate), taken in by it; the seed's two examples are benchmarks with their figures."""
+    from yixie.core.models import Proposal, ProposalStatus
+    from yixie.evaluation.choices import EvaluationStatus
+    from yixie.evaluation.models import Evaluation, MemberScore
+    from yixie.meetings.models import BodyDocument, Meeting
+
+    e21 = Evaluation.objects.get(region=city, year=2021)
+    e22 = Evaluation.objects.get(region=city, year=2022)
+    assert (e21.carried_out_in, e22.carried_out_in) == (2022, 2023)
+    assert e21.status == e22.status == EvaluationStatus.CLOSED
+    assert e21.system.is_frozen and e21.system != e22.system
+    proposals = Proposal.objects.filter(source_ref=f"evaluation:{e21.pk}")
+    assert {k: proposals.filter(kind=k).count() for k in ("abolish", "rename", "reaffiliate")} == \
+        {"abolish": 9, "rename": 8, "reaffiliate": 7}
+    # Counted once: each was taken into the 2022 campaign, and is the change its list made.
+    c22 = Campaign.objects.get(region=city, year=2022)
+    assert set(proposals.values_list("status", "taken_by").distinct()) == {(ProposalStatus.TAKEN, "campaigns")}
+    assert c22.items.exclude(proposal_id=None).count() == 24
+    for item in c22.items.exclude(proposal_id=None):
+        assert item.final_action == proposals.get(pk=item.proposal_id).kind, item.name
+    assert not Proposal.objects.filter(source_ref=f"evaluation:{e22.pk}").exists()
+    # The seed's examples, from the register.
+    pb = e21.self_evaluations.get(name="市委党建工作领导小组")
+    assert (pb.meetings_held, pb.problems_coordinated, pb.exemplary, pb.grade) == (4, 12, True, "高效")
+    assert Meeting.objects.filter(body=pb.body, held_on__year=2021, is_void=False).count() == 4
+    assert BodyDocument.objects.get(body=pb.body, number="潍党建组〔2021〕1号").title == "关于印发《2021年全市党建工作要点》的通知"
+    eco = e21.self_evaluations.get(name="市生态环境保护委员会")
+    assert (eco.tasks_planned, eco.tasks_done, eco.exemplary, eco.grade) == (78, 78, True, "高效")
+    assert "责任清单" in eco.mechanisms and "工作报告制度" in eco.mechanisms
+    # The bodies abolished in 2022 held no meeting in 2021: candidates (exempt where the upper level required them).
+    abolished = e21.self_evaluations.filter(body__in=proposals.filter(kind="abolish").values("body_id"))
+    assert abolished.count() == 9 and set(abolished.values_list("candidate", flat=True)) == {"no_meeting"}
+    # Every member unit was scored by its lead department, and no lead department scored itself.
+    scores = MemberScore.objects.filter(evaluation=e21)
+    assert scores.count() > 1000 and not scores.filter(total=None).exists()
+    assert not scores.filter(department_id=F("lead_department_id")).exists()
