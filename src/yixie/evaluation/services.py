@@ -389,27 +389,35 @@ def _lay_out(evaluation: Evaluation) -> tuple[int, int]:
             "events_total": sum(changes.get(e.body_id, {}).values()),
             "as_of": year_end.isoformat(),
         }
-        self_evals.append(SelfEvaluation(
-            evaluation=evaluation, body_id=e.body_id, department_id=e.office_department_id,
-            lead_department_id=e.lead_department_id, name=e.name, category=e.category,
-            legal_ground=(e.state or {}).get("legal_ground", ""), prefill=pre,
-            meetings_held=fig.get("meetings_held"), documents_issued=fig.get("documents_issued")))
-        scores += [(e.body_id, d, e.lead_department_id) for d in members]
-    bulk.insert_objects(SelfEvaluation, self_evals)
-    _insert_member_scores(evaluation, scores)
+        self_evals.append({
+            "body_id": e.body_id, "department_id": e.office_department_id,
+            "lead_department_id": e.lead_department_id, "name": e.name, "category": e.category,
+            "legal_ground": (e.state or {}).get("legal_ground", ""), "prefill": pre,
+            "meetings_held": fig.get("meetings_held"), "documents_issued": fig.get("documents_issued")})
+        scores += [{"body_id": e.body_id, "department_id": d, "lead_department_id": e.lead_department_id}
+                   for d in members]
+    _insert_from_template(SelfEvaluation(evaluation=evaluation), self_evals)
+    _insert_from_template(MemberScore(evaluation=evaluation), scores)
     return len(self_evals), len(scores)
 
 
-def _insert_member_scores(evaluation: Evaluation, triples: list[tuple[int, int, int]]) -> None:
-    """The empty member scores as plain multi-row INSERTs: every column but the three ids is the same for all
-    rows, prepared once (a province lays out ~100,000 of them; Django's bulk_create spends seconds per 10,000)."""
-    template = MemberScore(evaluation=evaluation, body_id=0, department_id=0, lead_department_id=0)
-    fields = [f for f in MemberScore._meta.concrete_fields if not f.primary_key]
+def _insert_from_template(template, rows: list[dict]) -> None:
+    """Plain multi-row INSERTs of rows that differ from `template` in a few columns (ids, names, the prefill):
+    the other columns are prepared once. A province lays out ~10,000 self-evaluations and ~100,000 member
+    scores; model instances and bulk_create cost seconds of Python per 10,000 rows."""
+    if not rows:
+        return
+    model = type(template)
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     fixed = [f.get_db_prep_save(f.pre_save(template, True), connection) for f in fields]
-    varying = {"body_id": 0, "department_id": 1, "lead_department_id": 2}
-    slots = [varying.get(f.attname) for f in fields]
-    rows = [tuple(t[k] if k is not None else v for k, v in zip(slots, fixed, strict=True)) for t in triples]
-    bulk.insert_rows(MemberScore, [f.column for f in fields], rows)
+    varying = [(i, f, f.get_internal_type() == "JSONField") for i, f in enumerate(fields) if f.attname in rows[0]]
+    out = []
+    for row in rows:
+        values = list(fixed)
+        for i, f, prepare in varying:  # ids, text and whole numbers go in as they are; JSON is adapted
+            values[i] = f.get_db_prep_save(row[f.attname], connection) if prepare else row[f.attname]
+        out.append(tuple(values))
+    bulk.insert_rows(model, [f.column for f in fields], out)
 
 
 # ======================================================================== the self-evaluation

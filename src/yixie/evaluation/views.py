@@ -40,6 +40,8 @@ from .forms import (
 from .models import EvidenceFile, Indicator, SelfEvaluation
 
 PAGE_SIZE = 50
+#: the department's worklist on the evaluation's page (the rest on the paginated list)
+WORKLIST_SIZE = 100
 
 
 def _id(raw) -> int:
@@ -111,10 +113,12 @@ def evaluation_detail(request, pk: int):
     if region_view:
         ctx["progress"] = selectors.progress(evaluation)
     else:
-        rows = list(selectors.selfevals_visible_to(u).filter(evaluation=evaluation).order_by("category", "name"))
+        mine = selectors.selfevals_visible_to(u).filter(evaluation=evaluation).order_by("category", "name")
+        rows = list(mine[:WORKLIST_SIZE + 1])
         for se in rows:
             se.overdue = services.is_overdue(se, evaluation)
-        ctx["mine"] = rows
+        ctx["mine"] = rows[:WORKLIST_SIZE]
+        ctx["mine_more"] = len(rows) > WORKLIST_SIZE
     return render(request, "evaluation/detail.html", ctx)
 
 
