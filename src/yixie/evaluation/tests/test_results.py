@@ -354,11 +354,17 @@ def test_an_exempt_candidate_is_listed_but_not_proposed_for_abolition(city, ev):
     assert se.candidate and se.candidate_exempt
     with pytest.raises(DomainError) as exc:
         results.proposal_draft(actor=city.bianban, self_evaluation=se, kind="abolish", reason="全年未开会")
-    assert exc.value.code == "exempt" and "应急指挥类机构" in exc.value.message and "不提出撤销建议" in exc.value.message
+    assert exc.value.code == "exempt" and "应急指挥类机构" in exc.value.message
+    assert "不因运行情况提出撤销建议" in exc.value.message and "工作任务已经完成" in exc.value.message
+    assert not Proposal.objects.exists()
     # other adjustments stay possible
     p = results.proposal_draft(actor=city.bianban, self_evaluation=se, kind="rename", reason="规范名称",
                                new_name="市防汛抗旱应急指挥部")
     assert p.kind == "rename"
+    # its task finished (said explicitly), its abolition may be proposed, and the proposal says why
+    p = results.proposal_draft(actor=city.bianban, self_evaluation=se, kind="abolish", reason="专项任务已经完成",
+                               task_finished=True)
+    assert p.kind == "abolish" and p.evidence["task_finished"] is True
 
 
 def test_a_county_evaluation_is_its_own(city):

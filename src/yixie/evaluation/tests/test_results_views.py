@@ -268,7 +268,7 @@ def test_an_exempt_candidate_s_abolition_is_refused_on_the_form(client_for, city
     response = client_for(city.bianban).post(reverse("evaluation:propose", args=[evaluation.pk, se.pk]),
                                              {"kind": "abolish", "reason": "未开会"})
     page = _text(response)
-    assert response.status_code == 400 and "不提出撤销建议" in page and "未开会" in page
+    assert response.status_code == 400 and "不因运行情况提出撤销建议" in page and "未开会" in page
     assert not Proposal.objects.exists()
     response = client_for(city.bianban).post(reverse("evaluation:propose", args=[evaluation.pk, se.pk]),
                                              {"kind": "merge", "reason": "合并", "merge_into": "99999999999999999999"})
