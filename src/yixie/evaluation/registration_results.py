@@ -18,12 +18,8 @@ def register() -> None:
                 Role.ESTABLISHMENT: [sel.RESULTS_ACTION, sel.RANKING_ACTION, MANAGE_ACTION],
                 Role.DEPARTMENT: [sel.RESULTS_ACTION, SCORE_ACTION],
                 Role.DEPARTMENT_HR: [sel.RESULTS_ACTION, SCORE_ACTION]})
-    r.register_nav(r.NavEntry("evaluation_results", "评价结果", "evaluation:results_index", sel.RESULTS_ACTION,
-                              order=41, active=("evaluation:results_index", "evaluation:ranking", "evaluation:charts",
-                                                "evaluation:scoring", "evaluation:score_body", "evaluation:my_results",
-                                                "evaluation:candidates", "evaluation:result_detail",
-                                                "evaluation:propose", "evaluation:supervision",
-                                                "evaluation:department_results")))
+    # No navigation entry of its own: the results are reached from 多方评价 (the bar has no room for another),
+    # whose entry is active on every page of the app.
     r.register_todo_source(r.TodoSource("evaluation.scoring", "待评价的成员单位（牵头部门）", sel.scoring_todo_count,
                                         "evaluation:scoring", order=41))
     r.register_url_samples("evaluation.results", "yixie.evaluation.tests.samples_results.url_samples_results")

@@ -68,7 +68,9 @@ def evaluation_list(request):
     u = request.user
     return render(request, "evaluation/list.html", {
         "evaluations": list(selectors.evaluation_rows(u)), "can_open": user_can(u, "evaluation.manage"),
-        "can_systems": user_can(u, "evaluation.check"), "today": timezone.localdate()})
+        "can_systems": user_can(u, "evaluation.check"), "today": timezone.localdate(),
+        "can_score": user_can(u, "evaluation.member_score"), "can_results": user_can(u, "evaluation.results"),
+        "can_charts": user_can(u, "evaluation.ranking")})
 
 
 @requires("evaluation.manage")

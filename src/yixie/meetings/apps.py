@@ -21,6 +21,6 @@ class MeetingsConfig(AppConfig):
                     Role.GENERAL_OFFICE: ["meeting.overview"],
                     Role.ORGANISATION: ["meeting.overview"]})
         r.register_actions({}, grants={role: ["meeting.view"] for role in ALL_ROLES})
-        r.register_nav(r.NavEntry("meetings", "会议发文", "meetings:list", "meeting.view", order=35,
+        r.register_nav(r.NavEntry("meetings", "会议发文", "meetings:list", "meeting.view", order=36,
                                   active=("meetings",)))
         r.register_url_samples(self.label, "yixie.meetings.tests.samples.url_samples")
