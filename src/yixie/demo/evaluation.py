@@ -285,6 +285,7 @@ class EvaluationRunner:
                         next_plan="按程序申请撤销。")
         if se.name == "市委党建工作领导小组" and s.year == 2021:
             data.update(problems_coordinated=12, tasks_planned=20, tasks_done=20,
+                        mechanisms="建立领导小组成员单位季度调度和重点任务督办机制",
                         highlights="全年召开领导小组会议4次，印发《2021年全市党建工作要点》，协调解决基层党建重点难点问题12个。")
         if se.name == "市生态环境保护委员会" and s.year == 2021:
             data.update(tasks_planned=78, tasks_done=78,
@@ -392,11 +393,12 @@ class EvaluationRunner:
                                                    results_at=_at(s.results_on, 16))
         IndicatorSystem.objects.filter(pk=ev.system_id).update(created_at=opened, updated_at=opened, frozen_at=opened)
         ids = list(SelfEvaluation.objects.filter(evaluation=ev).values_list("id", flat=True))
-        SelfEvaluation.objects.filter(id__in=ids).update(created_at=opened, drafted_at=_at(s.deadline, 10),
-                                                         checked_at=_at(s.checked_on, 15),
+        SelfEvaluation.objects.filter(id__in=ids).update(created_at=opened, checked_at=_at(s.checked_on, 15),
                                                          updated_at=_at(s.results_on, 16))
         for se in SelfEvaluation.objects.filter(id__in=ids).exclude(submitted_on=None).only("id", "submitted_on"):
-            SelfEvaluation.objects.filter(pk=se.pk).update(submitted_at=_at(se.submitted_on, 16, 30))
+            drafted = se.submitted_on - dt.timedelta(days=2 if se.submitted_on.weekday() >= 2 else 4)
+            SelfEvaluation.objects.filter(pk=se.pk).update(submitted_at=_at(se.submitted_on, 16, 30),
+                                                           drafted_at=_at(max(drafted, _d(s.opened_on)), 10))
         EvaluationCheck.objects.filter(self_evaluation_id__in=ids).update(created_at=_at(s.checked_on, 11),
                                                                           updated_at=_at(s.checked_on, 11))
         MemberScore.objects.filter(evaluation=ev).update(created_at=opened, scored_at=_at(s.scoring_deadline, 10),
