@@ -256,3 +256,18 @@ def bodies_without_meeting(*, region, year: int, bodies=None):
             .annotate(last_meeting_on=Max("meetings__held_on", filter=Q(meetings__is_void=False,
                                                                         meetings__held_on__lt=date(year, 1, 1))))
             .order_by("category", "name"))
+
+
+def meetings_by_posts(post_ids, on) -> dict[int, int]:
+    """For the posts page (a row fact): the meetings each post chaired or attended in the year of `on`, in one
+    query (a meeting counted once per post)."""
+    year = on.year
+    through = Meeting.posts.through
+    attended = through.objects.filter(post_id__in=list(post_ids), meeting__is_void=False,
+                                      meeting__held_on__year=year).order_by().values_list("post_id", "meeting_id")
+    chaired = Meeting.objects.filter(chair_post_id__in=list(post_ids), is_void=False,
+                                     held_on__year=year).order_by().values_list("chair_post_id", "id")
+    seen: dict[int, set[int]] = defaultdict(set)
+    for post_id, meeting_id in attended.union(chaired):
+        seen[post_id].add(meeting_id)
+    return {post_id: len(ids) for post_id, ids in seen.items()}

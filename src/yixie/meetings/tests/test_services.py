@@ -409,3 +409,19 @@ def test_scopes_of_the_register(world):
               for name in ("bianban", "clerk", "gx_clerk", "leader")}
     assert writes == {"bianban": {m.pk, q.pk}, "clerk": set(), "gx_clerk": {m.pk}, "leader": set()}
     assert set(selectors.bodies_recordable_by(c.gx_clerk)) == {c.a}
+
+
+def test_the_posts_page_shows_each_posts_meetings_of_the_year(world, client_for):
+    """The row fact on 领导职务: meetings chaired or attended in the year of the page's date, each counted once."""
+    from django.urls import reverse
+
+    c = world
+    record(c)  # 市长 chairs, 副市长 attends
+    record(c, held_on=date(2024, 5, 6), title="专题会议", kind="special", chair_post=c.vice, posts=[c.vice, c.mayor])
+    record(c, held_on=date(2023, 5, 6), title="上年会议")
+    void = record(c, held_on=date(2024, 6, 6), title="作废会议")
+    services.meeting_void(actor=c.gx_clerk, meeting=void, reason="登记错误")
+    counts = selectors.meetings_by_posts([c.mayor.pk, c.vice.pk, c.vice2.pk], date(2024, 12, 31))
+    assert counts == {c.mayor.pk: 2, c.vice.pk: 2}
+    html = client_for(c.bianban).get(reverse("org:post_list") + "?on=2024-12-31").content.decode()
+    assert "当年主持或参加的会议次数" in html and f"{reverse('meetings:load')}?year=2024" in html
