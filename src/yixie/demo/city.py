@@ -1400,3 +1400,16 @@ EVALUATIONS: list[EvaluationSpec] = [
         exemplary=(("市委全面深化改革委员会", "年度改革任务清单化推进，议定事项全部落实"),),
     ),
 ]
+
+
+@dataclass(frozen=True)
+class RegisterSpec:
+    """The meetings register of a year under way, filled up to `through` (no evaluation of it yet)."""
+
+    year: int
+    through: str
+    quiet: tuple[str, ...] = ()
+    exemplary: tuple[tuple[str, str], ...] = ()
+
+
+REGISTERS: list[RegisterSpec] = [RegisterSpec(year=2026, through="2026-11-20")]

@@ -64,6 +64,8 @@ def _rng(*parts) -> random.Random:
 
 
 class EvaluationRunner:
+    through: dt.date | None = None  # a register of a year under way reaches this day
+
     def __init__(self, loader, spec):
         self.loader = loader
         self.spec = spec
@@ -144,7 +146,11 @@ class EvaluationRunner:
 
     def _day(self, rng: random.Random, year: int, month: int, first: dt.date | None = None) -> dt.date:
         day = _workday(dt.date(year, month, rng.randint(3, 24)))
-        return max(min(day, dt.date(year, 12, 28)), first or day)
+        return max(min(day, self._last(year)), first or day)
+
+    def _last(self, year: int) -> dt.date:
+        """The last day the year's register reaches (a year under way: the day it is filled up to)."""
+        return min(dt.date(year, 12, 28), self.through) if self.through else dt.date(year, 12, 28)
 
     @staticmethod
     def _first(b: Body, year: int) -> dt.date:
@@ -167,9 +173,9 @@ class EvaluationRunner:
     def _meetings(self, b: Body, year: int, seats, members) -> int:
         rng = _rng("meetings", b.pk, year)
         first = self._first(b, year)
-        if first > dt.date(year, 11, 30):
+        if first > self._last(year) - dt.timedelta(days=28):
             return 0
-        months = range(first.month, 13)
+        months = range(first.month, self._last(year).month + 1)
         kinds = self._kinds(b, rng)[:len(months)]
         chosen = sorted(rng.sample(months, len(kinds)))
         for i, (kind, month) in enumerate(zip(kinds, chosen, strict=True), 1):
@@ -202,7 +208,7 @@ class EvaluationRunner:
                               topics="；".join(rng.sample(_TOPICS, 2)), decisions=decisions)
         for d in m.decisions.all():
             if rng.random() < done_share:
-                done = min(on + dt.timedelta(days=rng.randint(15, 75)), dt.date(on.year, 12, 31))
+                done = min(on + dt.timedelta(days=rng.randint(15, 75)), self._last(on.year))
                 ms.decision_done(actor=None, decision=d, done_on=max(done, on), note="已按会议要求落实到位。")
         return m
 
@@ -218,7 +224,7 @@ class EvaluationRunner:
     def _documents(self, b: Body, year: int) -> None:
         rng = _rng("documents", b.pk, year)
         first = self._first(b, year)
-        if first > dt.date(year, 11, 30):
+        if first > self._last(year) - dt.timedelta(days=28):
             return
         for _ in range(rng.choice((0, 0, 1, 1, 2))):
             lower = rng.random() < 0.4
@@ -226,7 +232,9 @@ class EvaluationRunner:
             ms.document_record(
                 actor=self.clerk(b.office_department.name), body=b, number=self._number(b, year),
                 title=f"关于印发{b.name}{year}年工作要点的通知" if not lower else f"关于做好{year}年{b.name.removeprefix('市')}有关工作的通知",
-                issued_on=self._day(rng, year, rng.randint(max(first.month, 2), 11), first), to_lower_levels=lower,
+                issued_on=self._day(rng, year, rng.randint(min(max(first.month, 2), self._last(year).month),
+                                                           min(11, self._last(year).month)), first),
+                to_lower_levels=lower,
                 approved=approved,
                 approval_note="经市政府同意" if approved else "")
 
@@ -411,3 +419,20 @@ class EvaluationRunner:
         n = SelfEvaluation.objects.filter(id__in=ids)
         self.loader.log(f"{s.title}：评价机构 {n.count()} 个，高效 {n.filter(grade='高效').count()} 个，"
                         f"调整建议 {Proposal.objects.filter(source_ref=f'evaluation:{ev.pk}').count()} 条")
+
+
+class RegisterRunner(EvaluationRunner):
+    """The register of the year under way (no evaluation yet): the meetings so far, for the leaders' view —
+    领导会议负担, 全年未开会机构 and the posts page's meetings of the year."""
+
+    def __init__(self, loader, spec):
+        super().__init__(loader, spec)
+        self.through = _d(spec.through)
+
+    def steps(self) -> list[tuple]:
+        return [(self.spec.through, 2, EVALUATION_STEP, f"register-{self.spec.year}", self.register)]
+
+    def finish(self) -> None:
+        year = self.spec.year
+        for m in Meeting.objects.filter(region__code=CITY, held_on__year=year).only("id", "held_on"):
+            Meeting.objects.filter(pk=m.pk).update(created_at=_at(m.held_on, 18), updated_at=_at(m.held_on, 18))

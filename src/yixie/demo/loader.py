@@ -17,7 +17,7 @@ from yixie.ledger.state import build_state, dept_ref, leader_ref, member_ref
 from yixie.org.models import Department, Post, PostHolding, Region, RoleAssignment
 
 from .campaigns import CampaignRunner
-from .evaluation import EvaluationRunner
+from .evaluation import EvaluationRunner, RegisterRunner
 
 DEMO_PASSWORD = "yixie-demo-2026"
 
@@ -102,6 +102,7 @@ class DemoLoader:
         events = len(steps)
         runners = [CampaignRunner(self, spec) for spec in d.CAMPAIGNS]
         evaluations = [EvaluationRunner(self, spec) for spec in d.EVALUATIONS]
+        evaluations += [RegisterRunner(self, spec) for spec in d.REGISTERS]
         for runner in [*runners, *evaluations]:
             steps += runner.steps()
         steps.sort(key=lambda t: t[:4])
