@@ -157,3 +157,8 @@ def _evaluations_ran_through_the_product(city):
     scores = MemberScore.objects.filter(evaluation=e21)
     assert scores.count() > 1000 and not scores.filter(total=None).exists()
     assert not scores.filter(department_id=F("lead_department_id")).exists()
+    # This year's register (the leaders' view): meetings so far, and bodies that met none yet.
+    from yixie.meetings import selectors as register
+
+    assert Meeting.objects.filter(region=city, held_on__year=2026).count() > 200
+    assert 0 < len(register.bodies_without_meeting(region=city, year=2026)) < 40
