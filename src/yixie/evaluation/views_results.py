@@ -216,32 +216,29 @@ def compute(request, pk: int):
     return redirect("evaluation:ranking", pk=evaluation.pk)
 
 
-@requires(MANAGE)
-@require_POST
-def close_reporting(request, pk: int):
+def _step(request, pk: int, fn, ok: str):
+    """One of 编办's steps of the year's evaluation (a POST from the results page), refused or done in Chinese."""
     u = request.user
     evaluation = _ranking_evaluation(u, pk)
     try:
-        results.reporting_close(actor=u, evaluation=evaluation)
+        fn(actor=u, evaluation=evaluation)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "自评填报已结束，进入审核评分阶段。")
+        messages.success(request, ok)
     return redirect("evaluation:ranking", pk=evaluation.pk)
+
+
+@requires(MANAGE)
+@require_POST
+def close_reporting(request, pk: int):
+    return _step(request, pk, results.reporting_close, "自评填报已结束，进入审核评分阶段。")
 
 
 @requires(MANAGE)
 @require_POST
 def publish(request, pk: int):
-    u = request.user
-    evaluation = _ranking_evaluation(u, pk)
-    try:
-        results.results_publish(actor=u, evaluation=evaluation)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "评价结果已发布。")
-    return redirect("evaluation:ranking", pk=evaluation.pk)
+    return _step(request, pk, results.results_publish, "评价结果已发布。")
 
 
 @requires(RANKING)

@@ -380,3 +380,70 @@ def test_a_county_evaluation_is_its_own(city):
         results.exemplary_mark(actor=city.clerk, self_evaluation=se_of(evaluation, body))
     results.exemplary_mark(actor=city.qz_bianban, self_evaluation=se_of(evaluation, body))
     results.exemplary_mark(actor=city.bianban, self_evaluation=se_of(evaluation, body))
+
+
+# ---- the year's steps: reporting closed, results published ------------------------------------------------------
+
+def test_reporting_closes_after_the_deadline_or_when_all_are_in(city, ev):
+    evaluation, b = ev
+    SelfEvaluation.objects.filter(pk=se_of(evaluation, b["a"]).pk).update(status="draft")
+    with pytest.raises(DomainError) as exc:
+        results.reporting_close(actor=city.bianban, evaluation=evaluation)
+    assert exc.value.code == "early" and "还有1个机构的自评未报送" in exc.value.message
+    with pytest.raises(DomainError) as exc:
+        results.reporting_close(actor=city.liangban, evaluation=evaluation)
+    assert exc.value.code == "not_manager"
+    done = results.reporting_close(actor=city.bianban, evaluation=evaluation,
+                                   on=evaluation.deadline + timedelta(days=1))
+    assert done.status == "checking"
+    assert AuditEntry.objects.filter(action="结束自评填报", target_id=str(evaluation.pk), reason="未报送1个").exists()
+    with pytest.raises(DomainError) as exc:
+        results.reporting_close(actor=city.bianban, evaluation=done)
+    assert exc.value.code == "status"
+
+
+def test_results_are_published_once_checked_and_computed_after_the_last_change(city, ev):
+    evaluation, b = ev
+    with pytest.raises(DomainError) as exc:
+        results.results_publish(actor=city.bianban, evaluation=evaluation)
+    assert exc.value.code == "status"  # still reporting
+    SelfEvaluation.objects.filter(evaluation=evaluation).update(status="checked", checked_at=timezone.now())
+    evaluation = results.reporting_close(actor=city.bianban, evaluation=evaluation)
+    with pytest.raises(DomainError) as exc:
+        results.results_publish(actor=city.bianban, evaluation=evaluation)
+    assert exc.value.code == "no_results"
+    results.results_compute(evaluation)
+    # a score given after the results were computed: they must be computed again first
+    row = MemberScore.objects.filter(evaluation=evaluation).exclude(department=city.fgw).first()
+    MemberScore.objects.filter(pk=row.pk).update(scored_at=timezone.now() + timedelta(minutes=1))
+    with pytest.raises(DomainError) as exc:
+        results.results_publish(actor=city.bianban, evaluation=evaluation)
+    assert exc.value.code == "stale_results"
+    MemberScore.objects.filter(pk=row.pk).update(scored_at=timezone.now() - timedelta(minutes=5))
+    published = results.results_publish(actor=city.bianban, evaluation=Evaluation.objects.get(pk=evaluation.pk))
+    assert published.status == "closed" and published.published_on == timezone.localdate()
+    # closed: no more scoring
+    with pytest.raises(DomainError) as exc:
+        results.member_score_save(actor=city.clerk, score_row=_row(evaluation, b["a"], city.gxj),
+                                  scores=_points(evaluation, "30", "20", "20"))
+    assert exc.value.code == "closed"
+
+
+def test_the_results_page_offers_the_steps_to_the_establishment_office_only(city, ev, client_for):
+    from django.urls import reverse
+
+    evaluation, _b = ev
+    SelfEvaluation.objects.filter(evaluation=evaluation).update(status="checked", checked_at=timezone.now())
+    page = client_for(city.bianban).get(reverse("evaluation:ranking", args=[evaluation.pk])).content.decode()
+    assert "结束自评填报" in page
+    assert "结束自评填报" not in client_for(city.liangban).get(
+        reverse("evaluation:ranking", args=[evaluation.pk])).content.decode()
+    r = client_for(city.liangban).post(reverse("evaluation:close_reporting", args=[evaluation.pk]))
+    assert r.status_code in (403, 404) and Evaluation.objects.get(pk=evaluation.pk).status == "open"
+    r = client_for(city.bianban).post(reverse("evaluation:close_reporting", args=[evaluation.pk]), follow=True)
+    assert "自评填报已结束" in r.content.decode() and Evaluation.objects.get(pk=evaluation.pk).status == "checking"
+    results.results_compute(Evaluation.objects.get(pk=evaluation.pk))
+    page = client_for(city.bianban).get(reverse("evaluation:ranking", args=[evaluation.pk])).content.decode()
+    assert "发布评价结果" in page
+    r = client_for(city.bianban).post(reverse("evaluation:publish", args=[evaluation.pk]), follow=True)
+    assert "评价结果已发布" in r.content.decode() and Evaluation.objects.get(pk=evaluation.pk).status == "closed"
