@@ -18,7 +18,7 @@ from yixie.org.models import Department
 from yixie.org.scopes import scope_for
 
 from . import scoring
-from .choices import DEFAULT_SCALE, Target
+from .choices import DEFAULT_SCALE, PROPOSAL_KINDS, Target
 from .models import Evaluation, Indicator, MemberScore, SelfEvaluation
 from .results import MANAGE_ACTION, SCORE_ACTION, SOURCE, member_grade
 
@@ -244,6 +244,18 @@ def grade_counts(evaluations) -> dict:
 def scale_grades(evaluation: Evaluation | None) -> list[str]:
     scale = evaluation.system.scale if evaluation is not None else DEFAULT_SCALE
     return [b["grade"] for b in sorted(scale, key=lambda b: -float(b["min"]))]
+
+
+def proposed_kinds(evaluation: Evaluation, body_ids) -> dict[int, list[str]]:
+    """The proposals already drafted from this evaluation, per body (their kinds), in one query."""
+    from yixie.core.models import Proposal
+
+    out: dict[int, list[str]] = {}
+    for body_id, kind in (Proposal.objects.filter(source=SOURCE, source_ref=f"evaluation:{evaluation.pk}",
+                                                  body_id__in=list(body_ids))
+                          .order_by("id").values_list("body_id", "kind")):
+        out.setdefault(body_id, []).append(PROPOSAL_KINDS.get(kind, kind))
+    return out
 
 
 def proposals_of(self_evaluation: SelfEvaluation):

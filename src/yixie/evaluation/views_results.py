@@ -248,6 +248,9 @@ def candidate_list(request, pk: int):
     evaluation = _ranking_evaluation(u, pk)
     page = Paginator(sel.candidates(evaluation), PAGE_SIZE).get_page(request.GET.get("page"))
     _labels(page)
+    proposed = sel.proposed_kinds(evaluation, [se.body_id for se in page])
+    for se in page:
+        se.proposed = proposed.get(se.body_id, [])
     return render(request, "evaluation/results/candidates.html", {
         "evaluation": evaluation, "page": page, "can_manage": sel.may_manage(u, evaluation)})
 
