@@ -266,6 +266,24 @@ def proposals_of(self_evaluation: SelfEvaluation):
                                    body_id=self_evaluation.body_id).order_by("-raised_at", "-id")
 
 
+def proposal_counts(evaluation: Evaluation) -> dict:
+    """The adjustment proposals drafted from this evaluation, counted by kind and by status (one grouped
+    query): {"total": n, "kinds": [(label, n), …] in PROPOSAL_KINDS order, "statuses": [(label, n), …]}."""
+    from yixie.core.models import Proposal, ProposalStatus
+
+    rows = (Proposal.objects.filter(source=SOURCE, source_ref=f"evaluation:{evaluation.pk}")
+            .values("kind", "status").annotate(n=Count("id")).order_by())
+    kinds: dict[str, int] = defaultdict(int)
+    statuses: dict[str, int] = defaultdict(int)
+    for r in rows:
+        kinds[r["kind"]] += r["n"]
+        statuses[r["status"]] += r["n"]
+    order = list(PROPOSAL_KINDS) + sorted(k for k in kinds if k not in PROPOSAL_KINDS)
+    return {"total": sum(kinds.values()),
+            "kinds": [(PROPOSAL_KINDS.get(k, k), kinds[k]) for k in order if kinds.get(k)],
+            "statuses": [(label, statuses[v]) for v, label in ProposalStatus.choices if statuses.get(v)]}
+
+
 def body_lines(evaluation: Evaluation, self_evaluation: SelfEvaluation):
     """The points of each body indicator of a self-evaluation (for its result page)."""
     indicators = indicators_of(evaluation, Target.BODY)

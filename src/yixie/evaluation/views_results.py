@@ -192,7 +192,7 @@ def ranking(request, pk: int):
     return render(request, "evaluation/results/ranking.html", {
         "evaluation": evaluation, "categories": categories, "category": category, "grade": grade, "grades": grades,
         "exemplary_only": request.GET.get("exemplary") == "1", "page": page,
-        "can_manage": sel.may_manage(u, evaluation),
+        "can_manage": sel.may_manage(u, evaluation), "proposals": sel.proposal_counts(evaluation),
         "candidates": evaluation.self_evaluations.exclude(candidate="").aggregate(
             n=Count("id"), exempt=Count("id", filter=Q(candidate_exempt=True)))})
 
