@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, F, Q
+from django.db.models import Avg, Case, Count, F, IntegerField, Q, Value, When
 from django.http import Http404
 
 from yixie.ledger.choices import BodyCategory
@@ -181,7 +181,10 @@ def ranking(evaluation: Evaluation, category: str | None = None):
         "meetings_held", "tasks_planned", "lead_department__name", "lead_department__id")
     if category:
         qs = qs.filter(category=category)
-    return qs.order_by("category", F("rank").asc(nulls_last=True), "name", "id")
+    # The categories in the ledger's order (党委, 政府, 联席会议 …), as the table of categories above shows them.
+    order = Case(*(When(category=c, then=Value(i)) for i, c in enumerate(CATEGORY_LABELS)), default=Value(99),
+                 output_field=IntegerField())
+    return qs.order_by(order, F("rank").asc(nulls_last=True), "name", "id")
 
 
 def candidates(evaluation: Evaluation):

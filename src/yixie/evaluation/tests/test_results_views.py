@@ -173,6 +173,51 @@ def test_the_ranking_page_shows_scores_grades_ranks_exemplary_and_candidates(cli
     assert "不建议撤销" in cands and "市重点项目建设领导小组" not in cands
 
 
+def test_the_ranking_page_counts_the_proposals_drafted_from_the_evaluation_by_kind(client_for, city, ev):
+    from yixie.core import proposals as core_proposals
+    from yixie.evaluation import result_selectors
+
+    evaluation, b = ev
+    c = client_for(city.bianban)
+    url = reverse("evaluation:ranking", args=[evaluation.pk])
+    assert 'id="proposals-summary"' not in _text(c.get(url))  # none drafted: no block
+    results.results_compute(evaluation)
+    results.proposal_draft(actor=city.bianban, self_evaluation=se_of(evaluation, b["idle"]), kind="abolish",
+                           reason="全年未开展工作")
+    se = se_of(evaluation, b["b"])
+    results.proposal_draft(actor=city.bianban, self_evaluation=se, kind="rename", reason="职责调整",
+                           new_name="市现代物流发展领导小组")
+    taken = results.proposal_draft(actor=city.bianban, self_evaluation=se, kind="reaffiliate", reason="职能划转",
+                                   new_department=city.swj)
+    core_proposals.proposal_raise(kind="abolish", region_id=city.city.pk, body_id=b["a"].pk, body_label="x",
+                                  reason="另一来源", source="到期提醒", actor=None)  # not this evaluation's
+    Proposal.objects.filter(pk=taken.pk).update(status="taken")
+    counts = result_selectors.proposal_counts(evaluation)
+    assert counts == {"total": 3, "kinds": [("撤销", 1), ("更名", 1), ("调整隶属关系", 1)],
+                      "statuses": [("待处理", 2), ("已受理", 1)]}
+    page = _text(c.get(url))
+    block = page[page.index('id="proposals-summary"'):]
+    block = block[:block.index("</div>")]
+    assert "共3条" in block and "撤销1条、更名1条、调整隶属关系1条" in block and "待处理2条，已受理1条" in block
+
+
+def test_the_ranking_lists_the_categories_in_the_ledger_s_order(client_for, city, ev):
+    from yixie.evaluation import result_selectors
+    from yixie.evaluation.models import SelfEvaluation
+
+    evaluation, b = ev
+    results.results_compute(evaluation)
+    se = se_of(evaluation, b["b"])
+    SelfEvaluation.objects.filter(pk=se.pk).update(category="party")  # "party" sorts after "government" as text
+    rows = list(result_selectors.ranking(evaluation))
+    order = list(result_selectors.CATEGORY_LABELS)
+    assert rows[0].pk == se.pk
+    assert [order.index(r.category) for r in rows] == sorted(order.index(r.category) for r in rows)
+    page = _text(client_for(city.bianban).get(reverse("evaluation:ranking", args=[evaluation.pk])))
+    table = page[page.index('id="ranking"'):]
+    assert table.index("党委议事协调机构") < table.index("政府议事协调机构")
+
+
 def test_departments_do_not_see_the_ranking_and_other_regions_are_out_of_scope(client_for, city, ev):
     evaluation, _b = ev
     url = reverse("evaluation:ranking", args=[evaluation.pk])
