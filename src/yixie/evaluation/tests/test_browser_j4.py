@@ -9,10 +9,10 @@ that held no meeting; 市发展改革委 turns it into an application draft mark
 ranking page shows its 24 proposals as 撤销9、更名8、调整隶属关系7.
 
 What the browser does not do, and why (said here so nobody mistakes it for the journey):
-- The other self-evaluations of the city (about 170 bodies, 市发展改革委's other 14 among them) are filled and
+- The other 176 self-evaluations of the city (市发展改革委's other 14 among them) are filled and
   submitted through the services (`selfeval_save` / `selfeval_submit`, as the system): the reporting cannot be
   closed before its deadline while any is unsubmitted, the deadline cannot lie in the past when the
-  evaluation is opened today, and the live server's clock cannot be moved. They report two meetings each,
+  evaluation is opened today, and the live server's clock cannot be moved. They report one to four meetings,
   except WEAK, which reports none (the register holds no 2025 meeting of it) — the weak result of the journey.
 - The meeting is recorded before the evaluation opens: a self-evaluation's pre-fill is what the register
   held when the evaluation was opened (kept so a reviewer sees what the product knew then), as a host
