@@ -30,7 +30,7 @@ class Source(models.TextChoices):
     DECISIONS_DONE_RATIO = "decisions_done_ratio", "议定事项落实比例"
     WORK_RULES_FILED = "work_rules_filed", "工作规则已报备"
     MECHANISMS = "mechanisms", "建立工作机制"
-    NO_UNAPPROVED_DOCUMENTS = "no_unapproved_documents", "未经批准向下级发文"
+    NO_UNAPPROVED_DOCUMENTS = "no_unapproved_documents", "未擅自向下级发文（发文登记）"
 
 
 class Dimension(models.TextChoices):
