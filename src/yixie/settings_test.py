@@ -26,6 +26,10 @@ from yixie.settings import DATABASES, VAR_DIR  # noqa: E402
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_yixie.sqlite3")}
+# The live server answers each request on a thread of its own: with persistent connections every such thread
+# would leave its PostgreSQL session open after the browser test (a score of them, which the restore test then
+# meets as "other users" and the test database's drop waits for). No connection outlives a request here.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 # Tests sign users in with force_login: the second factor is asked for only in the tests of it
 # (src/yixie/core/tests/test_twofactor.py turns it on through the `settings` fixture).

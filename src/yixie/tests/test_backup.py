@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import tarfile
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -74,9 +75,17 @@ def _stop_other_sessions() -> None:
     from django.db import connection
 
     if connection.vendor == "postgresql":
+        # pg_terminate_backend only signals: the sessions leave pg_stat_activity a moment later (and the
+        # browser tests' live servers may leave a score of them), so wait until they are gone.
+        deadline = time.monotonic() + 30
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                           "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            while True:
+                cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                               "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                               "AND backend_type = 'client backend'")
+                if not cursor.fetchall() or time.monotonic() > deadline:
+                    break
+                time.sleep(0.2)
 
 
 def test_backup_and_restore_give_back_everything(world, settings, tmp_path, capsys):
