@@ -16,6 +16,16 @@ def _flush_in_maintenance(self, *args, **options):
 _flush.Command.handle = _flush_in_maintenance
 
 
+@pytest.fixture(autouse=True)
+def _session_activity_written_once(monkeypatch):
+    """A logged-in session stores its last activity again once a minute (yixie.core.sessions); a slow test
+    would then meet one more query in a page it counts. Tests write it at login only, unless they set the
+    clock themselves (core/tests/test_sessions.py)."""
+    from yixie.core import sessions
+
+    monkeypatch.setattr(sessions, "WRITE_EVERY", 24 * 3600)
+
+
 @pytest.fixture
 def city(db):
     from yixie.testing.factories import City

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 class Clock:
     def __init__(self, monkeypatch, start=1_800_000_000):
         self.now = start
+        monkeypatch.setattr(sessions, "WRITE_EVERY", 60)  # the product's own interval, not the tests' (conftest)
         monkeypatch.setattr(sessions.time, "time", lambda: self.now)
 
 
