@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "yixie.approvals",
     "yixie.campaigns",
     "yixie.evaluation",
+    "yixie.rules",
     "yixie.insight",
     "yixie.demo",
 ]

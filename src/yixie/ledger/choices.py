@@ -66,6 +66,9 @@ class EventKind(models.TextChoices):
     DOWNGRADE = "downgrade", "降格"
     DERECOGNISE = "derecognise", "不再认定"
     MEMBERS = "members", "成员调整"
+    # A change of the division of duties among the member units (a duty dispute settled, spec §2.5): filed
+    # with 编办 rather than approved, on the consultation's minutes or 编办's opinion (docs/decisions/0026).
+    DIVISION = "division", "职责分工调整"
 
 
 # The status a body has after an event of each kind (None: unchanged).
@@ -96,3 +99,13 @@ class BodyFileKind(models.TextChoices):
 
     WORK_RULES_DRAFT = "rules_draft", "工作规则（草案，随设立申请报送）"
     WORK_RULES = "work_rules", "工作规则（备案）"
+
+
+class RegulationKind(models.TextChoices):
+    """What a regulation in the library is (`models.Regulation`)."""
+
+    LAW = "law", "法律、行政法规"
+    PARTY = "party", "党内法规"
+    MEASURES = "measures", "管理办法"
+    NOTICE = "notice", "通知"
+    OTHER = "other", "其他规范性文件"

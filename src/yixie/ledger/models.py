@@ -24,6 +24,7 @@ from .choices import (
     LeaderRole,
     LegalGround,
     MemberRole,
+    RegulationKind,
     Sequence,
     Severity,
     TaskScope,
@@ -34,7 +35,8 @@ class Document(NoDeleteModel, TimeStamped):
     """A basis document (依据文件, 批复, 公布清单) identified by its GB/T 9704 文号."""
 
     region = models.ForeignKey(Region, verbose_name="区划", on_delete=models.PROTECT, related_name="documents")
-    number = models.CharField("文号", max_length=60, unique=True)
+    # Blank for a document that has none (a consultation's minutes, 会议纪要); unique where given.
+    number = models.CharField("文号", max_length=60, blank=True)
     issuer = models.CharField("发文机关", max_length=100)
     issued_on = models.DateField("成文日期")
     title = models.CharField("标题", max_length=300)
@@ -44,9 +46,11 @@ class Document(NoDeleteModel, TimeStamped):
         verbose_name = "文件"
         verbose_name_plural = "文件"
         ordering = ["-issued_on", "-id"]
+        constraints = [models.UniqueConstraint(fields=["number"], condition=~Q(number=""),
+                                               name="document_unique_number")]
 
     def __str__(self) -> str:
-        return self.number
+        return self.number or f"《{self.title}》（无文号）"
 
 
 class DocumentFile(NoDeleteModel):
@@ -289,6 +293,83 @@ class LedgerEvent(NoDeleteModel):
         return f"{self.effective_on} {self.get_kind_display()} {self.name}"
 
 
+class Regulation(NoDeleteModel, TimeStamped):
+    """A governing regulation (条例, 管理办法, 通知) in the regulations library, kept as versions split into
+    articles; the policy values and the approval checklist cite its articles (docs/decisions/0026)."""
+
+    region = models.ForeignKey(Region, verbose_name="制定区划", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="regulations", help_text="空表示国家或省级层面，各地共用")
+    code = models.SlugField("引用代码", max_length=40, unique=True,
+                            help_text="稳定的引用代码，规则的全国默认值据此引用条款，例如 gwyl-227")
+    title = models.CharField("名称", max_length=200, help_text="不含书名号")
+    issuer = models.CharField("制定机关", max_length=100, blank=True)
+    kind = models.CharField("类别", max_length=10, choices=RegulationKind.choices, default=RegulationKind.MEASURES)
+    order = models.PositiveIntegerField("排序", default=100)
+
+    class Meta:
+        verbose_name = "制度文件"
+        verbose_name_plural = "制度文件"
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return f"《{self.title}》"
+
+
+class RegulationVersion(NoDeleteModel, TimeStamped):
+    """One issued text of a regulation. A revision is a new version; the earlier one is kept, marked
+    superseded, and what cited its articles still reads them."""
+
+    regulation = models.ForeignKey(Regulation, verbose_name="制度文件", on_delete=models.PROTECT,
+                                   related_name="versions")
+    label = models.CharField("版本", max_length=60, help_text="例如：2025年版")
+    number = models.CharField("文号", max_length=60, blank=True)
+    issued_on = models.DateField("印发日期")
+    effective_on = models.DateField("施行日期", null=True, blank=True)
+    superseded_on = models.DateField("被修订（废止）日期", null=True, blank=True)
+    #: The article texts are examples written for the demo or a trial, not the regulation's real words.
+    is_sample = models.BooleanField("示例条文", default=False)
+    note = models.CharField("说明", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "制度文件版本"
+        verbose_name_plural = "制度文件版本"
+        ordering = ["regulation_id", "-issued_on", "-id"]
+        constraints = [models.UniqueConstraint(fields=["regulation", "label"], name="regulation_version_unique_label")]
+
+    def __str__(self) -> str:
+        return f"{self.regulation}（{self.label}）"
+
+    @property
+    def in_force(self) -> bool:
+        return self.superseded_on is None
+
+
+class Article(NoDeleteModel):
+    """One article (条) of a regulation's version: what a rule value or a checklist item cites."""
+
+    version = models.ForeignKey(RegulationVersion, verbose_name="版本", on_delete=models.PROTECT,
+                                related_name="articles")
+    number = models.CharField("条款", max_length=30, help_text="例如：第十条")
+    ordinal = models.PositiveIntegerField("顺序")
+    heading = models.CharField("条旨", max_length=100, blank=True)
+    text = models.TextField("条文")
+    is_sample = models.BooleanField("示例条文", default=False)
+
+    class Meta:
+        verbose_name = "条款"
+        verbose_name_plural = "条款"
+        ordering = ["version_id", "ordinal", "id"]
+        constraints = [models.UniqueConstraint(fields=["version", "ordinal"], name="article_unique_ordinal")]
+
+    def __str__(self) -> str:
+        return f"{self.version.regulation}{self.number}"
+
+    @property
+    def citation(self) -> str:
+        """《名称》第N条 — the words a rule's source shows."""
+        return f"《{self.version.regulation.title}》{self.number}"
+
+
 class PolicyValue(TimeStamped):
     """A rule's value for a jurisdiction (region) or the national default (no region).
 
@@ -302,6 +383,8 @@ class PolicyValue(TimeStamped):
     value = models.JSONField("取值", null=True, blank=True)
     severity = models.CharField("处理方式", max_length=10, choices=Severity.choices, default=Severity.ERROR)
     source = models.CharField("依据条款", max_length=300)
+    article = models.ForeignKey(Article, verbose_name="依据条文", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="policy_values")
 
     class Meta:
         verbose_name = "管理规则"

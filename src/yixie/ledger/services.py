@@ -89,6 +89,22 @@ def document_create(*, actor, region: Region, number: str, issuer: str, issued_o
     return doc
 
 
+def document_without_number_create(*, actor, region: Region, issuer: str, issued_on: date, title: str,
+                                   note: str = "") -> Document:
+    """A document that has no 文号 — a consultation's minutes (会议纪要), a record of an agreement — kept as a
+    ledger document so an event can cite it (a change of the division of duties, docs/decisions/0026)."""
+    if not (issuer or "").strip():
+        raise LedgerError("请填写形成该文件的单位。", "issuer")
+    if not (title or "").strip():
+        raise LedgerError("请填写文件标题。", "title")
+    doc = Document(region=region, number="", issuer=issuer.strip()[:100], issued_on=issued_on,
+                   title=title.strip()[:300], note=(note or "").strip()[:300])
+    with transaction.atomic():
+        doc.save()
+        audit.record(actor=actor, **_document_audit(doc))
+    return doc
+
+
 @dataclass(frozen=True)
 class NewDocument:
     """One document for `documents_create_bulk` to register."""
@@ -402,6 +418,7 @@ REQUIRED_CHANGES = {
     EventKind.REAFFILIATE: ("lead_department", "office_department", "sequence", "category"),
     EventKind.MEMBERS: ("members",),
     EventKind.DOWNGRADE: ("category", "form"),
+    EventKind.DIVISION: ("division", "members"),
 }
 
 

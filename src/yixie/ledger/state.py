@@ -43,6 +43,9 @@ STATE_FIELDS: dict[str, str] = {
     "extra_members_approved": "成员超限经主要领导同意",
     "status": "状态",
     "successor": "并入机构",
+    # The division of duties on matters the work rules or a settled dispute assign: a list of
+    # {"matter": str, "principal": [dept refs], "assisting": [dept refs]} (docs/decisions/0026).
+    "division": "职责分工",
 }
 
 CHOICE_LABELS = {
@@ -158,6 +161,8 @@ def display_value(key: str, value: Any) -> str:
         return "、".join(f"{m['department']}（{labels.get(m['role'], m['role'])}）" for m in value)
     if key == "aliases":
         return "、".join(value)
+    if key == "division":
+        return division_text(value)
     if isinstance(value, bool):
         return "是" if value else "否"
     if key == "ends_on":
@@ -165,6 +170,16 @@ def display_value(key: str, value: Any) -> str:
 
         return format_date_zh(date.fromisoformat(value))
     return str(value)
+
+
+def division_text(division) -> str:
+    """The division of duties as a clerk reads it: 事项：甲（主办）、乙（协办）；…"""
+    parts = []
+    for entry in division or []:
+        units = [f"{d['name']}（主办）" for d in entry.get("principal", [])]
+        units += [f"{d['name']}（协办）" for d in entry.get("assisting", [])]
+        parts.append(f"{entry.get('matter', '')}：{'、'.join(units) or '（未分工）'}")
+    return "；".join(parts)
 
 
 def diff(before: dict, after: dict) -> list[tuple[str, str, str]]:
@@ -198,6 +213,7 @@ KIND_KEYS: dict[str, tuple[str, ...]] = {
     EventKind.REAFFILIATE: ("lead_department", "office_department", "sequence", "category"),
     EventKind.MEMBERS: ("members",),
     EventKind.DOWNGRADE: ("name", "short_name", "category", "form", "leaders", "members"),
+    EventKind.DIVISION: ("division", "members"),
 }
 
 

@@ -114,6 +114,38 @@ class Department(NoDeleteModel, TimeStamped):
             raise ValidationError({"ended_on": "撤销日期不能早于设立日期。"})
 
 
+class DepartmentDuty(NoDeleteModel, TimeStamped):
+    """One duty of a department's 三定规定 as a row: what disputes cite and the overlap engine reads.
+
+    Dated: a duty moved to another department by 编办's division opinion or the establishment committee's
+    decision ends here (`ended_on`, `moved_to`) and starts there, so a department's duties on any date read as
+    they were. `basis` names the 三定规定 or the decision it rests on (docs/decisions/0026)."""
+
+    department = models.ForeignKey(Department, verbose_name="部门", on_delete=models.PROTECT, related_name="duty_rows")
+    ordinal = models.PositiveIntegerField("序号")
+    text = models.TextField("职责")
+    basis = models.CharField("依据", max_length=200, blank=True, help_text="例如：《潍坊市应急管理局职能配置、内设机构和人员编制规定》")
+    valid_from = models.DateField("起始日期", null=True, blank=True, help_text="空表示自三定规定施行起")
+    ended_on = models.DateField("终止日期", null=True, blank=True)
+    end_reason = models.CharField("终止原因", max_length=300, blank=True)
+    moved_to = models.ForeignKey("self", verbose_name="划转为", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="moved_from")
+    source_label = models.CharField("来源", max_length=100, blank=True)
+    source_url = models.CharField("来源链接", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "部门职责（三定）"
+        verbose_name_plural = "部门职责（三定）"
+        ordering = ["department_id", "ordinal", "id"]
+        indexes = [models.Index(fields=["department", "ended_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.department}：{self.text[:30]}"
+
+    def in_force_on(self, on) -> bool:
+        return (self.valid_from is None or self.valid_from <= on) and (self.ended_on is None or on < self.ended_on)
+
+
 class Post(NoDeleteModel, TimeStamped):
     """A leadership post (市长, 分管副市长 …): bodies seat posts, not people (自然补入)."""
 
