@@ -1,6 +1,9 @@
-"""What 制度保障 registers with the core registries (actions and grants, navigation, to-dos, URL samples)."""
+"""What 制度保障 registers with the core registries: each part its own (work rules, disputes)."""
 
 
 def register() -> None:
-    # Filled in by the work-rules and disputes parts.
-    pass
+    from .registration_disputes import register as register_disputes
+    from .registration_workrules import register as register_workrules
+
+    register_workrules()
+    register_disputes()

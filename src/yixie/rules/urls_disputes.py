@@ -1,0 +1,3 @@
+"""Duty dispute pages (see views_disputes)."""
+
+urlpatterns: list = []

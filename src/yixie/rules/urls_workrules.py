@@ -1,0 +1,3 @@
+"""Work rules pages (see views_workrules)."""
+
+urlpatterns: list = []
