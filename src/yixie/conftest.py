@@ -2,6 +2,7 @@ import pytest
 from django.core.management.commands import flush as _flush
 
 from yixie.core import auditchain
+from yixie.testing.browser import demo  # noqa: F401 (the journeys' demo city fixture)
 
 _flush_handle = _flush.Command.handle
 

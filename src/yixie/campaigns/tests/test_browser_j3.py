@@ -21,48 +21,22 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from yixie.campaigns import services
 from yixie.campaigns.choices import Action, ReportStatus
 from yixie.campaigns.models import Campaign
+from yixie.testing.browser import as_user, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 TODAY = timezone.localdate()
 YEAR = 2026  # a year no demo campaign uses
-DEMO_PASSWORD = "yixie-demo-2026"  # demo/loader.py (the product and its tests never import the demo)
 ABOLISHED = "市对口支援工作领导小组"  # 市发展改革委 leads both in the demo
 RENAMED_FROM = "市服务业发展领导小组"
 RENAMED = "市现代服务业高质量发展工作领导小组"
-
-
-@pytest.fixture
-def demo(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    call_command("demo", verbosity=0)  # ≈ 60 s on SQLite
-
-
-def shot(page, name: str) -> None:
-    folder = os.environ.get("YIXIE_SHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{folder}/{name}.png", full_page=True)
-
-
-def as_user(browser, live_server, username):
-    ctx = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
-    page = ctx.new_page()
-    page.on("dialog", lambda d: d.accept())  # the data-confirm questions
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_text("议事协调机构概况")).to_be_visible()
-    return page
 
 
 def fill_worklist(page, campaign_url: str, choose) -> dict:

@@ -22,50 +22,23 @@ Set YIXIE_SHOTS=/some/dir to keep a screenshot of every page on the way."""
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
+
+from yixie.testing.browser import as_user, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 TODAY = timezone.localdate()
 YEAR = 2025  # no demo evaluation covers it; carried out in 2026
-DEMO_PASSWORD = "yixie-demo-2026"  # demo/loader.py (the product and its tests never import the demo)
 HOSTED = "市现代物流业发展领导小组"  # 市发展改革委 leads it and hosts its office (demo/city.py)
 LED = "市预制菜产业发展工作领导小组"  # led by 市发展改革委; office 市农业农村局; 市商务局 among its members
 WEAK = "市低空经济发展专项小组"  # led and hosted by 市发展改革委, set up locally (not exempt)
 MEETING_TITLE = f"{HOSTED}{YEAR}年第1次全体会议"
-
-
-@pytest.fixture
-def demo(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    call_command("demo", verbosity=0)  # ≈ 60 s on SQLite
-
-
-def shot(page, name: str) -> None:
-    folder = os.environ.get("YIXIE_SHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{folder}/{name}.png", full_page=True)
-
-
-def as_user(browser, live_server, username):
-    ctx = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
-    page = ctx.new_page()
-    page.on("dialog", lambda d: d.accept())  # the data-confirm questions
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_text("议事协调机构概况")).to_be_visible()
-    return page
 
 
 def test_j4_evaluation_from_the_indicator_system_to_an_application(browser, live_server, demo):
