@@ -18,13 +18,17 @@ _flush.Command.handle = _flush_in_maintenance
 
 
 @pytest.fixture(autouse=True)
-def _session_activity_written_once(monkeypatch):
+def _no_timed_writes_or_reads(monkeypatch):
     """A logged-in session stores its last activity again once a minute (yixie.core.sessions); a slow test
     would then meet one more query in a page it counts. Tests write it at login only, unless they set the
     clock themselves (core/tests/test_sessions.py)."""
-    from yixie.core import sessions
+    from yixie.core import security, sessions
 
     monkeypatch.setattr(sessions, "WRITE_EVERY", 24 * 3600)
+    # Likewise the security parameters, cached per process for a minute: read once per test (a saved policy
+    # clears the cache), never again halfway through a page a test counts.
+    security.clear_cache()
+    monkeypatch.setattr(security, "CACHE_SECONDS", 24 * 3600)
 
 
 @pytest.fixture

@@ -37,11 +37,11 @@ PARAMS: dict[str, Param] = {p.name: p for p in (
     Param("idle_timeout_minutes", "YIXIE_IDLE_TIMEOUT_MINUTES", "无操作自动退出（分钟，0为不限）", 0, 480),
 )}
 
-_cache: dict[str, object] = {"at": 0.0, "row": None}
+_cache: dict[str, object] = {"at": float("-inf"), "row": None}
 
 
 def clear_cache(*args, **kwargs) -> None:
-    _cache["at"] = 0.0
+    _cache["at"] = float("-inf")  # read again at the next call, however long the machine has been up
     _cache["row"] = None
 
 
