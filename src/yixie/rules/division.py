@@ -48,7 +48,9 @@ def revise_for_division(*, actor, body: Body, matter: str, cited_task_id: int | 
     settling transaction."""
     old = (WorkRules.objects.select_for_update().filter(body=body, status=WorkRulesStatus.FILED)
            .order_by("-revision", "-id").first())
-    if old is None:
+    if old is None or (old.filed_on is not None and old.filed_on > on):
+        # no filed rules, or only rules filed after the settling date (a dispute recorded after the fact):
+        # the revision would come before the version it revises
         return None
     target = matter_task(old, matter, cited_task_id)
     last = WorkRules.objects.filter(body=body).aggregate(m=Max("revision"))["m"] or old.revision
