@@ -201,3 +201,13 @@ def bodies_for_raising(user):
     ids = scope.department_ids
     return qs.filter(Q(lead_department_id__in=ids)
                      | Q(id__in=Membership.objects.filter(department_id__in=ids).values("body_id"))).order_by("name")
+
+
+def duty_changes(dispute: Dispute) -> list:
+    """The 三定 duties the settlement moved: the duties it started (and the ones they replace)."""
+    from yixie.org.models import DepartmentDuty
+
+    from .disputes import dispute_url
+
+    return list(DepartmentDuty.objects.filter(source_url=dispute_url(dispute)).select_related("department")
+                .prefetch_related("moved_from__department").order_by("id"))

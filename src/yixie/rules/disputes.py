@@ -557,7 +557,7 @@ def dispute_refer(*, actor, dispute: Dispute, on: date | None, note: str = "",
     if not note:
         _refuse("请写明提交编委会研究的理由（如分歧较大、涉及三定职责调整）。", "note")
     dispute.status, dispute.referred_on = DisputeStatus.REFERRED, on
-    dispute.opinion = note
+    dispute.opinion = note  # 编办's view in referring it (no opinion date: the committee decides)
     dispute.stage_due_on = stage_due(dispute.region, "disputes.deadline.decision", on)
     _bump(dispute, ["status", "referred_on", "opinion", "stage_due_on"])
     audit.record(actor=actor, action="职责分工争议提交编委会研究", target=dispute, body_id=dispute.body_id,

@@ -111,8 +111,8 @@ class ConsultationForm(BootstrapFormMixin, VersionMixin):
     summary = forms.CharField(label="协商情况", widget=forms.Textarea(attrs={"rows": 4}),
                               error_messages={"required": "请填写协商情况。"},
                               help_text="各单位的意见和协商结果。")
-    principal = DepartmentsField("主办单位（协商一致时填写）")
-    assisting = DepartmentsField("协办单位（协商一致时填写）")
+    principal = DepartmentsField("主办单位")
+    assisting = DepartmentsField("协办单位")
     file = forms.FileField(label="协商会议纪要", required=False, help_text=FILE_HELP + "协商一致的须上传。")
 
     def __init__(self, *args, present, units, **kwargs):

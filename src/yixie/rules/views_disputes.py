@@ -148,6 +148,7 @@ def dispute_detail(request, pk: int):
         "stages": sel.timeline(dispute, consultations), "stage_label": stage_label,
         "overdue_days": sel.overdue_days(dispute), "in_force": sel.division_in_force(dispute),
         "outcome": sel.outcome_names(dispute), "is_open": s in OPEN_DISPUTE_STATUSES,
+        "duty_changes": sel.duty_changes(dispute) if s == DisputeStatus.SETTLED else [],
         "can_consult": host and s == DisputeStatus.RAISED,
         "can_escalate": host and s == DisputeStatus.RAISED and bool(consultations),
         "can_file": coordinator and s == DisputeStatus.AGREED,
