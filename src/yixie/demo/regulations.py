@@ -22,7 +22,7 @@ from yixie.ledger.models import PolicyValue
 
 CITY = "370700"
 QINGZHOU = "370781"
-DEMO_NOTE = "示例条文（演示数据）：据本系统执行的规则和潍坊市的做法概括，不是正式文本，待录入正式文本"
+DEMO_NOTE = "演示数据：据本系统执行的规则和潍坊市的做法概括，不是正式文本，待录入正式文本"
 
 #: The citation codes of the city's regulations (a cite is "<code>#<article number>").
 MEASURES = "wf-ysxt-gl"

@@ -333,7 +333,7 @@ def origin_label(value_region_id: int | None, region: Region | None) -> str:
     if value_region_id is None:
         return "全国默认"
     if region is not None and value_region_id == region.pk:
-        return "本级"
+        return "本级调整"
     r = region.parent if region is not None else None
     while r is not None:
         if r.pk == value_region_id:

@@ -5,9 +5,11 @@ above; 编办 adds its region's regulations and their versions."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django import forms
 from django.contrib import messages
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +21,7 @@ from yixie.core.forms import BootstrapFormMixin, LenientDateField
 from . import regulations as regs
 from .choices import RegulationKind
 from .models import Article, PolicyValue, RegulationVersion
-from .policy import POLICY_LABELS
+from .policy import NATIONAL_DEFAULTS, POLICY_LABELS
 
 
 @requires("ledger.view")
@@ -47,7 +49,12 @@ def regulation_detail(request, pk: int):
     if wanted:
         chosen = next((v for v in versions if str(v.pk) == wanted), None)
     chosen = chosen or next((v for v in versions if v.in_force), versions[0] if versions else None)
-    articles = list(chosen.articles.annotate(n_rules=Count("policy_values")).order_by("ordinal")) if chosen else []
+    articles = list(chosen.articles.annotate(n_rows=Count("policy_values", filter=Q(policy_values__region__isnull=False)))
+                    .order_by("ordinal")) if chosen else []
+    # The rules citing each article: the national defaults by their cite (in force only), the regions' rows.
+    national = Counter(v.get("cite", "") for v in NATIONAL_DEFAULTS.values())
+    for a in articles:
+        a.n_rules = a.n_rows + (national.get(f"{reg.code}#{a.number}", 0) if chosen.in_force else 0)
     return render(request, "ledger/regulation_detail.html", {
         "reg": reg, "versions": versions, "chosen": chosen, "articles": articles,
         "can_manage": user_can(request.user, "regulation.edit") and regs.may_manage(request.user, reg)})
@@ -64,6 +71,8 @@ def article_detail(request, pk: int):
     # Every region's own value citing it, where the user reads it (the rules page's region choice).
     readable = regs.readable_region_ids(request.user)
     rows = PolicyValue.objects.filter(article=article, region__isnull=False).select_related("region")
+    if region is not None:
+        rows = rows.exclude(region=region)
     if readable is not None:
         rows = rows.filter(region_id__in=readable)
     newer = None

@@ -57,6 +57,7 @@ def rule_list(request):
              "severity": Severity(policy[k].severity).label, "source": policy[k].source,
              "own": policy[k].region_id == region.pk, "origin": regulations.origin_label(policy[k].region_id, region),
              "article": articles.get(policy[k].article_id),
+             "note": _note(policy[k].source, articles.get(policy[k].article_id)),
              "national": shown(NATIONAL_DEFAULTS[k]["value"]),
              "url": reverse("ledger:rule_edit", args=[region.pk, k])} for k in NATIONAL_DEFAULTS]
     # Total-number control beside the values: each cap with the bodies in force today and the room left.
@@ -78,6 +79,16 @@ def _articles(ids) -> dict[int, Article]:
     if not ids:
         return {}
     return {a.pk: a for a in Article.objects.filter(pk__in=ids).select_related("version__regulation")}
+
+
+def _note(source: str, article: Article | None) -> str:
+    """What a value's source says beyond the article's citation (the note typed with it, or an older text)."""
+    if article is None:
+        return source
+    citation = article.citation
+    if source == citation:
+        return ""
+    return source[len(citation) + 1:] if source.startswith(citation + "：") else source
 
 
 class ArticleChoiceField(forms.ModelChoiceField):
