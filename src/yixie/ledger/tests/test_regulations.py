@@ -158,6 +158,8 @@ def test_a_new_version_supersedes_and_the_old_article_is_still_shown(city, clien
     assert "该条款所在版本已被修订" in page and "成员单位一般不超过12个" in page
     assert f"/ledger/regulations/articles/{new_version.articles.get().pk}/" in page
     assert "单项工作成员单位上限" in page  # still listed among the rules citing it
+    rules = client_for(city.bianban).get("/ledger/rules/").content.decode()
+    assert f'/ledger/regulations/articles/{old.pk}/' in rules and "该条款所在版本已被修订" in rules
     # An old article can no longer be cited anew.
     with pytest.raises(services.LedgerError):
         services.policy_value_set(actor=city.bianban, region=city.city, key="members.cap_comprehensive",
