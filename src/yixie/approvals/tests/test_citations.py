@@ -8,7 +8,7 @@ from yixie.approvals.checklist import CHECKLIST_CITES, CHECKLIST_GROUP, CHECKLIS
 from yixie.approvals.choices import Decision, ReviewStep
 from yixie.ledger.models import Article
 from yixie.ledger.policy import split_cite
-from yixie.ledger.regulations import registered_citations
+from yixie.ledger.regulations import citation_articles, registered_citations
 
 from .conftest import ALL_YES, draft
 
@@ -24,6 +24,7 @@ def test_the_checklist_is_registered_with_its_cites():
     items = registered_citations()[CHECKLIST_GROUP]
     assert set(items) == set(CHECKLIST_KEYS)
     assert {k: cite for k, (_label, cite) in items.items()} == CHECKLIST_CITES
+    assert set(citation_articles(CHECKLIST_GROUP)) == set(CHECKLIST_KEYS)  # each resolves to an article in force
 
 
 def _in_review(city):
