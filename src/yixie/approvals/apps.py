@@ -11,11 +11,13 @@ class ApprovalsConfig(AppConfig):
         from yixie.core import registry as r
         from yixie.core.roles import ALL_ROLES, Role
         from yixie.ledger.policy import register_defaults
+        from yixie.ledger.regulations import register_citations
 
-        from . import selectors
+        from . import checklist, selectors
         from .choices import POLICY_DEFAULTS
 
         register_defaults(POLICY_DEFAULTS)
+        register_citations(checklist.CHECKLIST_GROUP, checklist.citations())
 
         r.register_actions(
             {"application.view": "查看申请", "application.draft": "起草申请", "application.submit": "提交申请",

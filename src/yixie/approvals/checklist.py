@@ -19,6 +19,22 @@ CHECKLIST: list[tuple[str, str, str]] = [
     ("rule_temporary", "rule", "临时机构已明确撤销条件或存续期限"),
 ]
 CHECKLIST_KEYS = [k for k, _, _ in CHECKLIST]
+#: The article each item rests on ("<regulation code>#<article number>", the ledger's regulations library);
+#: registered with `ledger.regulations.register_citations` so an article's page lists the items citing it.
+CHECKLIST_CITES: dict[str, str] = {
+    "cond_upper": "dfyx-2025#第三条",
+    "cond_cross": "dfyx-2025#第三条",
+    "cond_major": "dfyx-2025#第三条",
+    "proh_duties": "dfyx-2025#第四条",
+    "proh_mechanism": "dfyx-2025#第四条",
+    "proh_similar": "dfyx-2025#第四条",
+    "rule_office": "dfyx-2025#第九条",
+    "rule_seal": "dfyx-2025#第十条",
+    "rule_leaders": "dfyx-2025#第七条",
+    "rule_temporary": "dfyl-486#第十一条",
+}
+#: The group label the checklist's citations are registered under (shown on an article's page).
+CHECKLIST_GROUP = "编办审核要点"
 CHECKLIST_TEXT = {k: t for k, _, t in CHECKLIST}
 CHECKLIST_KIND = {k: kind for k, kind, _ in CHECKLIST}
 
@@ -37,6 +53,11 @@ def failed_items(answers: dict) -> list[str]:
         elif kind == "rule" and holds is False:
             failed.append(key)
     return failed
+
+
+def citations() -> dict[str, tuple[str, str]]:
+    """{item key: (text, cite)} for `ledger.regulations.register_citations`."""
+    return {k: (CHECKLIST_TEXT[k], CHECKLIST_CITES[k]) for k in CHECKLIST_KEYS}
 
 
 def describe(keys: list[str]) -> str:

@@ -100,21 +100,23 @@ OVERLAP_HIGH_KEY = "approvals.overlap.high"
 
 #: The policy keys of the review deadlines (hours, or SAME_DAY), with their national defaults; registered
 #: in the ledger's policy table by `ApprovalsConfig.ready()` (`ledger.policy.register_defaults`).
-POLICY_DEFAULTS: dict[str, tuple[object, str, str, str]] = {
-    "approvals.deadline.acceptance": (24, "warning", _DEFAULT_SOURCE, "两办受理时限（小时）"),
+#: The fifth element cites the article the default rests on ("<regulation code>#<article number>").
+_DEADLINES_CITE = "yixie-defaults#第一条"
+POLICY_DEFAULTS: dict[str, tuple[object, str, str, str, str]] = {
+    "approvals.deadline.acceptance": (24, "warning", _DEFAULT_SOURCE, "两办受理时限（小时）", _DEADLINES_CITE),
     "approvals.deadline.establishment": (
         SAME_DAY, "warning",
         "潍坊市议事协调机构“五位一体”管理：对符合设置条件的议事协调机构，在收到设置申请和有关佐证材料当天即可提出审核意见",
-        "编办审核时限（same_day 为材料齐全当天，或小时数）"),
-    "approvals.deadline.personnel": (72, "warning", _DEFAULT_SOURCE, "组织部审核时限（小时）"),
-    "approvals.deadline.deliberation": (24 * 30, "warning", _DEFAULT_SOURCE, "会议研究时限（小时）"),
-    "approvals.deadline.publication": (24 * 7, "warning", _DEFAULT_SOURCE, "发文公布时限（小时）"),
+        "编办审核时限（same_day 为材料齐全当天，或小时数）", "yixie-defaults#第二条"),
+    "approvals.deadline.personnel": (72, "warning", _DEFAULT_SOURCE, "组织部审核时限（小时）", _DEADLINES_CITE),
+    "approvals.deadline.deliberation": (24 * 30, "warning", _DEFAULT_SOURCE, "会议研究时限（小时）", _DEADLINES_CITE),
+    "approvals.deadline.publication": (24 * 7, "warning", _DEFAULT_SOURCE, "发文公布时限（小时）", _DEADLINES_CITE),
     # The overlap engine's own "likely duplicate" mark (overlap.api.HIGH) as the default; a region may set
     # its own. At or above it the department is warned before it submits, 编办's checklist item
     # proh_similar is pre-answered with the evidence, and approving over it needs a written reason.
     OVERLAP_HIGH_KEY: (OVERLAP_HIGH, "warning",
                        "各级党委和政府不设立与已设立的议事协调机构职责相同或相近的议事协调机构",
-                       "职责重复度“较高”的综合相似度（0–1）"),
+                       "职责重复度“较高”的综合相似度（0–1）", "dfyx-2025#第四条"),
 }
 
 

@@ -8,6 +8,7 @@ from yixie.ledger.choices import COUNTED_CATEGORIES, BodyStatus
 from yixie.ledger.forms import StateFieldsMixin, VersionedForm
 from yixie.ledger.models import Body
 from yixie.ledger.policy import ONE_OUT_ONE_IN_KEY, Policy
+from yixie.ledger.regulations import citation_articles
 
 from .checklist import CHECKLIST
 from .choices import ApplicationKind, AttachmentKind, Decision, RecommendedForm
@@ -112,7 +113,16 @@ class ReviewForm(BootstrapFormMixin, forms.Form):
         self._style()
 
     def checklist_rows(self):
-        return [(kind, self[f"ck_{key}"], self[f"ck_{key}_note"]) for key, kind, _ in CHECKLIST]
+        """(kind, field, note field, article) per item; the article the item rests on, from the ledger's
+        regulations library (None where the citation names no article in force)."""
+        from yixie.ledger.models import Article
+
+        from .checklist import CHECKLIST_GROUP
+
+        ids = citation_articles(CHECKLIST_GROUP)
+        articles = Article.objects.select_related("version__regulation").in_bulk(set(ids.values()))
+        return [(kind, self[f"ck_{key}"], self[f"ck_{key}_note"], articles.get(ids.get(key)))
+                for key, kind, _ in CHECKLIST]
 
     def checklist(self) -> dict:
         if not self.with_checklist:

@@ -452,7 +452,8 @@ def quota_findings(app: Application, on: date | None = None, *, caps_only: bool 
     A published application shows what was found when it was submitted (counted again now, the body it
     created would count against itself). `caps_only`: leave out 撤一建一 (publication re-checks the caps only)."""
     if app.status == ApplicationStatus.PUBLISHED:
-        return [Finding(**{k: f.get(k, "") for k in ("rule", "severity", "message", "source", "field")})
+        return [Finding(**{k: f.get(k, "") for k in ("rule", "severity", "message", "source", "field")},
+                        article_id=f.get("article_id"))
                 for f in app.findings_snapshot or [] if str(f.get("rule", "")).startswith("quota.")]
     state = proposed_state(app)
     category = (state or {}).get("category")

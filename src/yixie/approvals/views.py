@@ -173,6 +173,23 @@ def application_edit(request, pk: int):
                                                    "kind_label": app.get_kind_display(), "app": app})
 
 
+def _with_failed_items(reviews) -> list:
+    """The reviews, each refusal with the checklist items it cited as not holding (`failed`: [(text, article
+    id)]), each item linked to the article it rests on (the regulations library)."""
+    from yixie.ledger.regulations import citation_articles
+
+    from .checklist import CHECKLIST_GROUP, CHECKLIST_TEXT, failed_items
+    from .choices import Decision
+
+    reviews = list(reviews)
+    refused = [r for r in reviews if r.decision == Decision.REFUSE and r.checklist]
+    if refused:
+        articles = citation_articles(CHECKLIST_GROUP)
+        for r in refused:
+            r.failed = [(CHECKLIST_TEXT[k], articles.get(k)) for k in failed_items(r.checklist) if k in CHECKLIST_TEXT]
+    return reviews
+
+
 @requires("application.view")
 def application_detail(request, pk: int):
     app = selectors.application_for_user(request.user, pk)
@@ -190,7 +207,7 @@ def application_detail(request, pk: int):
         "replaces": list(app.replaces.order_by("name")) if app.kind == ApplicationKind.ESTABLISH else [],
         "problems": selectors.content_problems(app) if app.status in (S.DRAFT, S.RETURNED) else [],
         "consent_missing": selectors.consent_missing(app),
-        "reviews": app.reviews.select_related("reviewer").order_by("round", "started_at", "id"),
+        "reviews": _with_failed_items(app.reviews.select_related("reviewer").order_by("round", "started_at", "id")),
         "log": app.log.select_related("actor"),
         "files": app.files.all(),
         "current": selectors.current_state(app),

@@ -21,6 +21,12 @@ class LedgerConfig(AppConfig):
         r.register_actions({}, grants={role: read for role in ALL_ROLES})
         # Business rule values (caps, time limits) are 编办's (docs/decisions/0021), not the administrators'.
         r.register_actions({"policy.edit": "调整管理规则"}, grants={Role.ESTABLISHMENT: ["policy.edit"]})
+        # The regulations library (docs/decisions/0026): everyone reads it (ledger.view); 编办 enters its region's.
+        r.register_actions({"regulation.edit": "录入和修订制度文件"}, grants={Role.ESTABLISHMENT: ["regulation.edit"]})
+        r.register_nav(r.NavEntry("ledger.regulations", "制度文件", "ledger:regulation_list", "ledger.view", order=65,
+                                  active=("ledger:regulation_list", "ledger:regulation_detail",
+                                          "ledger:regulation_create", "ledger:version_create",
+                                          "ledger:article_detail")))
         r.register_nav(r.NavEntry("ledger.rules", "管理规则", "ledger:rule_list", "policy.edit", order=70,
                                   active=("ledger:rule_list", "ledger:rule_edit")))
         r.register_nav(r.NavEntry("ledger.bodies", "机构台账", "ledger:body_list", "ledger.view", order=10,

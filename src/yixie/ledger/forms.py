@@ -12,6 +12,7 @@ from .choices import BodyCategory, EventKind, LegalGround, MemberRole, Sequence,
 from .choices import BodyForm as BodyFormChoice
 from .docnumber import DocumentNumberError, issuer_for, parse_document_number
 from .models import Body, Document
+from .regulations import finding_html
 
 
 class DocumentFieldsMixin(forms.Form):
@@ -189,7 +190,7 @@ class StateFieldsMixin(forms.Form):
         """Show the refusing findings of the policy checks, each on the field it is about."""
         for f in findings:
             if f.is_error:
-                self.add_error(f.field if f.field in self.fields else None, f"{f.message}（依据：{f.source}）")
+                self.add_error(f.field if f.field in self.fields else None, finding_html(f))
 
     def build_state(self) -> dict:
         c = self.cleaned_data

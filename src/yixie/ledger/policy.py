@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.db.models import Q
+
 from yixie.org.choices import RegionLevel
 from yixie.org.models import Region
 
@@ -29,34 +31,42 @@ NATIONAL_DEFAULTS: dict[str, dict[str, Any]] = {
     "leaders.leader_count": {
         "value": 1, "severity": Severity.ERROR,
         "source": "《地方议事协调机构管理办法（试行）》：设组长一名",
+        "cite": "dfyx-2025#第七条",
     },
     "leaders.max_deputies": {
         "value": 2, "severity": Severity.ERROR,
         "source": "《地方议事协调机构管理办法（试行）》：副组长一般为一至二名",
+        "cite": "dfyx-2025#第七条",
     },
     "leaders.leader_not_deputy": {
         "value": True, "severity": Severity.ERROR,
         "source": "《地方议事协调机构管理办法（试行）》：设组长一名、副组长一般为一至二名（组长、副组长由不同领导职务担任）",
+        "cite": "dfyx-2025#第七条",
     },
     "members.cap_single": {
         "value": 10, "severity": Severity.WARNING,
         "source": "《地方议事协调机构管理办法（试行）》：单项工作成员单位一般不超过10个，确需超过的报主要领导同意",
+        "cite": "dfyx-2025#第八条",
     },
     "members.cap_comprehensive": {
         "value": 15, "severity": Severity.WARNING,
         "source": "《地方议事协调机构管理办法（试行）》：综合性工作成员单位一般不超过15个，确需超过的报主要领导同意",
+        "cite": "dfyx-2025#第八条",
     },
     "temporary.requires_end": {
         "value": True, "severity": Severity.ERROR,
         "source": "《国务院行政机构设置和编制管理条例》（国务院令第227号）第十条；《地方各级人民政府机构设置和编制管理条例》（国务院令第486号）第十一条：临时机构应当明确规定撤销的条件或者期限",
+        "cite": "dfyl-486#第十一条",
     },
     "office.host_required": {
         "value": True, "severity": Severity.ERROR,
         "source": "议事协调机构不单设实体性办事机构，不单独核定编制和领导职数，具体工作由有关部门承担",
+        "cite": "dfyx-2025#第九条",
     },
     "townships.may_hold_bodies": {
         "value": False, "severity": Severity.ERROR,
         "source": "《地方议事协调机构管理办法（试行）》（2025年）：乡镇（街道）不设立议事协调机构",
+        "cite": "dfyx-2025#第五条",
     },
     # Total-number control (总量控制, docs/decisions/0023): caps of the counted bodies (党委 and 政府 议事协调机构)
     # in total and per category, the region's cap on Party and government institutions (党政机构限额) the
@@ -64,26 +74,32 @@ NATIONAL_DEFAULTS: dict[str, dict[str, Any]] = {
     "quota.counted_bodies": {
         "value": None, "severity": Severity.WARNING,
         "source": "总量控制：议事协调机构实行限额管理（限额由本级机构编制委员会确定；空表示未设限额）",
+        "cite": "dfyx-2025#第六条",
     },
     "quota.party": {
         "value": None, "severity": Severity.WARNING,
         "source": "总量控制：党委议事协调机构实行限额管理（限额由本级机构编制委员会确定；空表示未设限额）",
+        "cite": "dfyx-2025#第六条",
     },
     "quota.government": {
         "value": None, "severity": Severity.WARNING,
         "source": "总量控制：政府议事协调机构实行限额管理（限额由本级机构编制委员会确定；空表示未设限额）",
+        "cite": "dfyx-2025#第六条",
     },
     "quota.institutions": {
         "value": None, "severity": Severity.WARNING,
         "source": "本级党政机构限额（按机构改革方案核定的党委、政府工作部门和机构数；用于计算议事协调机构数与党政机构限额之比，空表示未登记）",
+        "cite": "yixie-defaults#第三条",
     },
     "quota.one_out_one_in": {
         "value": False, "severity": Severity.ERROR,
         "source": "总量控制：新设立议事协调机构原则上实行“撤一建一”，须同时撤销或合并本级一个现有议事协调机构",
+        "cite": "dfyx-2025#第六条",
     },
     "work_rules.deadline_days": {
         "value": 30, "severity": Severity.WARNING,
         "source": "议事协调机构设立后一个月内制定工作规则，报机构编制部门备案",
+        "cite": "dfyx-2025#第十二条",
     },
 }
 
@@ -107,21 +123,52 @@ POLICY_LABELS: dict[str, str] = {
 }
 
 
-def register_defaults(defaults: dict[str, tuple[Any, str, str, str]]) -> None:
+def register_defaults(defaults: dict[str, tuple]) -> None:
     """A capability registers its own rule keys with their national defaults, from `AppConfig.ready()`:
-    `{key: (value, severity, source, label)}`. The ledger's code then knows nothing of the capability,
+    `{key: (value, severity, source, label)}` or `{key: (value, severity, source, label, cite)}`, where
+    `cite` names the article the default rests on as "<regulation code>#<article number>" (e.g.
+    "gwyl-227#第十条", docs/decisions/0026). The ledger's code then knows nothing of the capability,
     and a region overrides the key with a `PolicyValue` row like any other rule.
 
     Registering a key twice with the same default is harmless (apps may be readied again in tests); a
     different default for a key already known is a programming error.
     """
-    for key, (value, severity, source, label) in defaults.items():
-        entry = {"value": value, "severity": severity, "source": source}
+    for key, entry_tuple in defaults.items():
+        value, severity, source, label = entry_tuple[:4]
+        cite = entry_tuple[4] if len(entry_tuple) > 4 else ""
+        entry = {"value": value, "severity": severity, "source": source, "cite": cite}
         known = NATIONAL_DEFAULTS.get(key)
-        if known is not None and known != entry:
+        if known is not None and {**known, "cite": known.get("cite", "")} != entry:
             raise ValueError(f"policy key {key!r} is already registered with another default")
         NATIONAL_DEFAULTS[key] = entry
         POLICY_LABELS[key] = label
+
+
+def split_cite(cite: str) -> tuple[str, str]:
+    """"gwyl-227#第十条" -> ("gwyl-227", "第十条"); ("", "") when there is none."""
+    code, _, number = (cite or "").partition("#")
+    return code.strip(), number.strip()
+
+
+def resolve_cites(cites) -> dict[str, int]:
+    """The article each citation names, among the versions in force of the national library and of any
+    region: {cite: article id}, in one query (a citation that names nothing is left out)."""
+    from .models import Article
+
+    wanted = {split_cite(c) for c in cites if c}
+    wanted.discard(("", ""))
+    if not wanted:
+        return {}
+    codes = {code for code, _ in wanted}
+    numbers = {number for _, number in wanted}
+    found: dict[str, int] = {}
+    for pk, code, number in (Article.objects.filter(version__regulation__code__in=codes, number__in=numbers,
+                                                    version__superseded_on__isnull=True)
+                             .order_by("-version__issued_on", "-version_id", "ordinal")
+                             .values_list("pk", "version__regulation__code", "number")):
+        if (code, number) in wanted:
+            found.setdefault(f"{code}#{number}", pk)
+    return found
 
 
 @dataclass(frozen=True)
@@ -134,6 +181,8 @@ class Finding:
     message: str
     source: str
     field: str = ""
+    #: The article (`models.Article`) the rule rests on, for a link to `/ledger/regulations/articles/<id>/`.
+    article_id: int | None = None
 
     @property
     def is_error(self) -> bool:
@@ -157,6 +206,11 @@ class RuleValue:
     value: Any
     severity: str
     source: str
+    #: The article the value rests on: a region's row's article, else the national default's `cite` resolved
+    #: among the versions in force (None when nothing is cited or the citation names no article).
+    article_id: int | None = None
+    #: Where the value comes from: the region whose row it is, None for the national default.
+    region_id: int | None = None
 
 
 class Policy:
@@ -168,6 +222,11 @@ class Policy:
     def __getitem__(self, key: str) -> RuleValue:
         return self._values[key]
 
+    def finding(self, key: str, message: str, field: str = "") -> Finding:
+        """A finding of rule `key` with its value's severity, source and article."""
+        rv = self._values[key]
+        return Finding(key, rv.severity, message, rv.source, field, rv.article_id)
+
     @classmethod
     def for_region(cls, region: Region | None) -> Policy:
         from .models import PolicyValue
@@ -177,20 +236,25 @@ class Policy:
         while r is not None:
             chain.append(r.pk)
             r = r.parent
-        values = {k: RuleValue(v["value"], v["severity"], v["source"]) for k, v in NATIONAL_DEFAULTS.items()}
-        rows = list(PolicyValue.objects.filter(region_id__isnull=True)) + list(
-            PolicyValue.objects.filter(region_id__in=[c for c in chain if c is not None])
-        )
+        cited = resolve_cites(v.get("cite", "") for v in NATIONAL_DEFAULTS.values())
+        values = {k: RuleValue(v["value"], v["severity"], v["source"], cited.get(v.get("cite", "")))
+                  for k, v in NATIONAL_DEFAULTS.items()}
+        # The national rows and the chain's in one query.
+        rows = list(PolicyValue.objects.filter(Q(region_id__isnull=True)
+                                               | Q(region_id__in=[c for c in chain if c is not None])))
         # Apply national rows first, then from the farthest ancestor down to the region itself.
         rank = {None: -1, **{pk: len(chain) - i for i, pk in enumerate(chain)}}
         for row in sorted(rows, key=lambda r: rank.get(r.region_id, -1)):
-            values[row.key] = RuleValue(row.value, row.severity, row.source)
+            fallback = values[row.key].article_id if row.key in values and row.region_id is None else None
+            values[row.key] = RuleValue(row.value, row.severity, row.source, row.article_id or fallback,
+                                        row.region_id)
         return cls(values)
 
 
 def values_for_regions(key: str, region_ids) -> dict[int, RuleValue]:
     """One rule's value in force for each of many regions, in two queries (a list page's worth of regions):
-    the same resolution as `Policy.for_region` (own row, else the nearest ancestor's, else national)."""
+    the same resolution as `Policy.for_region` (own row, else the nearest ancestor's, else national). The
+    national default's `cite` is not resolved here (its `article_id` is None when it has no row)."""
     from .models import PolicyValue
 
     ids = set(region_ids)
@@ -200,12 +264,12 @@ def values_for_regions(key: str, region_ids) -> dict[int, RuleValue]:
     default = NATIONAL_DEFAULTS[key]
     national = RuleValue(default["value"], default["severity"], default["source"])
     own: dict[int, RuleValue] = {}
-    for region_id, value, severity, source in PolicyValue.objects.filter(key=key).values_list(
-            "region_id", "value", "severity", "source"):
+    for region_id, value, severity, source, article_id in PolicyValue.objects.filter(key=key).values_list(
+            "region_id", "value", "severity", "source", "article_id"):
         if region_id is None:
-            national = RuleValue(value, severity, source)
+            national = RuleValue(value, severity, source, article_id)
         else:
-            own[region_id] = RuleValue(value, severity, source)
+            own[region_id] = RuleValue(value, severity, source, article_id, region_id)
     result: dict[int, RuleValue] = {}
     for region_id in ids:
         r: int | None = region_id
@@ -227,8 +291,8 @@ def check_region_may_hold_bodies(region: Region, *, policy: Policy | None = None
     rv = policy["townships.may_hold_bodies"]
     if rv.value:
         return []
-    return [Finding("townships.may_hold_bodies", rv.severity,
-                    f"{region.name}为乡镇（街道），不得设立议事协调机构。", rv.source, "region")]
+    return [policy.finding("townships.may_hold_bodies", f"{region.name}为乡镇（街道），不得设立议事协调机构。",
+                           "region")]
 
 
 def region_may_hold_bodies(region: Region, *, policy: Policy | None = None) -> bool:
@@ -243,8 +307,7 @@ def check_body_state(state: dict, *, region: Region, policy: Policy | None = Non
     findings: list[Finding] = list(check_region_may_hold_bodies(region, policy=policy))
 
     def add(key: str, message: str, field: str = "") -> None:
-        rv = policy[key]
-        findings.append(Finding(key, rv.severity, message, rv.source, field))
+        findings.append(policy.finding(key, message, field))
 
     category = state.get("category")
     seats = state.get("leaders", [])
@@ -368,6 +431,7 @@ class QuotaLine:
     cap: int | None
     severity: str
     source: str
+    article_id: int | None = None
 
     @property
     def room(self) -> int | None:
@@ -455,10 +519,10 @@ def quota_status(region: Region, on: date | None = None, *, policy: Policy | Non
     for category, key in QUOTA_CATEGORY_KEYS.items():
         rv = policy[key]
         lines.append(QuotaLine(key, labels[category], str(category), counts.get(category, 0), _cap(rv.value),
-                               rv.severity, rv.source))
+                               rv.severity, rv.source, rv.article_id))
     rv = policy[QUOTA_TOTAL_KEY]
     lines.append(QuotaLine(QUOTA_TOTAL_KEY, QUOTA_TOTAL_LABEL, "", sum(counts.values()), _cap(rv.value),
-                           rv.severity, rv.source))
+                           rv.severity, rv.source, rv.article_id))
     institutions = policy[QUOTA_INSTITUTIONS_KEY]
     return QuotaStatus(region, on, tuple(lines), _cap(institutions.value) or None, institutions.source)
 
@@ -511,12 +575,12 @@ def check_quota_for_setup(region: Region, category: str, on: date | None = None,
             tail = f"已超出限额{line.excess}个，再设立将进一步超出。"
         else:
             tail = "再设立将超出限额。"
-        findings.append(Finding(line.key, line.severity, head + tail, line.source, "category"))
+        findings.append(Finding(line.key, line.severity, head + tail, line.source, "category", line.article_id))
     rv = policy[ONE_OUT_ONE_IN_KEY]
     if new_body and rv.value and not (sum(replaced.values()) or _ended_counted(region, wanted)):
         named = "所列被替代的机构均不是本级存续的议事协调机构；" if wanted else ""
         findings.append(Finding(
             ONE_OUT_ONE_IN_KEY, rv.severity,
             f"{region.name}新设立议事协调机构实行“撤一建一”：{named}须写明同时撤销或合并的本级现有议事协调机构"
-            "（党委、政府议事协调机构）。", rv.source, "replaces"))
+            "（党委、政府议事协调机构）。", rv.source, "replaces", rv.article_id))
     return findings

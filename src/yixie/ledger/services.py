@@ -975,26 +975,47 @@ def parse_policy_value(key: str, raw: str):
 
 
 @transaction.atomic
-def policy_value_set(*, actor, region: Region, key: str, value, severity: str, source: str, reason: str):
+def policy_value_set(*, actor, region: Region, key: str, value, severity: str, reason: str, article=None,
+                     note: str = ""):
     """编办 sets a rule's value for its region (an override of the national default or of the region
-    above), citing the clause it rests on; audited with the value before and after and the reason."""
+    above), citing the article it rests on: one the region may cite (national, or of the region or a region
+    above it, in a version in force; `regulations.citable_articles`). The row's `source` is the article's
+    citation, with an optional note; audited with the value and the article before and after, and the reason."""
     from .choices import Severity
     from .models import PolicyValue
     from .policy import NATIONAL_DEFAULTS
+    from .regulations import citable_articles
 
     if key not in NATIONAL_DEFAULTS:
         raise LedgerError(f"没有名为“{key}”的管理规则。", "key")
-    source, reason = (source or "").strip(), (reason or "").strip()
-    if not source:
-        raise LedgerError("请填写依据条款（文件名称和条款），说明该取值的出处。", "source")
+    note, reason = (note or "").strip(), (reason or "").strip()
+    if article is None:
+        raise LedgerError("请选择该取值依据的制度条款。", "article")
+    cited = citable_articles(region).filter(pk=getattr(article, "pk", article)).first()
+    if cited is None:
+        raise LedgerError(f"所选条款不是{region.name}可以引用的现行条款（须为全国通用或本地区、上级制定的现行版本条款）。",
+                          "article")
     if not reason:
         raise LedgerError("请填写调整理由。", "reason")
     if severity not in Severity.values:
         raise LedgerError("请选择处理方式。", "severity")
+    source = cited.citation + (f"：{note}" if note else "")
     row = PolicyValue.objects.select_for_update().filter(region=region, key=key).first()
-    before = snapshot(row) if row is not None else None
+    before = _policy_snapshot(row) if row is not None else None
     row = row or PolicyValue(region=region, key=key)
-    row.value, row.severity, row.source = value, severity, source[:300]
+    row.value, row.severity, row.source, row.article = value, severity, source[:300], cited
     row.save()
-    audit.record(actor=actor, action="调整管理规则", target=row, before=before, after=snapshot(row), reason=reason)
+    audit.record(actor=actor, action="调整管理规则", target=row, before=before, after=_policy_snapshot(row),
+                 reason=reason)
     return row
+
+
+def _policy_snapshot(row) -> dict:
+    """A policy row for the audit log, with the article it cites in words."""
+    data = snapshot(row)
+    if row.article_id:
+        from .models import Article
+
+        article = Article.objects.select_related("version__regulation").get(pk=row.article_id)
+        data["依据条文"] = f"{article.citation}（{article.version.label}）"
+    return data

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_io, views_rules
+from . import views, views_io, views_regulations, views_rules
 
 app_name = "ledger"
 
@@ -26,4 +26,11 @@ urlpatterns = [
     path("import/<int:pk>/confirm/", views_io.import_confirm, name="import_confirm"),
     path("rules/", views_rules.rule_list, name="rule_list"),
     path("rules/<int:region_pk>/<str:key>/", views_rules.rule_edit, name="rule_edit"),
+    path("regulations/", views_regulations.regulation_list, name="regulation_list"),
+    path("regulations/new/", views_regulations.regulation_create, name="regulation_create"),
+    path("regulations/<int:pk>/", views_regulations.regulation_detail, name="regulation_detail"),
+    path("regulations/<int:pk>/versions/new/", views_regulations.version_create, name="version_create"),
+    path("regulations/<int:pk>/versions/<int:version_pk>/sample/", views_regulations.version_mark_sample,
+         name="version_mark_sample"),
+    path("regulations/articles/<int:pk>/", views_regulations.article_detail, name="article_detail"),
 ]

@@ -33,6 +33,7 @@ from .forms import (
 )
 from .models import Body, BodyFile, Document, DocumentFile
 from .policy import PolicyViolation
+from .regulations import finding_html
 
 PAGE_SIZE = 50
 FILE_CONTENT_TYPES = {"PDF": "application/pdf", "OFD": "application/ofd",
@@ -147,7 +148,7 @@ def _register_document(request, form, region):
 def _show_findings(request, findings) -> None:
     for f in findings:
         if not f.is_error:
-            messages.warning(request, f"{f.message}（依据：{f.source}）")
+            messages.warning(request, finding_html(f))
 
 
 def _apply_errors(form, exc) -> None:

@@ -14,9 +14,9 @@ from yixie.core.access import requires
 from yixie.core.forms import BootstrapFormMixin
 from yixie.org.scopes import regions_visible_to
 
-from . import services
+from . import regulations, services
 from .choices import Severity
-from .models import PolicyValue
+from .models import Article
 from .policy import (
     NATIONAL_DEFAULTS,
     ONE_OUT_ONE_IN_KEY,
@@ -52,16 +52,19 @@ def rule_list(request):
         if region is None:
             raise Http404("该区划不在您的管辖范围内。")
     policy = Policy.for_region(region)
-    own = set(PolicyValue.objects.filter(region=region).values_list("key", flat=True))
+    articles = _articles({policy[k].article_id for k in NATIONAL_DEFAULTS})
     rows = [{"key": k, "label": POLICY_LABELS.get(k, k), "value": shown(policy[k].value),
-             "severity": Severity(policy[k].severity).label, "source": policy[k].source, "own": k in own,
+             "severity": Severity(policy[k].severity).label, "source": policy[k].source,
+             "own": policy[k].region_id == region.pk, "origin": regulations.origin_label(policy[k].region_id, region),
+             "article": articles.get(policy[k].article_id),
+             "note": _note(policy[k].source, articles.get(policy[k].article_id)),
              "national": shown(NATIONAL_DEFAULTS[k]["value"]),
              "url": reverse("ledger:rule_edit", args=[region.pk, k])} for k in NATIONAL_DEFAULTS]
     # Total-number control beside the values: each cap with the bodies in force today and the room left.
     quota = quota_status(region, policy=policy)
     return render(request, "ledger/rules.html", {"regions": regions, "region": region, "rows": rows,
                                                  "quota": quota, "one_out_one_in": policy[ONE_OUT_ONE_IN_KEY],
-                                                 "quota_rows": [{"line": line, "url": reverse(
+                                                 "quota_rows": [{"line": line, "article": articles.get(line.article_id), "url": reverse(
                                                      "ledger:rule_edit", args=[region.pk, line.key])}
                                                      for line in quota.lines],
                                                  "institutions_url": reverse(
@@ -70,19 +73,49 @@ def rule_list(request):
                                                      "ledger:rule_edit", args=[region.pk, ONE_OUT_ONE_IN_KEY])})
 
 
+def _articles(ids) -> dict[int, Article]:
+    """The articles of these ids, with their regulation, in one query."""
+    ids = {i for i in ids if i}
+    if not ids:
+        return {}
+    return {a.pk: a for a in Article.objects.filter(pk__in=ids).select_related("version__regulation")}
+
+
+def _note(source: str, article: Article | None) -> str:
+    """What a value's source says beyond the article's citation (the note typed with it, or an older text)."""
+    if article is None:
+        return source
+    citation = article.citation
+    if source == citation:
+        return ""
+    return source[len(citation) + 1:] if source.startswith(citation + "：") else source
+
+
+class ArticleChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Article) -> str:
+        sample = "（示例条文）" if obj.is_sample else ""
+        heading = f" {obj.heading}" if obj.heading else ""
+        return f"{obj.citation}{heading}{sample}"
+
+
 class RuleForm(BootstrapFormMixin, forms.Form):
     value = forms.CharField(label="取值", required=False, max_length=40)
     severity = forms.ChoiceField(label="处理方式", choices=Severity.choices,
                                  help_text="不予通过：违反时不能保存；提示：显示提醒，仍可保存。")
-    source = forms.CharField(label="依据条款", max_length=300,
-                             help_text="文件名称和条款，例如：《××市议事协调机构管理办法》第八条。",
-                             error_messages={"required": "请填写依据条款（文件名称和条款），说明该取值的出处。"})
+    article = ArticleChoiceField(
+        label="依据条款", queryset=Article.objects.none(), empty_label="（请选择制度文件的条款）",
+        help_text="从制度文件库中选择该取值所依据的条款；没有的，请先在“制度文件”中录入。",
+        error_messages={"required": "请选择该取值依据的制度条款。",
+                        "invalid_choice": "所选条款不是本地区可以引用的现行条款，请重新选择。"})
+    note = forms.CharField(label="补充说明", max_length=200, required=False,
+                           help_text="可选，例如：市委编委会议2026年第3次会议确定。")
     reason = forms.CharField(label="调整理由", max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
                              error_messages={"required": "请填写调整理由。"})
 
-    def __init__(self, *args, key: str, default=None, **kwargs):
+    def __init__(self, *args, key: str, default=None, region=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.key = key
+        self.fields["article"].queryset = regulations.citable_articles(region)
         if isinstance(default, bool):
             self.fields["value"] = forms.ChoiceField(label="取值", choices=[("是", "是"), ("否", "否")])
         elif default is None:
@@ -109,14 +142,16 @@ def rule_edit(request, region_pk: int, key: str):
         raise Http404("没有这条管理规则。")
     rv = Policy.for_region(region)[key]
     initial = {"value": shown(rv.value) if rv.value is not None else "", "severity": rv.severity,
-               "source": rv.source}
-    form = RuleForm(request.POST or None, initial=initial, key=key, default=NATIONAL_DEFAULTS[key]["value"])
+               "article": rv.article_id}
+    form = RuleForm(request.POST or None, initial=initial, key=key, default=NATIONAL_DEFAULTS[key]["value"],
+                    region=region)
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
         value = c["value"]
         try:
             services.policy_value_set(actor=request.user, region=region, key=key, value=value,
-                                      severity=c["severity"], source=c["source"], reason=c["reason"])
+                                      severity=c["severity"], article=c["article"], note=c["note"],
+                                      reason=c["reason"])
         except services.LedgerError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
@@ -124,4 +159,6 @@ def rule_edit(request, region_pk: int, key: str):
             return redirect(f"{reverse('ledger:rule_list')}?region={region.pk}")
     return render(request, "ledger/rule_form.html", {"form": form, "region": region, "key": key,
                                                      "label": POLICY_LABELS.get(key, key), "current": rv,
-                                                     "current_value": shown(rv.value)})
+                                                     "current_value": shown(rv.value),
+                                                     "current_article": _articles([rv.article_id]).get(rv.article_id),
+                                                     "origin": regulations.origin_label(rv.region_id, region)})

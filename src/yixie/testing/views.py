@@ -68,6 +68,11 @@ def visible_rows(user, model) -> QuerySet:
         return approvals.proposals_visible_to(user)
     if label == "core.Notification":
         return Notification.objects.filter(recipient=user)
+    if label in ("ledger.Regulation", "ledger.Article"):
+        from yixie.ledger import regulations
+
+        return (regulations.regulations_visible_to if label == "ledger.Regulation"
+                else regulations.articles_visible_to)(user)
     raise NotImplementedError(f"no scope known for {label}: declare `visible(self, user)` on the page")
 
 

@@ -3,7 +3,16 @@
 from datetime import date
 
 from yixie.ledger import services
-from yixie.ledger.models import Body, Document, ImportJob, LedgerEvent, PolicyValue
+from yixie.ledger.models import (
+    Article,
+    Body,
+    Document,
+    ImportJob,
+    LedgerEvent,
+    PolicyValue,
+    Regulation,
+    RegulationVersion,
+)
 from yixie.testing.factories import establish
 from yixie.testing.views import DetailPageTests, FormPageTests, ListPageTests
 
@@ -106,10 +115,13 @@ class TestRuleList(ListPageTests):
 
 
 class TestRuleForm(FormPageTests):
+    """The article drop-down offers the articles the city may cite; another city's is refused at the field."""
+
     url_name = "ledger:rule_edit"
     counted = (PolicyValue,)
 
     def make(self, world, i=0):
+        a_regulation(world, region=another_city())
         return world.city
 
     def url_kwargs(self, obj) -> dict:
@@ -117,3 +129,91 @@ class TestRuleForm(FormPageTests):
 
     def visible(self, user):
         return _rule_regions(user)
+
+
+# ---------------------------------------------------------------- the regulations library (制度文件库)
+
+def another_city():
+    from yixie.testing.factories import make_region
+
+    return make_region("370300", "淄博市", "city")
+
+
+def a_regulation(world, i=0, region=None):
+    """A regulation of 青州市 with one version: the city's department clerks do not read it."""
+    from yixie.ledger import regulations
+
+    reg = regulations.regulation_create(actor=None, region=region or world.county, title=f"生成测试{i}号管理办法")
+    regulations.version_add(actor=None, regulation=reg, label="2026年版", issued_on=date(2026, 1, 1),
+                            text=f"第一条 生成测试{i}号条文。\n第二条 第二条条文。", is_sample=True)
+    return reg
+
+
+def _regulations(user):
+    from yixie.ledger import regulations
+
+    return regulations.regulations_visible_to(user)
+
+
+def _managed(user):
+    from yixie.ledger import regulations
+    from yixie.ledger.models import Regulation
+
+    if user.is_superuser:
+        return Regulation.objects.all()
+    return Regulation.objects.filter(region__in=regulations.regions_managed_by(user))
+
+
+class TestRegulationList(ListPageTests):
+    url_name = "ledger:regulation_list"
+    max_queries = 16
+    query_roles = ("admin", "qz_bianban")
+    text_attr = "title"
+    make = staticmethod(a_regulation)
+
+    def visible(self, user):
+        return _regulations(user)
+
+
+class TestRegulationDetail(DetailPageTests):
+    url_name = "ledger:regulation_detail"
+    text_attr = "title"
+    make = staticmethod(a_regulation)
+
+    def visible(self, user):
+        return _regulations(user)
+
+
+class TestArticleDetail(DetailPageTests):
+    url_name = "ledger:article_detail"
+    text_attr = "citation"
+
+    def make(self, world, i=0):
+        return a_regulation(world, i).versions.get().articles.first()
+
+    def visible(self, user):
+        from yixie.ledger import regulations
+
+        return regulations.articles_visible_to(user)
+
+
+class TestRegulationCreateForm(FormPageTests):
+    url_name = "ledger:regulation_create"
+    counted = (Regulation, RegulationVersion)
+
+    def make(self, world, i=0):
+        another_city()
+        a_regulation(world)
+        return None
+
+
+class TestVersionCreateForm(FormPageTests):
+    url_name = "ledger:version_create"
+    counted = (Regulation, RegulationVersion, Article)
+
+    def make(self, world, i=0):
+        another_city()
+        return a_regulation(world, i)
+
+    def visible(self, user):
+        return _managed(user)
