@@ -49,7 +49,7 @@ REGULATIONS = [
 第五条（提请协调） 协商不能达成一致的，办事机构所在部门应当将争议事项、各方意见和有关材料提请市委编办协调。
 第六条（编办意见） 市委编办研究提出职责分工意见；涉及部门三定职责边界调整等重大事项的，提请市委机构编制委员会研究决定。
 第七条（过渡期履职） 职责分工明确前，有关部门按原有分工继续履行职责，不得推诿、停滞工作。
-第八条（时限） 办事机构所在部门应当在收到异议之日起15个工作日内组织协商；提请协调的，市委编办一般在30日内提出意见。协商一致或者经协调明确分工的，有关议事协调机构应当相应修订工作规则。
+第八条（时限） 办事机构所在部门应当在收到异议之日起30日内组织协商；协商不成的，在15日内提请协调；提请协调的，市委编办一般在30日内提出意见。协商一致或者经协调明确分工的，有关议事协调机构应当相应修订工作规则。
 """),
 ]
 
@@ -60,6 +60,9 @@ CITY_VALUES = [
     ("members.cap_comprehensive", 15, "warning", f"{MEASURES}#第八条", ""),
     ("work_rules.deadline_days", 30, "warning", f"{NOTICE}#第三条", ""),
     ("approvals.deadline.establishment", "same_day", "warning", f"{MEASURES}#第十二条", ""),
+    ("disputes.deadline.consultation", 30, "warning", f"{DIVISION}#第八条", ""),
+    ("disputes.deadline.escalation", 15, "warning", f"{DIVISION}#第八条", ""),
+    ("disputes.deadline.opinion", 30, "warning", f"{DIVISION}#第八条", ""),
 ]
 QUOTA_CITES = {
     "quota.counted_bodies": f"{MEASURES}#第五条",

@@ -54,17 +54,20 @@ FILE_TYPES = (".pdf", ".docx", ".ofd")
 #: What links back to a dispute from the ledger and the work rules.
 SOURCE_LABEL = "职责分工争议"
 
-_SOURCE = "《潍坊市市直部门职责分工协调办法》：职责分工争议由办事机构所在部门组织协商，协商不成的提请机构编制部门协调（期限为本系统默认值，可由各地调整）"
+_SOURCE = "职责分工争议由办事机构所在部门组织协商，协商不成的提请机构编制部门协调（时限为本系统默认值，各地按本地职责分工协调办法调整）"
 
 #: The policy keys of the stages' deadlines (days), with their national defaults: (value, severity, source,
 #: label). Registered by `registration_disputes` (`ledger.policy.register_defaults`); kept in one dict so the
 #: regulations library can cite the article behind each.
-POLICY_DEFAULTS: dict[str, tuple[object, str, str, str]] = {
-    "disputes.deadline.consultation": (30, "warning", _SOURCE, "职责争议：提出后组织协商的期限（天）"),
-    "disputes.deadline.escalation": (15, "warning", _SOURCE, "职责争议：协商不成后提请编办协调的期限（天）"),
-    "disputes.deadline.filing": (15, "warning", _SOURCE, "职责争议：协商一致后编办备案的期限（天）"),
-    "disputes.deadline.opinion": (30, "warning", _SOURCE, "职责争议：编办提出协调意见的期限（天）"),
-    "disputes.deadline.decision": (60, "warning", _SOURCE, "职责争议：编委会研究决定的期限（天）"),
+#: (value, severity, source, label, cite): the national defaults cite the product's own default statement
+#: (no national regulation fixes these time limits); a city cites its own 职责分工协调办法 (the demo's 潍坊市 does).
+_CITE = "yixie-defaults#第四条"
+POLICY_DEFAULTS: dict[str, tuple[object, str, str, str, str]] = {
+    "disputes.deadline.consultation": (30, "warning", _SOURCE, "职责争议：提出后组织协商的期限（天）", _CITE),
+    "disputes.deadline.escalation": (15, "warning", _SOURCE, "职责争议：协商不成后提请编办协调的期限（天）", _CITE),
+    "disputes.deadline.filing": (15, "warning", _SOURCE, "职责争议：协商一致后编办备案的期限（天）", _CITE),
+    "disputes.deadline.opinion": (30, "warning", _SOURCE, "职责争议：编办提出协调意见的期限（天）", _CITE),
+    "disputes.deadline.decision": (60, "warning", _SOURCE, "职责争议：编委会研究决定的期限（天）", _CITE),
 }
 
 

@@ -38,7 +38,7 @@ def test_the_city_regulations_are_entered_as_examples(loaded):
     articles = Article.objects.filter(version__regulation__region=city.city)
     assert articles.exists() and not articles.filter(is_sample=False).exists()
     division = [a.text for a in Article.objects.filter(version__regulation__code=DIVISION)]
-    for words in ("办事机构所在部门召集", "提请市委编办协调", "市委机构编制委员会研究决定", "按原有分工继续履行职责", "15个工作日内"):
+    for words in ("办事机构所在部门召集", "提请市委编办协调", "市委机构编制委员会研究决定", "按原有分工继续履行职责", "30日内组织协商"):
         assert any(words in t for t in division), words
     assert AuditEntry.objects.filter(action="录入制度文件", actor=city.bianban).count() == 3
     assert loaded.lines and loaded.counts["制度文件"] == 3
