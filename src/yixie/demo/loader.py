@@ -17,7 +17,9 @@ from yixie.ledger.state import build_state, dept_ref, leader_ref, member_ref
 from yixie.org.models import Department, Post, PostHolding, Region, RoleAssignment
 
 from .campaigns import CampaignRunner
+from .disputes import load_disputes
 from .evaluation import EvaluationRunner, RegisterRunner
+from .regulations import load_regulations
 
 DEMO_PASSWORD = "yixie-demo-2026"
 
@@ -127,6 +129,10 @@ class DemoLoader:
         events += applied
         self.file_work_rules()
         self._quota()
+        # The Weifang profile (its regulations and the values citing them; after the quota rows it cites), then
+        # the seed's duty disputes (after the work rules they revise).
+        load_regulations(self)
+        load_disputes(self)
         self._applications()
         # Today's daily alerts, as the scheduled job would send them: expiring temporary bodies in the
         # notification centre of their host departments and 编办.
