@@ -250,7 +250,7 @@ def file_demo_work_rules(loader, until: date) -> int:
                 _returned_once(body, on, reviewer, users)
             else:
                 wr = _draft(body)
-                wr = services.submit(actor=None, work_rules=wr, expected_version=wr.version)
+                wr = services.submit(actor=None, work_rules=wr, expected_version=wr.version, on=on)
                 services.file_rules(actor=reviewer, work_rules=wr, expected_version=wr.version, on=on)
         filed += 1
     if until >= today:
@@ -269,8 +269,8 @@ def _returned_once(body: Body, on: date, reviewer, users) -> None:
     first_duties = {}
     wr = services.draft_save(actor=host_clerk, work_rules=wr, expected_version=wr.version,
                              member_duties=first_duties)
-    wr = services.submit(actor=host_hr, work_rules=wr, expected_version=wr.version)
-    wr = services.return_rules(actor=reviewer, work_rules=wr, expected_version=wr.version,
+    wr = services.submit(actor=host_hr, work_rules=wr, expected_version=wr.version, on=on - timedelta(days=12))
+    wr = services.return_rules(actor=reviewer, work_rules=wr, expected_version=wr.version, on=on - timedelta(days=8),
                                reason="成员单位职责未逐一写明，请补充各成员单位在预制菜产业发展中的具体职责；"
                                       "办公室会议制度请明确召开频次。")
     members = services.member_units(body)
@@ -279,7 +279,7 @@ def _returned_once(body: Body, on: date, reviewer, users) -> None:
     wr = services.draft_save(actor=host_clerk, work_rules=wr, expected_version=wr.version, member_duties=duties,
                              texts={"office_meeting": "原则上每季度召开1次办公室会议，研究推进产业链招商、"
                                                       "原料基地和冷链物流建设等具体事项"})
-    wr = services.submit(actor=host_hr, work_rules=wr, expected_version=wr.version)
+    wr = services.submit(actor=host_hr, work_rules=wr, expected_version=wr.version, on=on - timedelta(days=2))
     services.file_rules(actor=reviewer, work_rules=wr, expected_version=wr.version, on=on,
                         note="已按要求补充成员单位职责，予以备案。")
 

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 
+from yixie.core.models import AuditEntry
 from yixie.ledger.choices import BodyStatus
 from yixie.ledger.models import Body, Membership
 from yixie.ledger.policy import values_for_regions
@@ -218,6 +219,16 @@ def content(wr: WorkRules) -> dict:
         member_rows.append({"department": m.department, "role": m.get_role_display(),
                             "duties": duties.get(m.department_id, ""), "leads": led, "assists": assisted})
     return {"columns": cols, "tasks": task_rows, "members": member_rows}
+
+
+#: the steps of a version shown on its page (its edits are many and say little)
+STEPS = ("起草工作规则", "修订工作规则", "报送工作规则备案", "退回工作规则", "工作规则备案", "工作规则被修订")
+
+
+def history(wr: WorkRules) -> list:
+    """The steps of a version (who, when, the reasons), from the audit journal: one query."""
+    return list(AuditEntry.objects.filter(target_type=WorkRules._meta.label_lower, target_id=str(wr.pk),
+                                          action__in=STEPS).select_related("actor").order_by("at", "id"))
 
 
 def versions_of(body: Body):

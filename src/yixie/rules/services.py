@@ -10,7 +10,7 @@ form field it is about. Duty-dispute writes live in their own module (services_d
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.core.files import File
@@ -274,9 +274,16 @@ def completeness_problems(wr: WorkRules) -> list[tuple[str, str]]:
     return problems
 
 
+def _at(on: date | None):
+    """The moment of a step: now, or noon of a back-dated day (the demo's history)."""
+    if on is None:
+        return timezone.now()
+    return timezone.make_aware(datetime.combine(on, time(12, 0)))
+
+
 @transaction.atomic
-def submit(*, actor, work_rules: WorkRules, expected_version: int | None) -> WorkRules:
-    """The host department's HR section (or 编办) submits the version to 编办 for filing."""
+def submit(*, actor, work_rules: WorkRules, expected_version: int | None, on: date | None = None) -> WorkRules:
+    """The host department's HR section (or 编办) submits the version to 编办 for filing (`on`: back-dated)."""
     wr = _lock(work_rules, expected_version)
     _require(actor, wr.body, "workrules.submit", "报送")
     if wr.status not in EDITABLE:
@@ -285,7 +292,7 @@ def submit(*, actor, work_rules: WorkRules, expected_version: int | None) -> Wor
     if problems:
         raise WorkRulesError("未报送：" + "；".join(m for m, _f in problems), problems[0][1])
     before = wr.get_status_display()
-    wr.status, wr.submitted_at, wr.submitted_by = WorkRulesStatus.SUBMITTED, timezone.now(), _user(actor)
+    wr.status, wr.submitted_at, wr.submitted_by = WorkRulesStatus.SUBMITTED, _at(on), _user(actor)
     _bump(wr, ["status", "submitted_at", "submitted_by"])
     audit.record(actor=actor, action="报送工作规则备案", target=wr, before={"状态": before}, after=_summary(wr),
                  body_id=wr.body_id)
@@ -315,7 +322,7 @@ def file_rules(*, actor, work_rules: WorkRules, expected_version: int | None, on
         audit.record(actor=actor, action="工作规则被修订", target=old, before={"状态": "已备案"},
                      after={"状态": old.get_status_display(), "修订为": f"第{wr.revision}版"}, body_id=wr.body_id)
     wr.status, wr.filed_on = WorkRulesStatus.FILED, on
-    wr.reviewed_at, wr.reviewed_by, wr.review_note = timezone.now(), _user(actor), (note or "").strip()
+    wr.reviewed_at, wr.reviewed_by, wr.review_note = _at(on), _user(actor), (note or "").strip()
     _bump(wr, ["status", "filed_on", "reviewed_at", "reviewed_by", "review_note"])
     with wr.file.open("rb") as handle:
         ledger.work_rules_file(actor=actor, body=wr.body, filed_on=on, uploaded=File(handle, name=wr.original_name))
@@ -325,7 +332,8 @@ def file_rules(*, actor, work_rules: WorkRules, expected_version: int | None, on
 
 
 @transaction.atomic
-def return_rules(*, actor, work_rules: WorkRules, expected_version: int | None, reason: str) -> WorkRules:
+def return_rules(*, actor, work_rules: WorkRules, expected_version: int | None, reason: str,
+                 on: date | None = None) -> WorkRules:
     """编办 returns a submitted version with its reasons (required); the host department edits and submits again."""
     wr = _lock(work_rules, expected_version)
     _require_review(actor, wr)
@@ -334,8 +342,8 @@ def return_rules(*, actor, work_rules: WorkRules, expected_version: int | None, 
         raise WorkRulesError("退回修改须写明理由（哪些内容需要修改）。", "reason")
     if wr.status != WorkRulesStatus.SUBMITTED:
         raise WorkRulesError(f"“{wr}”{wr.get_status_display()}，只有待备案的工作规则可以退回。", "version")
-    wr.status, wr.reviewed_at, wr.reviewed_by, wr.review_note = (WorkRulesStatus.RETURNED, timezone.now(),
-                                                                 _user(actor), reason)
+    wr.status, wr.reviewed_at, wr.reviewed_by, wr.review_note = (WorkRulesStatus.RETURNED, _at(on), _user(actor),
+                                                                 reason)
     _bump(wr, ["status", "reviewed_at", "reviewed_by", "review_note"])
     audit.record(actor=actor, action="退回工作规则", target=wr, before={"状态": "待备案"}, after=_summary(wr),
                  reason=reason, body_id=wr.body_id)

@@ -101,7 +101,7 @@ def workrules_detail(request, pk: int):
         "can_submit": wr.status in services.EDITABLE and selectors.holds(u, body, "workrules.submit"),
         "can_review": wr.status == WorkRulesStatus.SUBMITTED and selectors.reviews(u, body),
         "problems": services.completeness_problems(wr) if wr.status in services.EDITABLE else [],
-        "tab": "workrules"})
+        "history": selectors.history(wr), "tab": "workrules"})
 
 
 @requires("workrules.view")

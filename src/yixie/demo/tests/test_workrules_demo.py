@@ -107,6 +107,7 @@ def test_one_returned_once_then_filed_and_two_overdue_today(world):
     assert wr.status == WorkRulesStatus.FILED and wr.revision == 1
     assert AuditEntry.objects.filter(action="退回工作规则", target_id=str(wr.pk)).exists()
     assert wr.member_duties.count() == 2 and "季度" in wr.office_meeting
+    assert timezone.localtime(wr.submitted_at).date() == wr.filed_on - timedelta(days=2)
     under_way = WorkRules.objects.filter(status__in=[WorkRulesStatus.DRAFT, WorkRulesStatus.SUBMITTED],
                                          body__work_rules_due_on__lt=TODAY)
     assert sorted(under_way.values_list("status", flat=True)) == ["draft", "submitted"]

@@ -111,6 +111,8 @@ def test_bianban_returns_with_reasons_then_files(city, client_for):
     r = c.post(url, {"version": wr.version, "decision": "file", "filed_on": "2019-03-28", "note": ""})
     assert r.status_code == 302
     assert Body.objects.get(pk=wr.body_id).work_rules_filed_on == date(2019, 3, 28)
+    detail = c.get(reverse("rules:workrules_detail", args=[wr.pk])).content.decode()
+    assert "办理过程" in detail and "退回工作规则" in detail and "请细化成员单位职责" in detail
     ledger_page = c.get(reverse("ledger:body_detail", args=[wr.body_id])).content.decode()
     assert "2019年3月28日" in ledger_page
 
