@@ -28,7 +28,7 @@ def register() -> None:
     r.register_todo_source(r.TodoSource("rules.workrules", "工作规则待办", selectors.todo_count,
                                         "rules:workrules_list", order=45))
     r.register_row_fact(r.RowFact(
-        "org.department", "rules.workrules", "工作规则中承担职责的机构数",
+        "org.department", "rules.workrules", "工作规则分工（机构数）",
         selectors.bodies_with_duties_of_departments, order=30,
         link=lambda dept_id, on: reverse("rules:department_duties", kwargs={"pk": dept_id}),
         help="已备案的工作规则中，该部门写有成员单位职责或承担工作任务的机构数；点击查看部门职责总览（三定职责和各机构中的分工）"))

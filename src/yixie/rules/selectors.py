@@ -153,7 +153,10 @@ def body_rows(user, *, status: str = "", region_id: int | None = None, today: da
 
 
 def overdue_rows(user, today: date | None = None, days: dict[int, int] | None = None):
-    return overdue(bodies_visible_to(user).select_related("region", "office_department"), today, days) \
+    latest = WorkRules.objects.filter(body=OuterRef("pk")).order_by("-revision")
+    qs = bodies_visible_to(user).select_related("region", "office_department").annotate(
+        latest_status=Subquery(latest.values("status")[:1]))
+    return overdue(qs, today, days) \
         .order_by("work_rules_due_on", "established_on", "id")
 
 
@@ -284,14 +287,12 @@ def department_overview(department: Department, on: date | None = None) -> dict:
 
 def bodies_with_duties_of_departments(ids: list[int], on) -> dict[int, int]:
     """The departments page's fact: for each department, the bodies whose filed work rules give it a duty or a
-    task (two queries)."""
-    pairs = set(MemberDuty.objects.filter(department_id__in=ids, work_rules__status=WorkRulesStatus.FILED)
-                .exclude(duties="").values_list("department_id", "work_rules__body_id"))
-    pairs |= set(TaskAssignment.objects.filter(department_id__in=ids,
-                                               task__work_rules__status=WorkRulesStatus.FILED)
-                 .values_list("department_id", "task__work_rules__body_id"))
+    task (one query: the (department, body) pairs of both, their UNION without repeats)."""
+    duties = (MemberDuty.objects.filter(department_id__in=ids, work_rules__status=WorkRulesStatus.FILED)
+              .exclude(duties="").values_list("department_id", "work_rules__body_id").order_by())
+    tasks = (TaskAssignment.objects.filter(department_id__in=ids, task__work_rules__status=WorkRulesStatus.FILED)
+             .values_list("department_id", "task__work_rules__body_id").order_by())
     counts: dict[int, int] = {}
-    for dept_id, _body in pairs:
+    for dept_id, _body in duties.union(tasks):
         counts[dept_id] = counts.get(dept_id, 0) + 1
     return counts
-

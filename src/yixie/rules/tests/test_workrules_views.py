@@ -173,5 +173,5 @@ def test_department_overview_and_its_link_from_the_departments_page(city, client
     for text in ("三定职责（3条）", "推进新型工业化", "市工作规则样例0号领导小组", "负责工业领域有关工作", "统筹推进有关工作"):
         assert text in page, text
     listing = client_for(city.bianban).get(reverse("org:department_list")).content.decode()
-    assert "工作规则中承担职责的机构数" in listing
+    assert "工作规则分工（机构数）" in listing
     assert reverse("rules:department_duties", args=[city.gxj.pk]) in listing
