@@ -175,3 +175,23 @@ def test_department_overview_and_its_link_from_the_departments_page(city, client
     listing = client_for(city.bianban).get(reverse("org:department_list")).content.decode()
     assert "工作规则分工（机构数）" in listing
     assert reverse("rules:department_duties", args=[city.gxj.pk]) in listing
+
+
+def test_the_lists_filters(city, client_for):
+    late = a_body(city, 1)
+    filed = a_filed(city, 2).body
+    waiting = a_submitted(city, 3).body
+    c = client_for(city.bianban)
+
+    def shown(query):
+        page = c.get(reverse("rules:workrules_list") + query).content.decode().split('id="bodies"', 1)[1]
+        return {b.name for b in (late, filed, waiting) if b.name in page}
+
+    assert shown("?status=overdue") == {late.name, waiting.name}
+    assert shown("?status=filed") == {filed.name}
+    assert shown("?status=submitted") == {waiting.name}
+    assert shown("?status=none") == {late.name}
+    assert shown("?status=nonsense") == {late.name, filed.name, waiting.name}
+    assert shown(f"?region={city.county.pk}") == set()
+    overdue_page = c.get(reverse("rules:workrules_overdue")).content.decode()
+    assert late.name in overdue_page and "已报送，待备案" in overdue_page and filed.name not in overdue_page
