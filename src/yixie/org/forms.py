@@ -17,7 +17,8 @@ class DepartmentForm(BootstrapFormMixin, forms.Form):
     kind = forms.ChoiceField(label="类别", choices=DepartmentKind.choices)
     order = forms.IntegerField(label="排序（数字小的在前）", min_value=0, max_value=9999, initial=100)
     uscc = forms.CharField(label="统一社会信用代码", max_length=24, required=False)
-    duties = forms.CharField(label="主要职责（三定规定）", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    duties = forms.CharField(label="主要职责（三定规定）", required=False, widget=forms.Textarea(attrs={"rows": 8}),
+                             help_text="一行一条职责。删去的一条自今日起终止，新增的一条自今日起施行，未改动的保留原有记录。")
     established_on = LenientDateField(label="设立日期", required=False,
                                       help_text="部门组建（挂牌）之日；不详的留空（视为一直存在）")
     ended_on = LenientDateField(label="撤销日期", required=False,

@@ -55,9 +55,14 @@ def department_save(*, actor, region: Region, name: str, kind: str, short_name: 
     before = snapshot(department) if department is not None else None
     dept = department or Department()
     dept.region, dept.name, dept.kind = region, name, kind
-    dept.short_name, dept.order, dept.uscc, dept.duties = short_name.strip(), order, uscc, duties.strip()
+    dept.short_name, dept.order, dept.uscc = short_name.strip(), order, uscc
     dept.established_on, dept.ended_on = established_on, ended_on
     dept.save()
+    # The 三定 duties are rows (org.duties, docs/decisions/0026); `duties` is their derived text.
+    from .duties import duties_replace, split_duties
+
+    duties_replace(actor=actor, department=dept, lines=split_duties(duties))
+    dept.refresh_from_db()
     audit.record(actor=actor, action="修改部门" if before else "新增部门", target=dept, before=before,
                  after=snapshot(dept))
     return dept

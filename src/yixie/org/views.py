@@ -7,6 +7,7 @@ from yixie.core.access import requires
 from yixie.core.registry import row_facts
 
 from . import selectors, services
+from .duties import duties_in_force
 from .forms import DepartmentForm, PostHolderForm
 from .models import Department, Post, PostHolding
 from .scopes import regions_visible_to
@@ -54,7 +55,8 @@ def _department_form(request, dept):
     initial = {}
     if dept is not None:
         initial = {"region": dept.region_id, "name": dept.name, "short_name": dept.short_name, "kind": dept.kind,
-                   "order": dept.order, "uscc": dept.uscc, "duties": dept.duties,
+                   "order": dept.order, "uscc": dept.uscc,
+                   "duties": "\n".join(duties_in_force([dept.pk]).values_list("text", flat=True)),
                    "established_on": dept.established_on, "ended_on": dept.ended_on}
     form = DepartmentForm(request.POST or None, regions=regions, initial=initial)
     if request.method == "POST" and form.is_valid():

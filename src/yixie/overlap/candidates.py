@@ -92,15 +92,21 @@ def _load_candidates(regions, on: date | None, recent_years: int, *, body_ids: I
             s = ev["state"] or {}
             raw.append(_body_raw(ev["body_id"], ev["name"], ev["status"], s.get("short_name", ""),
                                  _lines(s.get("aliases")), _lines(s.get("former_names")), s.get("duties", "")))
-    departments = Department.objects.filter(region_id__in=region_ids, is_active=True).exclude(duties="")
+    # Departments' 三定 duties: the rows in force on the day (org.DepartmentDuty, docs/decisions/0026).
+    from yixie.org.duties import duties_in_force
+
+    departments = Department.objects.filter(region_id__in=region_ids, is_active=True)
     if department_ids is not None:
         departments = departments.filter(pk__in=list(department_ids))
-    for d in departments.values("id", "name", "short_name", "duties"):
+    texts: dict[int, list[str]] = {}
+    for dept_id, text in duties_in_force(departments.values_list("id", flat=True), day).values_list("department_id", "text"):
+        texts.setdefault(dept_id, []).append(text)
+    for d in departments.filter(pk__in=list(texts)).values("id", "name", "short_name"):
         names = [(d["name"], True, False)]
         if d["short_name"]:
             names.append((d["short_name"], False, False))
         raw.append({"kind": "department", "id": d["id"], "name": d["name"], "status": "department",
-                    "names": names, "duties": d["duties"]})
+                    "names": names, "duties": "。".join(texts[d["id"]]) + "。"})
     return raw
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from yixie.ledger import services
 from yixie.ledger.choices import EventKind
+from yixie.org.duties import duties_from_text
 from yixie.overlap import text as ov_text
 from yixie.overlap.api import HIGH, THRESHOLD, Match, find_overlaps, highlight, invalidate, tokenize
 from yixie.overlap.tests.overlap_pairs import DISTRACTORS, PAIRS, Pair
@@ -158,9 +159,8 @@ def test_other_regions_bodies_are_not_candidates(city):
 
 
 def test_department_duties_are_candidates(city):
-    city.yjj.duties = ("负责全市应急管理工作，组织编制应急预案。负责安全生产综合监督管理和工矿商贸行业安全生产监管，"
-                       "承担市安全生产委员会日常工作。负责防汛抗旱、森林防火和减灾救灾的组织协调。")
-    city.yjj.save()
+    duties_from_text(city.bianban, city.yjj, "负责全市应急管理工作，组织编制应急预案。负责安全生产综合监督管理和"
+                     "工矿商贸行业安全生产监管，承担市安全生产委员会日常工作。负责防汛抗旱、森林防火和减灾救灾的组织协调。")
     matches = find_overlaps(region=city.city, name="市安全生产工作领导小组", duties=SAFETY_DUTIES)
     dept = next(m for m in matches if m.kind == "department")
     assert dept.id == city.yjj.pk and dept.name == "市应急管理局" and dept.status == "department"
@@ -193,8 +193,7 @@ def test_index_is_rebuilt_after_a_ledger_write_without_invalidate(city):
     m = match_for(find_overlaps(region=city.city, name="市预制菜专班", duties=""), body)
     assert m is not None and m.matched_alias == "市预制菜专班"
     # A department's 三定 edited: seen on the next call.
-    city.nyj.duties = "负责全市预制菜产业发展的指导和服务，推进预制菜原料基地建设。"
-    city.nyj.save()
+    duties_from_text(city.bianban, city.nyj, "负责全市预制菜产业发展的指导和服务，推进预制菜原料基地建设。")
     assert city.nyj.pk in {m.id for m in find_overlaps(region=city.city, name="市预制菜产业发展工作专班",
                                                        duties="推进预制菜产业发展和原料基地建设。")
                            if m.kind == "department"}
