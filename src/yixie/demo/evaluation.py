@@ -260,7 +260,7 @@ class EvaluationRunner:
     def open(self) -> None:
         s = self.spec
         city = self.loader.regions[CITY]
-        self.loader.file_work_rules()
+        self.loader.file_work_rules(_d(self.spec.opened_on))
         previous = IndicatorSystem.objects.filter(region=city, year__lt=s.year).order_by("-year").first()
         system = es.system_create(actor=self.bianban, region=city, year=s.year,
                                   title=f"潍坊市{s.year}年度议事协调机构运行成效评价指标体系", copy_from=previous,

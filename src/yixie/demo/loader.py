@@ -20,6 +20,7 @@ from .campaigns import CampaignRunner
 from .disputes import load_disputes
 from .evaluation import EvaluationRunner, RegisterRunner
 from .regulations import load_regulations
+from .workrules import file_demo_work_rules, load_department_duties
 
 DEMO_PASSWORD = "yixie-demo-2026"
 
@@ -79,6 +80,7 @@ class DemoLoader:
                        ended_on=_d(s.ended_on)) for s in d.DEPARTMENTS)
         for dept in Department.objects.select_related("region"):
             self.depts[(dept.region.code, dept.name)] = dept
+        load_department_duties(self)  # the 三定 texts as rows, which the overlap engine reads
         for s in d.POSTS:
             post = Post.objects.create(region=self.regions[s.region], name=s.name, order=s.order)
             self.posts[(s.region, s.name)] = post
@@ -225,13 +227,11 @@ class DemoLoader:
             else:
                 RoleAssignment.objects.create(user=user, role=role, region=self.regions[region_code])
 
-    def file_work_rules(self) -> None:
-        """Work rules filed twenty days after setup for six bodies in seven of those in force (the seed: 800+
-        drawn up); run when an evaluation opens (it counts them) and at the end of the load."""
-        for body in Body.objects.filter(status="active", work_rules_filed_on__isnull=True).order_by("id"):
-            if body.pk % 7 != 0:
-                Body.objects.filter(pk=body.pk).update(
-                    work_rules_filed_on=date.fromordinal(body.established_on.toordinal() + 20))
+    def file_work_rules(self, until: date | None = None) -> None:
+        """Work rules drafted, submitted and filed through the rules capability for six bodies in seven of those
+        in force on `until` (default today), twenty days after setup (the seed: 800+ drawn up); run when an
+        evaluation opens (it counts them) and at the end of the load (demo/workrules.py)."""
+        file_demo_work_rules(self, until or date.today())
 
     def _quota(self) -> None:
         from yixie.ledger.models import PolicyValue

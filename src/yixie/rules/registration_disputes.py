@@ -18,13 +18,8 @@ def register() -> None:
         grants={Role.ESTABLISHMENT: [VIEW, COORDINATE],
                 Role.DEPARTMENT: [VIEW, RAISE, HOST],
                 Role.DEPARTMENT_HR: [VIEW, RAISE, HOST]})
-    # No badge (it would cost queries on every page); what waits is counted on the home page's to-do list.
-    # The integrator merges this entry with the work rules' "制度保障" into one entry with tabs.
-    r.register_nav(r.NavEntry("rules.disputes", "职责争议", "rules:disputes", VIEW, order=38,
-                              active=("rules:disputes", "rules:dispute", "rules:dispute_new",
-                                      "rules:dispute_consult", "rules:dispute_escalate", "rules:dispute_file",
-                                      "rules:dispute_opinion", "rules:dispute_refer", "rules:dispute_decide",
-                                      "rules:dispute_withdraw")))
+    # No navigation entry of its own: the disputes are a tab of 制度保障 (rules/_tabs.html), whose entry lights up on
+    # every page of the namespace. What waits is counted on the home page's to-do list.
     r.register_todo_source(r.TodoSource("rules.disputes", "职责分工争议待办理", sel.todo_count, "rules:disputes",
                                         order=45))
     r.register_url_samples("rules.disputes", "yixie.rules.tests.samples_disputes.url_samples")
