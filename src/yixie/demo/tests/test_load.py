@@ -14,10 +14,12 @@ from yixie.ledger.models import Body, LedgerEvent
 from yixie.ledger.selectors import bodies_as_of
 from yixie.org.models import Department, Region
 
+from .disputes_checks import disputes_in_the_demo
+
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_city_reproduces_the_seed_figures():
+def test_demo_city_reproduces_the_seed_figures(client):
     call_command("demo", verbosity=0)
     city = Region.objects.get(code="370700")
     assert city.children.filter(level="county").count() == 12
@@ -36,6 +38,7 @@ def test_demo_city_reproduces_the_seed_figures():
     assert on_2022.filter(kind=EventKind.REAFFILIATE).count() == 7
     _campaigns_ran_through_the_product(city)
     _evaluations_ran_through_the_product(city)
+    disputes_in_the_demo(client)  # 制度保障: the seed's three duty disputes and an open one
     assert not Body.objects.filter(region__level="township").exists()
     # No body is hosted by a department before it was set up or after it ended (the services refused it).
     live = LedgerEvent.objects.filter(is_void=False).exclude(

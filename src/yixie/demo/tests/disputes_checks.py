@@ -1,38 +1,27 @@
 """The demo's duty disputes (demo/disputes.py): the seed's three cases settled by 编办's division opinion after a
 failed consultation, each a 职责分工调整 in the ledger on a document without 文号, and one open dispute of this year
-overdue at its consultation, on the list and the host department's to-dos."""
+overdue at its consultation, on the list and the host department's to-dos.
+
+Checked on the demo that test_load.py loads once (a whole demo load is minutes on PostgreSQL): it calls
+`disputes_in_the_demo`."""
 
 from datetime import date
 
-import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
-from yixie.demo.disputes import load_disputes
-from yixie.demo.loader import DemoLoader
 from yixie.ledger.choices import EventKind
 from yixie.ledger.models import Body
 from yixie.ledger.selectors import state_on
-from yixie.org.models import Department, DepartmentDuty
+from yixie.org.models import DepartmentDuty
 from yixie.rules import dispute_selectors as sel
 from yixie.rules.choices import DisputeStatus, SettledBy
 from yixie.rules.models import Dispute
 
-pytestmark = pytest.mark.django_db
 
-
-def _loader():
-    """A stand-in for the loader `Loader.load()` hands over: its departments by (region code, name)."""
-    loader = DemoLoader(None, log=lambda _m: None)
-    loader.depts = {(d.region.code, d.name): d for d in Department.objects.select_related("region")}
-    return loader
-
-
-def test_the_seeds_three_cases_and_an_open_one(client):
+def disputes_in_the_demo(client):
     from django.contrib.auth import get_user_model
 
-    call_command("demo", verbosity=0)
-    assert load_disputes(_loader()) == {"settled": 3, "open": 1}
+    assert Dispute.objects.count() == 4
     settled = Dispute.objects.filter(status=DisputeStatus.SETTLED).order_by("raised_on")
     assert [(d.body.name, d.matter) for d in settled] == [
         ("市安全生产委员会", "餐饮等行业生产经营单位燃气安全监管"), ("市委疫情工作指挥部", "外卖配送人员管理"),
