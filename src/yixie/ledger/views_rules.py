@@ -25,18 +25,11 @@ from .policy import (
     Policy,
     quota_status,
 )
+from .regulations import shown
 
 
 def _regions(user):
     return regions_visible_to(user, "policy.edit").exclude(level="township").order_by("code")
-
-
-def shown(value) -> str:
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if value is None:
-        return "未设"
-    return str(value)
 
 
 @requires("policy.edit")
