@@ -1058,9 +1058,14 @@ class Suite:
             def page(key: str, url: str, label: str, params=None):
                 assert client.get(url, params or {}).status_code == 200, url
                 n_queries = len(captured(lambda: client.get(url, params or {})))
+                # the same page's queries on page 2 (constant, not growing with the rows)
+                second = {**(params or {}), "page": 2}
+                pages_queries[key] = (n_queries, len(captured(lambda: client.get(url, second))))
                 self.add(key, f"{label} ({n_queries} queries), bench_bianban",
                          sample(lambda: client.get(url, params or {}), self.reps(40), warmup=3))
                 return n_queries
+
+            pages_queries: dict[str, tuple[int, int]] = {}
 
             from yixie.rules import selectors as rsel
 
@@ -1097,7 +1102,8 @@ class Suite:
                      "city and province, the cited articles, the policy rows)",
                      sample(lambda: Policy.for_region(fresh.pop()), self.reps(200), warmup=5))
             self.facts["rules_queries"] = {"work rules list": q_list, "overdue": q_overdue, "disputes": q_disputes,
-                                           "article": q_article, "policy_for_region": n_q_policy}
+                                           "article": q_article, "policy_for_region": n_q_policy,
+                                           "pages 1 and 2": {k: list(v) for k, v in pages_queries.items()}}
 
             # Filing one version: a complete first version drafted (untimed) for a body of the bench city with
             # none, then submit + file_rules timed; each filing rolled back, its files in a temporary directory.
