@@ -39,6 +39,9 @@ TARGETS = {  # issue 4 item 3, at province scale on PostgreSQL (p95 unless said 
     "campaign_board": ("p95", 100), "campaign_stats": ("p95", 200), "campaign_publish": ("max", 60_000),
     # issue 12: a year's results for the province, the ranking page and a department's member-unit results
     "evaluation_results": ("max", 30_000), "evaluation_ranking": ("p95", 100), "evaluation_department": ("p95", 100),
+    # issue 13: work rules list and overdue pages, disputes list, an article's page, a county's policy, a filing
+    "rules_workrules_list": ("p95", 100), "rules_overdue": ("p95", 100), "rules_disputes": ("p95", 100),
+    "rules_article": ("p95", 100), "rules_policy_county": ("p95", 10), "rules_file": ("p95", 500),
 }
 MEMORY_TARGETS = {"import": 500, "import_changed": 500, "campaign_publish": 500}
 #: Bodies a published list changes in the publication bench (issue 11: < 60 s, < 500 MB).
@@ -876,6 +879,298 @@ class Suite:
         self.add("evaluation_department", f"a department's member-unit results page ({joined} bodies joined, "
                  f"{q_mine} queries), bench_clerk", mine)
 
+    # ------------------------------------------------------------------ 制度保障 (issue 13)
+
+    #: Disputes built per region holding bodies (issue 13: "a few thousand" across the province: 153 × 20).
+    RULES_DISPUTES_PER_REGION = 20
+    #: Filings timed (each on another body of the bench city, each rolled back).
+    RULES_FILINGS = 20
+
+    def rules(self) -> None:
+        """制度保障 at scale. Inside one transaction, rolled back: a filed work rules version (tasks with their
+        主办/协办 units, every member unit's duties) for each body whose filing date the ledger holds (~85% of the
+        generated bodies; one in ten with an earlier, superseded version), a draft, submitted or returned version
+        for a third of the rest, and 20 duty disputes per region (3,060 across the province) (parties, consultations, every
+        stage), all built in bulk; then 编办's work rules list and 逾期未备案 pages and the disputes list of the
+        bench city's 编办, the page of the most cited national article, `Policy.for_region` for a county, and
+        filing one version (`services.submit` + `services.file_rules`, each filing rolled back)."""
+        import random
+        from collections import Counter
+        from datetime import timedelta
+
+        from django.db import connection, transaction
+        from django.urls import reverse
+        from django.utils import timezone
+
+        from yixie.ledger.choices import BodyStatus
+        from yixie.ledger.models import Article, Body, Membership, PolicyValue
+        from yixie.ledger.policy import NATIONAL_DEFAULTS, Policy, resolve_cites
+        from yixie.rules.choices import DisputeStatus, SettledBy, TaskRole, WorkRulesStatus
+        from yixie.rules.models import (
+            Consultation,
+            Dispute,
+            MemberDuty,
+            TaskAssignment,
+            WorkRules,
+            WorkRulesTask,
+        )
+
+        rng = random.Random(self.seed)
+        today = timezone_today()
+        now = timezone.now()
+        with transaction.atomic():
+            started = time.perf_counter()
+            bodies = list(Body.objects.values("id", "region_id", "status", "established_on", "work_rules_filed_on",
+                                              "lead_department_id", "office_department_id"))
+            members: dict[int, list[int]] = {}
+            for body_id, dept_id in (Membership.objects.order_by("body_id", "order", "id")
+                                     .values_list("body_id", "department_id").iterator(chunk_size=50_000)):
+                members.setdefault(body_id, []).append(dept_id)
+            meetings = ["原则上每年召开1次，必要时可临时召开", "原则上每半年召开1次", "根据工作需要不定期召开"]
+            office_meetings = ["原则上每季度召开1次", "原则上每月召开1次", "根据工作需要召开"]
+            filed_on_of: dict[int, object] = {}
+            versions: list[WorkRules] = []
+            for b in bodies:
+                if b["work_rules_filed_on"] is not None:
+                    filed_on = b["work_rules_filed_on"]
+                    if rng.random() < 0.1 and filed_on + timedelta(days=400) < today:
+                        versions.append(WorkRules(
+                            body_id=b["id"], revision=1, status=WorkRulesStatus.SUPERSEDED, filed_on=filed_on,
+                            full_meeting=rng.choice(meetings), office_meeting=rng.choice(office_meetings),
+                            office_duties="负责日常工作，督促落实会议议定事项。", original_name="工作规则.pdf",
+                            file_type="PDF", submitted_at=now, reviewed_at=now))
+                        filed_on = filed_on + timedelta(days=rng.randint(365, 900))
+                        filed_on = min(filed_on, today)
+                    filed_on_of[b["id"]] = filed_on
+                    versions.append(WorkRules(
+                        body_id=b["id"], revision=2 if filed_on != b["work_rules_filed_on"] else 1,
+                        status=WorkRulesStatus.FILED, filed_on=filed_on, full_meeting=rng.choice(meetings),
+                        office_meeting=rng.choice(office_meetings),
+                        office_duties="负责日常工作，组织协调成员单位落实会议议定事项，督促检查工作进展。",
+                        original_name="工作规则.pdf", file_type="PDF", size=120_000, submitted_at=now,
+                        reviewed_at=now))
+                elif b["status"] == BodyStatus.ACTIVE and rng.random() < 0.35:
+                    versions.append(WorkRules(
+                        body_id=b["id"], revision=1, status=rng.choice([WorkRulesStatus.DRAFT, WorkRulesStatus.SUBMITTED,
+                                                                        WorkRulesStatus.RETURNED]),
+                        full_meeting=rng.choice(meetings), office_meeting=rng.choice(office_meetings),
+                        original_name="工作规则（送审稿）.docx", file_type="DOCX", submitted_at=now))
+            WorkRules.objects.bulk_create(versions, batch_size=5000)
+            del versions
+            # Content for every version but the superseded ones (they keep theirs in real life; the pages read none).
+            wr_rows = list(WorkRules.objects.exclude(status=WorkRulesStatus.SUPERSEDED).values_list("id", "body_id"))
+            n_versions = WorkRules.objects.count()
+            lead_of = {b["id"]: b["lead_department_id"] for b in bodies}
+            tasks = []
+            for wr_id, _body_id in wr_rows:
+                for k in range(4):
+                    tasks.append(WorkRulesTask(work_rules_id=wr_id, ordinal=k + 1,
+                                               text=f"第{k + 1}项重点工作：统筹推进、督促落实、信息报送"))
+            WorkRulesTask.objects.bulk_create(tasks, batch_size=10_000)
+            n_tasks = len(tasks)
+            del tasks
+            body_of_wr = dict(wr_rows)
+            assignments = []
+            for task_id, wr_id in WorkRulesTask.objects.values_list("id", "work_rules_id").iterator(chunk_size=50_000):
+                units = [u for u in members.get(body_of_wr[wr_id], []) if u != lead_of[body_of_wr[wr_id]]]
+                assignments.append(TaskAssignment(task_id=task_id, department_id=lead_of[body_of_wr[wr_id]],
+                                                  role=TaskRole.PRINCIPAL))
+                for u in rng.sample(units, min(2, len(units))):
+                    assignments.append(TaskAssignment(task_id=task_id, department_id=u, role=TaskRole.ASSISTING))
+            TaskAssignment.objects.bulk_create(assignments, batch_size=10_000)
+            n_assignments = len(assignments)
+            del assignments
+            duties = [MemberDuty(work_rules_id=wr_id, department_id=d, duties="负责本部门职责范围内的相关工作，"
+                                 "按照分工抓好落实，及时报送工作进展情况。")
+                      for wr_id, body_id in wr_rows for d in members.get(body_id, [])]
+            MemberDuty.objects.bulk_create(duties, batch_size=10_000)
+            n_duties = len(duties)
+            del duties
+            log(f"built {n_versions:,} work rules versions ({len(filed_on_of):,} filed), {n_tasks:,} tasks, "
+                f"{n_assignments:,} assignments, {n_duties:,} member duties in {time.perf_counter() - started:.0f} s")
+
+            # Duty disputes across the province: bodies drawn at random among those with two member units or more.
+            started = time.perf_counter()
+            active = [b for b in bodies if b["status"] == BodyStatus.ACTIVE and len(members.get(b["id"], [])) >= 2]
+            statuses = ([DisputeStatus.RAISED] * 30 + [DisputeStatus.AGREED] * 10 + [DisputeStatus.ESCALATED] * 15
+                        + [DisputeStatus.REFERRED] * 5 + [DisputeStatus.SETTLED] * 35 + [DisputeStatus.WITHDRAWN] * 5)
+            disputes, party_sets = [], []
+            n_regions = len({b["region_id"] for b in active})
+            for k in range(self.RULES_DISPUTES_PER_REGION * n_regions):
+                b = rng.choice(active)
+                units = members[b["id"]]
+                raised_by, other = rng.sample(units, 2)
+                status = rng.choice(statuses)
+                raised_on = today - timedelta(days=rng.randint(1, 1500))
+                settled = status == DisputeStatus.SETTLED
+                by = rng.choice([SettledBy.CONSULTATION, SettledBy.OPINION, SettledBy.OPINION, SettledBy.COMMITTEE]) \
+                    if settled else ""
+                escalated = status in (DisputeStatus.ESCALATED, DisputeStatus.REFERRED) or by in (
+                    SettledBy.OPINION, SettledBy.COMMITTEE)
+                disputes.append(Dispute(
+                    region_id=b["region_id"], body_id=b["id"], matter=f"第{k + 1}号争议事项：监管职责划分",
+                    raised_by_id=raised_by, raised_on=raised_on, objection="该项工作不属于本单位三定职责，应由其他单位主办。",
+                    status=status, stage_due_on=raised_on + timedelta(days=30) if status in (
+                        DisputeStatus.RAISED, DisputeStatus.AGREED, DisputeStatus.ESCALATED, DisputeStatus.REFERRED)
+                    else None,
+                    escalated_on=raised_on + timedelta(days=20) if escalated else None,
+                    opinion="由主管部门主办，其他单位协办。" if by == SettledBy.OPINION else "",
+                    opinion_on=raised_on + timedelta(days=45) if by == SettledBy.OPINION else None,
+                    settled_by=by, settled_on=raised_on + timedelta(days=50) if settled else None,
+                    outcome={"principal": [other], "assisting": [raised_by]} if settled else {}))
+                party_sets.append((raised_by, other, b["lead_department_id"]))
+            Dispute.objects.bulk_create(disputes, batch_size=2000)
+            through = Dispute.parties.through
+            through.objects.bulk_create([through(dispute_id=d.pk, department_id=u)
+                                         for d, units in zip(disputes, party_sets, strict=True)
+                                         for u in dict.fromkeys(units)], batch_size=10_000)
+            consultations, present = [], []
+            for d, units in zip(disputes, party_sets, strict=True):
+                failed = d.status in (DisputeStatus.ESCALATED, DisputeStatus.REFERRED) or d.settled_by in (
+                    SettledBy.OPINION, SettledBy.COMMITTEE) or (d.status == DisputeStatus.RAISED and rng.random() < 0.3)
+                agreed = d.status == DisputeStatus.AGREED or d.settled_by == SettledBy.CONSULTATION
+                if failed or agreed:
+                    consultations.append(Consultation(dispute=d, held_on=d.raised_on + timedelta(days=10),
+                                                      agreed=agreed, summary="召集有关单位协商。"))
+                    present.append(units)
+            Consultation.objects.bulk_create(consultations, batch_size=2000)
+            cthrough = Consultation.present.through
+            cthrough.objects.bulk_create([cthrough(consultation_id=c.pk, department_id=u)
+                                          for c, units in zip(consultations, present, strict=True)
+                                          for u in dict.fromkeys(units)], batch_size=10_000)
+            log(f"built {len(disputes):,} disputes, {len(consultations):,} consultations in "
+                f"{time.perf_counter() - started:.0f} s")
+            n_disputes = len(disputes)
+            del disputes, consultations
+            if connection.vendor == "postgresql":  # as autovacuum would after such a load
+                with connection.cursor() as cursor:
+                    for table in ("rules_workrules", "rules_workrulestask", "rules_taskassignment",
+                                  "rules_memberduty", "rules_dispute", "rules_dispute_parties",
+                                  "rules_consultation", "rules_consultation_present", "ledger_body"):
+                        cursor.execute(f"ANALYZE {table}")
+
+            client = self.client()
+            city_ids = [self.city.pk, *self.city.children.values_list("pk", flat=True)]
+            city_active = Body.objects.filter(region_id__in=city_ids, status=BodyStatus.ACTIVE)
+            n_city = city_active.count()
+            n_city_filed = city_active.filter(work_rules_filed_on__isnull=False).count()
+
+            def page(key: str, url: str, label: str, params=None):
+                assert client.get(url, params or {}).status_code == 200, url
+                n_queries = len(captured(lambda: client.get(url, params or {})))
+                # the same page's queries on page 2 (constant, not growing with the rows)
+                second = {**(params or {}), "page": 2}
+                pages_queries[key] = (n_queries, len(captured(lambda: client.get(url, second))))
+                self.add(key, f"{label} ({n_queries} queries), bench_bianban",
+                         sample(lambda: client.get(url, params or {}), self.reps(40), warmup=3))
+                return n_queries
+
+            pages_queries: dict[str, tuple[int, int]] = {}
+
+            from yixie.rules import selectors as rsel
+
+            n_overdue = rsel.overdue_rows(self.bianban).count()
+            q_list = page("rules_workrules_list", reverse("rules:workrules_list"),
+                          f"work rules list page, 50 rows of the city + counties' {n_city:,} bodies in force "
+                          f"({n_city_filed:,} filed)")
+            page("rules_workrules_list_filter", reverse("rules:workrules_list"),
+                 "  … filtered to 待备案", {"status": WorkRulesStatus.SUBMITTED})
+            q_overdue = page("rules_overdue", reverse("rules:workrules_overdue"),
+                             f"逾期未备案 page, {n_overdue:,} bodies overdue, 50 a page")
+            n_city_disputes = Dispute.objects.filter(region_id__in=city_ids).count()
+            q_disputes = page("rules_disputes", reverse("rules:disputes"),
+                              f"disputes list page, the city + counties' {n_city_disputes:,} of {n_disputes:,} "
+                              f"disputes in {n_regions} regions, 50 a page")
+            page("rules_disputes_overdue", reverse("rules:disputes"), "  … filtered to overdue stages",
+                 {"overdue": "1"})
+
+            # The most cited national article: by the national defaults' cites and the national policy rows.
+            cites = resolve_cites(v.get("cite", "") for v in NATIONAL_DEFAULTS.values())
+            counts = Counter(cites[v["cite"]] for v in NATIONAL_DEFAULTS.values() if v.get("cite") in cites)
+            counts.update(PolicyValue.objects.filter(region__isnull=True, article__isnull=False)
+                          .values_list("article_id", flat=True))
+            article_id, n_cites = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+            article = Article.objects.select_related("version__regulation").get(pk=article_id)
+            q_article = page("rules_article", reverse("ledger:article_detail", args=[article_id]),
+                             f"article page of the most cited national article ({article.version.regulation.code}"
+                             f"#{article.number}, cited by {n_cites} rules)")
+            county = self.city.children.filter(level="county").order_by("code").first()
+            # Each call on a county fetched afresh beforehand (untimed), as a request holds it: its parents not cached.
+            fresh = [type(county).objects.get(pk=county.pk) for _ in range(self.reps(200) + 6)]
+            n_q_policy = len(captured(lambda: Policy.for_region(fresh.pop())))
+            self.add("rules_policy_county", f"Policy.for_region({county.name}), a county ({n_q_policy} queries: its "
+                     "city and province, the cited articles, the policy rows)",
+                     sample(lambda: Policy.for_region(fresh.pop()), self.reps(200), warmup=5))
+            self.facts["rules_queries"] = {"work rules list": q_list, "overdue": q_overdue, "disputes": q_disputes,
+                                           "article": q_article, "policy_for_region": n_q_policy,
+                                           "pages 1 and 2": {k: list(v) for k, v in pages_queries.items()}}
+
+            # Filing one version: a complete first version drafted (untimed) for a body of the bench city with
+            # none, then submit + file_rules timed; each filing rolled back, its files in a temporary directory.
+            filing, n_members = self._rules_filings(today)
+            transaction.set_rollback(True)
+        if connection.vendor == "postgresql":  # the rolled-back rows' space made reusable for the next run
+            with connection.cursor() as cursor:
+                for table in ("rules_workrules", "rules_workrulestask", "rules_taskassignment", "rules_memberduty",
+                              "rules_dispute", "rules_dispute_parties", "rules_consultation",
+                              "rules_consultation_present"):
+                    cursor.execute(f"VACUUM {table}")
+        self.add("rules_file", f"file one work rules version: services.submit + services.file_rules "
+                 f"(a first version, 4 tasks, ~{n_members} member units, the .docx kept twice; rolled back)",
+                 [t + f for t, f in filing])
+        self.add("rules_file_submit", "  … of which services.submit", [t for t, _f in filing])
+        self.add("rules_file_file", "  … of which services.file_rules", [f for _t, f in filing])
+
+    def _rules_filings(self, today) -> tuple[list[tuple[float, float]], int]:
+        import io
+        import zipfile
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.db import transaction
+        from django.test.utils import override_settings
+
+        from yixie.ledger.choices import BodyStatus
+        from yixie.ledger.models import Body
+        from yixie.rules import services as rs
+
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as zf:
+            zf.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types '
+                        'xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+            zf.writestr("word/document.xml", '<?xml version="1.0"?><w:document '
+                        'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body/></w:document>')
+        docx = buf.getvalue()
+        candidates = list(Body.objects.filter(region=self.city, status=BodyStatus.ACTIVE, work_rules__isnull=True)
+                          .order_by("id")[: max(3, self.reps(self.RULES_FILINGS))])
+        tmp = Path(tempfile.mkdtemp(prefix="rules-files-", dir=self.cache))
+        out, sizes = [], []
+        try:
+            with override_settings(MEDIA_ROOT=str(tmp)):
+                for k, body in enumerate(candidates):
+                    with transaction.atomic():
+                        units = rs.allowed_units(body)
+                        members = [d.pk for d in rs.member_units(body)]
+                        sizes.append(len(members))
+                        wr = rs.draft_create(actor=self.bianban, body=body)
+                        tasks = [rs.TaskRow(f"第{n + 1}项重点工作", [body.lead_department_id],
+                                            [u for u in list(units)[n * 2 + 1: n * 2 + 3] if u != body.lead_department_id])
+                                 for n in range(4)]
+                        wr = rs.draft_save(actor=self.bianban, work_rules=wr, expected_version=wr.version,
+                                           texts={"full_meeting": "原则上每年召开1次", "office_meeting": "原则上每季度召开1次",
+                                                  "office_duties": "负责日常工作。"},
+                                           tasks=tasks, member_duties={d: "按照分工抓好落实。" for d in members},
+                                           uploaded=SimpleUploadedFile(f"工作规则{k}.docx", docx))
+                        t0 = time.perf_counter()
+                        wr = rs.submit(actor=self.bianban, work_rules=wr, expected_version=wr.version)
+                        t1 = time.perf_counter()
+                        rs.file_rules(actor=self.bianban, work_rules=wr, expected_version=wr.version, on=today)
+                        t2 = time.perf_counter()
+                        out.append(((t1 - t0) * 1000, (t2 - t1) * 1000))
+                        transaction.set_rollback(True)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return out[2:] if len(out) > 4 else out, round(statistics.median(sizes)) if sizes else 0
+
     def _publish_many(self, n: int) -> dict:
         """In a forked child: a campaign whose settled list changes `n` bodies of the province, published
         through `campaign_publish` (the bulk change path) and rolled back. Only the publication is timed; the
@@ -987,7 +1282,7 @@ def main() -> None:
     parser.add_argument("--out", required=True)
     parser.add_argument("--cache", default=str(ROOT / "var" / "bench"))
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--only", default="pages,excel,changes,overlap,campaigns,evaluation")
+    parser.add_argument("--only", default="pages,excel,changes,overlap,campaigns,evaluation,rules")
     args = parser.parse_args()
     suite = Suite(args.scale, args.seed, Path(args.cache), args.quick)
     suite.setup()

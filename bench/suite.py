@@ -239,6 +239,8 @@ def table(results: dict[str, dict], machine_info: dict, scale: str, seed: int) -
             if row["key"] in ("export", "import", "import_changed"):
                 extra.append(f"{row['key']} peak RSS {row['peak_mb']:.0f} MB (+{row['growth_mb']:.0f} MB over the "
                              f"process before it)")
+        if "rules_queries" in f:
+            extra.append("制度保障 queries per page: " + ", ".join(f"{k} {v}" for k, v in f["rules_queries"].items()))
         if "jieba_load_ms" in f:
             extra.append(f"jieba + scikit-learn load {f['jieba_load_ms']:.0f} ms once per process")
         lines.append(f"- {backend}: " + "; ".join(extra))
@@ -252,8 +254,8 @@ def main() -> None:
     parser.add_argument("--db", default="both", choices=["both", "sqlite", "postgres"])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run, not for figures)")
     parser.add_argument("--regenerate", action="store_true", help="generate the databases again")
-    parser.add_argument("--only", default="pages,excel,changes,overlap,campaigns,evaluation",
-                        help="comma list of: pages, excel, changes, overlap, campaigns")
+    parser.add_argument("--only", default="pages,excel,changes,overlap,campaigns,evaluation,rules",
+                        help="comma list of: pages, excel, changes, overlap, campaigns, evaluation, rules")
     args = parser.parse_args()
     CACHE.mkdir(parents=True, exist_ok=True)
     info = machine()
