@@ -8,8 +8,7 @@ are written for the demo and say so (示例). Plus one dispute raised this year 
 consultation past the deadline, so the list shows an overdue stage.
 
 `load_disputes(loader)` is called at the end of `DemoLoader.load()` (the loader's departments by (region code,
-name)). It adds one department user, yingji (市应急管理局, which hosts 市安全生产委员会's office), made the way
-the loader makes its users, so the host department's pages can be tried.
+name)). The host department's clerk is the demo user yingji (市应急管理局, which hosts 市安全生产委员会's office).
 """
 
 from __future__ import annotations
@@ -20,13 +19,11 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from yixie.core.roles import Role
 from yixie.ledger.models import Body
-from yixie.org.models import RoleAssignment
 
 CITY = "370700"
 #: the demo's extra user: (username, role, department, display name)
-HOST_USER = ("yingji", Role.DEPARTMENT, "市应急管理局", "市应急管理局综合协调科 马骏")
+HOST_USER = ("yingji",)  # 市应急管理局, which hosts 市安全生产委员会's office (demo/loader.py DEMO_USERS)
 SAMPLE = "（示例文本，非正式文件原文）"
 
 
@@ -104,15 +101,8 @@ OPEN_CASE = {
 
 
 def _host_user(loader):
-    User = get_user_model()
-    username, role, dept, display = HOST_USER
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        from .loader import DEMO_PASSWORD
-
-        user = User.objects.create_user(username, password=DEMO_PASSWORD, first_name=display)
-        RoleAssignment.objects.create(user=user, role=role, department=loader.dept(CITY, dept))
-    return user
+    """The host department's clerk (a demo user, demo/loader.py)."""
+    return get_user_model().objects.get(username=HOST_USER[0])
 
 
 def load_disputes(loader) -> dict[str, int]:

@@ -34,6 +34,8 @@ DEMO_USERS = [
     ("fagaiwei_hr", Role.DEPARTMENT_HR, "370700", "市发展和改革委员会", "市发展改革委组织人事科 钱峰"),
     ("nongye", Role.DEPARTMENT, "370700", "市农业农村局", "市农业农村局 周婷"),
     ("nongye_hr", Role.DEPARTMENT_HR, "370700", "市农业农村局", "市农业农村局组织人事科 吴刚"),
+    # hosts 市安全生产委员会's office: consults its member units on a duty dispute (demo/disputes.py)
+    ("yingji", Role.DEPARTMENT, "370700", "市应急管理局", "市应急管理局综合协调科 马骏"),
     ("qingzhou", Role.ESTABLISHMENT, "370781", None, "青州市委编办 孙强"),
     # The three administrators (三员分立, docs/decisions/0021); `admin` is the set-up superuser only.
     ("xitong", Role.SYSTEM_ADMIN, "370700", None, "系统管理员 郑凯"),

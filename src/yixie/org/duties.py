@@ -11,8 +11,8 @@ from django.db.models import Max, Q
 from yixie.core import audit
 from yixie.core.dates import format_date_zh
 
+from .errors import OrgError
 from .models import Department, DepartmentDuty
-from .services import OrgError
 
 
 def duties_in_force(department_ids, on: date | None = None):

@@ -9,15 +9,11 @@ from django.db import transaction
 from yixie.core import audit
 from yixie.core.audit import snapshot
 from yixie.core.dates import format_date_zh
-from yixie.core.errors import DomainError
 from yixie.core.roles import ADMIN_ROLES, Role
 
+from .errors import OrgError  # noqa: F401 (callers import it from here)
 from .models import Department, Post, PostHolding, Region, RoleAssignment
 from .uscc import UsccError, validate_uscc
-
-
-class OrgError(DomainError):
-    """A refused change to the organisation tables."""
 
 
 def _clean_uscc(uscc: str) -> str:
