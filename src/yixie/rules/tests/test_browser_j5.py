@@ -217,6 +217,10 @@ def _a_dispute_settled_by_the_division_opinion(browser, live_server):
 
     # 市应急管理局 records a consultation that fails, with its minutes; then escalates with materials.
     yj = as_user(browser, live_server, "yingji")
+    yj.goto(f"{live_server.url}/rules/disputes/")
+    # the demo's open case waits for this department's consultation past its deadline: it stands out
+    expect(yj.locator("#disputes tr", has_text="危险货物道路运输车辆停车场安全监管")).to_contain_text("超期")
+    expect(yj.locator("#disputes tr", has_text=MATTER)).to_contain_text("待协商")
     yj.goto(dispute_url)
     expect(yj.get_by_role("link", name="提请编办协调")).to_have_count(0)  # not before a consultation
     yj.get_by_role("link", name="登记协商情况").click()
@@ -242,6 +246,8 @@ def _a_dispute_settled_by_the_division_opinion(browser, live_server):
     esc.get_by_role("button", name="提请编办协调").click()
     expect(yj.locator(".alert-success")).to_contain_text("已提请编办协调")
     expect(yj.locator("#files")).to_contain_text("各单位书面意见.pdf")
+    expect(yj.locator("#in-force")).to_contain_text("争议处理期间，按原分工执行")  # work goes on meanwhile
+    expect(yj.locator("#in-force")).to_contain_text("主办 市农业农村局；协办 市应急管理局")
     shot(yj, "14-escalated")
     dispute.refresh_from_db()
     assert dispute.status == "escalated" and dispute.consultations.get().agreed is False
