@@ -129,6 +129,23 @@ def test_detail_shows_seven_indicators_and_timeline(client_for, city):
     assert "市乙领导小组" in text and "缺依据文件" in text and "操作日志" in text
 
 
+def test_a_document_without_number_is_linked_by_its_title_in_the_timeline(client_for, city):
+    """A basis document may have no 文号 (a reply, minutes): the timeline and the related documents link it by
+    its title and say it has none, never by an empty link; each event is an anchor others link to."""
+    from yixie.ledger.models import Document
+
+    body = establish(city.city, name="市甲领导小组", lead=city.fgw, office=city.nyj, on=date(2019, 3, 15))
+    doc = Document.objects.create(region=city.city, number="", issuer="中共潍坊市委机构编制委员会办公室",
+                                  issued_on=date(2022, 4, 15), title="关于市甲领导小组职责分工的协调意见")
+    event, _ = services.event_record(actor=city.bianban, body=body, kind=EventKind.RENAME, on=date(2022, 4, 15),
+                                     document=doc, changes={"name": "市乙领导小组"})
+    text = client_for(city.bianban).get(reverse("ledger:body_detail", args=[body.pk])).content.decode()
+    link = reverse("ledger:document_detail", args=[doc.pk])
+    assert f'<a href="{link}"></a>' not in text
+    assert f'<a href="{link}">关于市甲领导小组职责分工的协调意见</a> <span class="small yx-muted">（无文号）</span>' in text
+    assert f'id="event-{event.pk}"' in text
+
+
 def _create_payload(city, **over):
     data = {
         "name": "市预制菜产业发展工作领导小组", "category": "government", "form": "领导小组", "sequence": "government",
