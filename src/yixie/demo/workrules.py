@@ -34,6 +34,10 @@ from yixie.rules.services import TaskRow
 FILED_AFTER_DAYS = 20
 SAFETY = "市安全生产委员会"
 RETURNED_EXAMPLE = "市预制菜产业发展工作领导小组"
+#: Left overdue whatever its id (a draft under way at 市发展和改革委员会 today; the J5 journey completes it).
+OVERDUE_DRAFT = "市现代物流业发展领导小组"
+#: Filed whatever their ids (their work rules are the examples the pages and the disputes read).
+ALWAYS_FILED = (SAFETY, RETURNED_EXAMPLE)
 FULL_MEETING = "原则上每年召开1次全体会议，研究部署年度重点工作；遇有重大事项，经主任（组长）同意可临时召开"
 OFFICE_MEETING = "原则上每半年召开1次办公室会议（联络员会议），通报工作进展，协调推进具体事项"
 NOTES = ("专题会议：根据工作需要，由副主任（副组长）或办公室主任召集有关成员单位研究专项工作。\n"
@@ -241,7 +245,9 @@ def file_demo_work_rules(loader, until: date) -> int:
               .select_related("region", "office_department", "lead_department").order_by("id"))
     filed = 0
     for body in bodies:
-        if body.pk % 7 == 0:
+        # ids depend on what was loaded before (a test database keeps its sequences across flushes): the
+        # examples are chosen by name, the rest by id
+        if body.name not in ALWAYS_FILED and (body.name == OVERDUE_DRAFT or body.pk % 7 == 0):
             continue
         on = body.established_on + timedelta(days=FILED_AFTER_DAYS)
         reviewer = bianban if body.region.level == "city" else county.get(body.region_id, bianban)
@@ -293,7 +299,7 @@ def _overdue_examples(users, bianban) -> None:
     if WorkRules.objects.filter(body__region__level="city", body__work_rules_filed_on__isnull=True,
                                 status__in=(WorkRulesStatus.DRAFT, WorkRulesStatus.SUBMITTED)).count() >= 2:
         return
-    fgw = late.filter(office_department__name="市发展和改革委员会").first()
+    fgw = late.filter(name=OVERDUE_DRAFT).first() or late.filter(office_department__name="市发展和改革委员会").first()
     if fgw is not None:
         _draft(fgw, clerk=users.get("fagaiwei"))
     other = late.exclude(pk=getattr(fgw, "pk", None)).filter(office_department__name="市农业农村局").first() \
