@@ -371,6 +371,9 @@ def results_publish(*, actor, evaluation: Evaluation, on=None) -> Evaluation:
         unchecked = ev.self_evaluations.filter(status="submitted").count()
         if unchecked:
             _refuse(f"还有{unchecked}个机构的自评未审核完成，不能发布结果。", code="unchecked")
+        returned = ev.self_evaluations.filter(status="returned").count()
+        if returned:
+            _refuse(f"还有{returned}个机构的自评已退回补充、尚未重新报送，不能发布结果。", code="returned")
         if ev.results_status != "done":
             _refuse("请先计算评价结果，再发布。", code="no_results")
         last_check = ev.self_evaluations.exclude(checked_at=None).order_by("-checked_at").values_list(

@@ -121,7 +121,8 @@ def progress(evaluation: Evaluation, today: date | None = None) -> dict:
     queries however many departments)."""
     today = today or timezone.localdate()
     waiting = Q(status__in=[SelfStatus.DRAFT, SelfStatus.RETURNED])
-    late = waiting & ~Q(reopened_until__gte=today) if today > evaluation.deadline else Q(pk__in=[])
+    # overdue: never submitted (a returned one was sent in time; services.is_overdue)
+    late = Q(status=SelfStatus.DRAFT) & ~Q(reopened_until__gte=today) if today > evaluation.deadline else Q(pk__in=[])
     counts = (evaluation.self_evaluations.values("department_id")
               .annotate(bodies=Count("id"),
                         drafted=Count("id", filter=waiting & Q(drafted_at__isnull=False)),
@@ -164,8 +165,10 @@ def todo_count(user) -> int:
     n = 0
     ids = scope_for(user, "evaluation.fill").department_ids
     if ids:
-        n += SelfEvaluation.objects.filter(department_id__in=ids, evaluation__status=EvaluationStatus.OPEN,
-                                           status__in=[SelfStatus.DRAFT, SelfStatus.RETURNED]).count()
+        n += SelfEvaluation.objects.filter(
+            Q(evaluation__status=EvaluationStatus.OPEN, status=SelfStatus.DRAFT)
+            | Q(evaluation__status__in=[EvaluationStatus.OPEN, EvaluationStatus.CHECKING], status=SelfStatus.RETURNED),
+            department_id__in=ids).count()
     scope = scope_for(user, "evaluation.check")
     if scope.region_ids and not scope.everything:
         from yixie.core.access import user_roles

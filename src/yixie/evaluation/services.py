@@ -437,8 +437,19 @@ def _check_host(actor, se: SelfEvaluation, action: str, what: str) -> None:
         _refuse(f"“{se.name}”的{what}只能由办事机构所在部门{se.department.name}办理。", "department")
 
 
+def is_editable(se: SelfEvaluation, evaluation: Evaluation | None = None) -> bool:
+    """The host department may still fill the self-evaluation: a draft or a returned one while reporting is open,
+    and a returned one during the check too (编办, 两办 or 组织部 sent it back for more; the results wait for it)."""
+    status = (evaluation or se.evaluation).status
+    if se.status == SelfStatus.RETURNED:
+        return status in (EvaluationStatus.OPEN, EvaluationStatus.CHECKING)
+    return status == EvaluationStatus.OPEN and se.status == SelfStatus.DRAFT
+
+
 def _editable(se: SelfEvaluation) -> None:
     ev = se.evaluation
+    if is_editable(se, ev):
+        return
     if ev.status != EvaluationStatus.OPEN:
         _refuse(f"{ev.title}已进入“{ev.get_status_display()}”阶段，自评不能再修改。")
     if se.status == SelfStatus.SUBMITTED:
@@ -509,10 +520,10 @@ def evidence_add(*, actor, self_evaluation: SelfEvaluation, uploaded) -> Evidenc
 
 
 def is_overdue(se: SelfEvaluation, evaluation: Evaluation | None = None, today: date | None = None) -> bool:
-    """Not submitted, past the deadline and not reopened (or reopened until a day now past)."""
+    """Never submitted, past the deadline and not reopened (or reopened until a day now past)."""
     evaluation = evaluation or se.evaluation
     today = today or _today()
-    if se.status not in (SelfStatus.DRAFT, SelfStatus.RETURNED):
+    if se.status != SelfStatus.DRAFT:  # a returned one was sent in time: the office that returned it waits for it
         return False
     if today <= evaluation.deadline:
         return False
@@ -534,7 +545,8 @@ def selfeval_submit(*, actor, self_evaluation: SelfEvaluation, on: date | None =
     _editable(se)
     on = on or _today()
     ev = se.evaluation
-    if on > ev.deadline and not (se.reopened_until and se.reopened_until >= on):
+    # A returned self-evaluation is sent again whatever the day: the office that returned it waits for it.
+    if se.status != SelfStatus.RETURNED and on > ev.deadline and not (se.reopened_until and se.reopened_until >= on):
         extra = f"（编办准予补报至{format_date_zh(se.reopened_until)}，已过期）" if se.reopened_until else ""
         _refuse(f"“{se.name}”的自评报送截止日期为{format_date_zh(ev.deadline)}，已过期{extra}；"
                 "如需补报，请联系编办准予补报。", "deadline")

@@ -141,8 +141,7 @@ def selfeval_list(request, pk: int):
         qs = qs.filter(department_id=dept_id)
     status = request.GET.get("status", "")
     if status == "overdue":
-        qs = qs.filter(status__in=[SelfStatus.DRAFT, SelfStatus.RETURNED]) if today > evaluation.deadline \
-            else qs.none()
+        qs = qs.filter(status=SelfStatus.DRAFT) if today > evaluation.deadline else qs.none()
         qs = qs.exclude(reopened_until__gte=today)
     elif status in SelfStatus.values:
         qs = qs.filter(status=status)
@@ -207,7 +206,7 @@ def _selfeval_page(request, se, form, evidence_form=None, status: int = 200):
     u = request.user
     evaluation = se.evaluation
     editor = _editor(u, se)
-    open_ = evaluation.status == EvaluationStatus.OPEN and se.status in (SelfStatus.DRAFT, SelfStatus.RETURNED)
+    open_ = services.is_editable(se, evaluation)
     fields = [(form[f], _known(se).get(f, "")) for f in SelfEvaluationForm.FIGURE_NAMES]
     office = selectors.user_office(u, evaluation.region_id)
     return render(request, "evaluation/selfeval.html", {

@@ -16,7 +16,7 @@ from django.utils import timezone
 from yixie.core.errors import DomainError
 from yixie.core.models import AuditEntry
 from yixie.evaluation import services
-from yixie.evaluation.choices import CheckVerdict, Method, Office, SelfStatus, Source, Target
+from yixie.evaluation.choices import CheckVerdict, EvaluationStatus, Method, Office, SelfStatus, Source, Target
 from yixie.evaluation.models import EvaluationCheck, EvidenceFile, Indicator, MemberScore, SelfEvaluation
 from yixie.ledger import services as ledger
 from yixie.ledger.choices import BodyCategory, EventKind
@@ -408,6 +408,32 @@ def test_a_returned_self_evaluation_goes_back_to_the_department_and_is_submitted
     services.selfeval_save(actor=c.clerk, self_evaluation=se, data={**FULL, "meetings_held": "4"})
     se = services.selfeval_submit(actor=c.hr, self_evaluation=se)
     assert se.status == SelfStatus.SUBMITTED and se.meetings_held == 4
+
+
+def test_a_self_evaluation_returned_during_the_check_is_sent_again_after_the_deadline(world):
+    """Reporting closed (审核评分), 组织部 returns one for more: the department may still fill and send it, whatever
+    the day, and the results cannot be published while it is away."""
+    from yixie.evaluation import results
+
+    c = world
+    ev = open_evaluation(c, deadline=TODAY)
+    se = submitted(c, ev, c.b)
+    late = TODAY + timedelta(days=5)
+    ev = results.reporting_close(actor=c.bianban, evaluation=ev, on=late)
+    assert ev.status == EvaluationStatus.CHECKING
+    services.check_give(actor=c.zuzhibu, self_evaluation=se, office=Office.ORGANISATION,
+                        verdict=CheckVerdict.RETURN, reason="请补充专题会议纪要。")
+    se = SelfEvaluation.objects.get(pk=se.pk)
+    assert services.is_editable(se) and not services.is_overdue(se, today=late)
+    e = refused(lambda: results.results_publish(actor=c.bianban, evaluation=ev, on=late))
+    assert "退回补充" in e.message
+    services.selfeval_save(actor=c.clerk, self_evaluation=se, data={**FULL, "meetings_held": "5"})
+    se = services.selfeval_submit(actor=c.hr, self_evaluation=se, on=late)
+    assert se.status == SelfStatus.SUBMITTED and se.meetings_held == 5 and se.submitted_on == late
+    assert not services.is_editable(se)
+    # a draft never sent stays closed once reporting ended
+    other = selfeval(ev, c.a)
+    refused(lambda: services.selfeval_save(actor=None, self_evaluation=other, data=FULL), contains="审核评分")
 
 
 def test_the_check_is_done_once_the_grades_are_given(world):
