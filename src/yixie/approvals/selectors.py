@@ -329,7 +329,19 @@ def proposal_initial(proposal, form_fields) -> dict:
     dept_id = dept.get("id") if isinstance(dept, dict) else dept
     if dept_id:
         out.update({f: dept_id for f in ("lead_department", "office_department") if f in form_fields})
+    target = proposal_merge_target(proposal)
+    if target and "merge_bodies" in form_fields:  # 合并: “X 并入 Y” is Y surviving with X merged into it
+        out.update({"body": target, "merge_bodies": [proposal.body_id]})
     return out
+
+
+def proposal_merge_target(proposal) -> int | None:
+    """The body a merger proposal merges its body into (the one that survives), if it names one."""
+    if proposal is None or proposal.kind != ApplicationKind.MERGE:
+        return None
+    target = (proposal.evidence or {}).get("merge_into")
+    target = target.get("id") if isinstance(target, dict) else target
+    return int(target) if isinstance(target, int) or (isinstance(target, str) and target.isdigit()) else None
 
 
 def proposals_count(user) -> int:

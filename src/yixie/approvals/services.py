@@ -55,6 +55,7 @@ from .selectors import (  # noqa: F401
     meeting_label,
     overlap_evidence,
     policy_findings,
+    proposal_merge_target,
     proposed_state,
     quota_findings,
     rule_findings,
@@ -240,7 +241,13 @@ def application_save(*, actor, app: Application | None, region, department, kind
     if proposal is not None:
         if before is not None:
             raise ApprovalError("只有新起草的申请可以受理调整建议。")
-        if proposal.body_id != (body.pk if body else None) or proposal.kind != kind:
+        if kind == ApplicationKind.MERGE and proposal.kind == kind:
+            # “X 并入 Y”: X among the merged bodies; Y (where 编办 named one) the body that survives
+            target = proposal_merge_target(proposal)
+            if proposal.body_id not in {b.pk for b in merge_bodies} or (target and body and body.pk != target):
+                raise ApprovalError("申请的合并事项与调整建议不一致：建议的机构应为被合并的机构，并入其建议的存续机构。",
+                                    "merge_bodies")
+        elif proposal.body_id != (body.pk if body else None) or proposal.kind != kind:
             raise ApprovalError("申请的事项或机构与调整建议不一致。", "body")
         try:
             proposals.proposal_take(proposal=proposal, taker="approvals", ref=f"application:{app.pk}", actor=actor,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -67,11 +68,17 @@ def todo(request):
                                                    "can_stats": user_can(request.user, "approvals.stats")})
 
 
-def _bodies_for(department, user):
+def _bodies_for(department, user, proposal=None):
     """The bodies an application may name: the department's region's active bodies that the user may see
-    (a department drafts about the bodies it leads, hosts or joins, never another department's)."""
-    return (Body.objects.visible_to(user, "application.draft")
-            .filter(region=department.region, status=BodyStatus.ACTIVE).order_by("name"))
+    (a department drafts about the bodies it leads, hosts or joins, never another department's) — and the body
+    a merger proposal of 编办 (taken by this department) merges its body into, which 编办 named."""
+    bodies = (Body.objects.visible_to(user, "application.draft")
+              .filter(region=department.region, status=BodyStatus.ACTIVE))
+    target = selectors.proposal_merge_target(proposal)
+    if target:
+        bodies = Body.objects.filter(Q(pk__in=bodies.values("pk"))
+                                     | Q(pk=target, region=department.region, status=BodyStatus.ACTIVE))
+    return bodies.order_by("name")
 
 
 def _loaded_version(form, loaded_body_id) -> int | None:
@@ -97,7 +104,6 @@ def application_new(request):
     department = departments.filter(pk=_id(request.GET.get("department"))).first() or departments.first()
     if department is None:
         raise Http404
-    bodies = _bodies_for(department, request.user)
     initial = {}
     proposal = None
     proposal_id = request.GET.get("proposal") or request.POST.get("proposal")
@@ -107,6 +113,7 @@ def application_new(request):
         if proposal is None:
             messages.error(request, "该调整建议不存在、已处理，或不属于您的部门，不能据此起草申请。")
             return redirect("approvals:proposals")
+    bodies = _bodies_for(department, request.user, proposal)
     body_id = request.GET.get("body")
     if _id(body_id):
         body = bodies.filter(pk=_id(body_id)).first()
@@ -153,7 +160,8 @@ def application_edit(request, pk: int):
     named = Body.objects.visible_to(request.user, "application.draft").filter(
         pk__in=app.replaces.values("pk"))  # 撤一建一: still offered if one ended since it was named
     form = ApplicationForm(request.POST or None, kind=app.kind, region=app.region,
-                           bodies=_bodies_for(app.department, request.user), named=named, initial=initial)
+                           bodies=_bodies_for(app.department, request.user, selectors.proposal_of(app)), named=named,
+                           initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.application_save(

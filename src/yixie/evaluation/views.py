@@ -25,7 +25,7 @@ from yixie.org.models import Department, Region
 from yixie.org.scopes import scope_for
 
 from . import selectors, services
-from .choices import GRADE_LEVELS, CheckVerdict, EvaluationStatus, Method, Office, SelfStatus, Target
+from .choices import GRADE_LEVELS, CheckVerdict, Method, Office, SelfStatus, Target
 from .forms import (
     CheckForm,
     EvaluationOpenForm,

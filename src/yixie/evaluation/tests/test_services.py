@@ -16,7 +16,15 @@ from django.utils import timezone
 from yixie.core.errors import DomainError
 from yixie.core.models import AuditEntry
 from yixie.evaluation import services
-from yixie.evaluation.choices import CheckVerdict, EvaluationStatus, Method, Office, SelfStatus, Source, Target
+from yixie.evaluation.choices import (
+    CheckVerdict,
+    EvaluationStatus,
+    Method,
+    Office,
+    SelfStatus,
+    Source,
+    Target,
+)
 from yixie.evaluation.models import EvaluationCheck, EvidenceFile, Indicator, MemberScore, SelfEvaluation
 from yixie.ledger import services as ledger
 from yixie.ledger.choices import BodyCategory, EventKind
