@@ -401,6 +401,21 @@ def _lay_out(evaluation: Evaluation) -> tuple[int, int]:
     return len(self_evals), len(scores)
 
 
+def _prefill_refresh(se: SelfEvaluation) -> None:
+    """Bring what the product knows up to the day: meetings, documents and decisions carried out registered since
+    the evaluation opened, and the work rules filed since (the score reads them). The department's own figures
+    are left as it typed them."""
+    ev = se.evaluation
+    year_end = date(ev.year, 12, 31)
+    pre = dict(se.prefill or {})
+    pre.update(register_figures(body_ids=[se.body_id], year=ev.year).get(se.body_id, {}))
+    filed = Body.objects.filter(pk=se.body_id).values_list("work_rules_filed_on", flat=True).first()
+    pre["work_rules_filed_on"] = filed.isoformat() if filed and filed <= year_end else None
+    pre["work_rules_filed_later_on"] = filed.isoformat() if filed and filed > year_end else None
+    pre["refreshed_on"] = _today().isoformat()
+    se.prefill = pre
+
+
 def _insert_from_template(template, rows: list[dict]) -> None:
     """Plain multi-row INSERTs of rows that differ from `template` in a few columns (ids, names, the prefill):
     the other columns are prepared once. A province lays out ~10,000 self-evaluations and ~100,000 member
@@ -489,6 +504,7 @@ def selfeval_save(*, actor, self_evaluation: SelfEvaluation, data: dict,
     for f in TEXTS:
         if f in data:
             setattr(se, f, str(data.get(f) or "").strip())
+    _prefill_refresh(se)
     se.drafted_by = _user(actor)
     se.drafted_at = timezone.now()
     se.version += 1
@@ -555,6 +571,7 @@ def selfeval_submit(*, actor, self_evaluation: SelfEvaluation, on: date | None =
     if missing:
         _refuse(f"“{se.name}”的自评还缺少：{'、'.join(missing)}，请填写并保存后再报送。", "missing")
     before = snapshot(se)
+    _prefill_refresh(se)
     total, _lines, _pending = self_score(se)
     se.self_score = total
     se.status = SelfStatus.SUBMITTED

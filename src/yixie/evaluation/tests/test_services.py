@@ -323,6 +323,29 @@ def test_only_the_hr_section_submits_and_the_score_is_computed(world):
     refused(lambda: services.selfeval_save(actor=c.clerk, self_evaluation=se, data=FULL), contains="已于")
 
 
+def test_what_the_register_learns_after_opening_counts_when_the_self_evaluation_is_sent(world):
+    """Decisions carried out, meetings registered and work rules filed after the evaluation opened are brought
+    in when the department saves and submits; the figures it typed are its own."""
+    c = world
+    ev = open_evaluation(c)
+    se = selfeval(ev, c.b)
+    assert se.prefill["decisions_total"] == 0 and se.prefill["work_rules_filed_on"] is None
+    m = Meeting.objects.create(body=c.b, region=c.city, kind="full", held_on=date(2021, 11, 1), title="全体会议")
+    MeetingDecision.objects.create(meeting=m, body=c.b, text="议定一", status=DecisionStatus.DONE)
+    MeetingDecision.objects.create(meeting=m, body=c.b, text="议定二")
+    ledger.work_rules_file(actor=None, body=c.b, filed_on=date(2021, 12, 1))
+    services.selfeval_save(actor=c.clerk, self_evaluation=se, data=FULL)
+    se = selfeval(ev, c.b)
+    assert se.prefill["meetings_held"] == 1 and se.prefill["decisions_total"] == 2
+    assert se.prefill["decisions_done"] == 1 and se.prefill["work_rules_filed_on"] == "2021-12-01"
+    assert se.meetings_held == 3  # what the department typed
+    MeetingDecision.objects.filter(body=c.b).update(status=DecisionStatus.DONE)
+    se = services.selfeval_submit(actor=c.hr, self_evaluation=se)
+    assert se.prefill["decisions_done"] == 2
+    # against the submission without them (57.0): work rules filed in the year +10, decisions all carried out +15
+    assert se.self_score == Decimal("82.0")
+
+
 def test_a_submission_after_the_deadline_needs_a_reopening_by_the_establishment_office(world):
     c = world
     ev = open_evaluation(c, deadline=TODAY)
