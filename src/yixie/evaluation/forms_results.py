@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from yixie.core.forms import BootstrapFormMixin
+from yixie.core.forms import BootstrapFormMixin, LenientDateField
 from yixie.ledger.models import Body
 from yixie.org.models import Department
 
@@ -46,4 +46,21 @@ class ProposalForm(BootstrapFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["new_department"].queryset = departments
         self.fields["merge_into"].queryset = bodies
+        self._style()
+
+
+class ScoringReopenForm(BootstrapFormMixin, forms.Form):
+    """编办 lets a lead department score after the deadline (准予补评). `departments`: the evaluation's lead
+    departments (the only ids accepted)."""
+
+    department = _NameChoice(label="牵头部门", queryset=Department.objects.none(),
+                             error_messages={"required": "请选择准予补评的牵头部门。",
+                                             "invalid_choice": "所选部门不是本次评价中有成员单位需要评价的牵头部门。"})
+    until = LenientDateField(label="补评截止日期", error_messages={"required": "请填写补评截止日期。"})
+    reason = forms.CharField(label="准予补评的理由", widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": "请写明准予补评的理由。"})
+
+    def __init__(self, *args, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
         self._style()

@@ -242,3 +242,24 @@ class MemberScore(TimeStamped):
     def __str__(self) -> str:
         return f"{self.body} · {self.department}"
 
+
+
+class ScoringReopening(TimeStamped):
+    """编办 lets a lead department score its member units after the scoring deadline, until a day, for a stated
+    reason (准予补评). Rows are kept: a later one may extend an earlier one."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="scoring_reopenings")
+    department = models.ForeignKey(Department, verbose_name="牵头部门", on_delete=models.PROTECT, related_name="+")
+    until = models.DateField("补评截止日期")
+    reason = models.TextField("准予补评理由")
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="准予人", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "准予补评"
+        verbose_name_plural = "准予补评"
+        ordering = ["evaluation", "department", "-until", "-id"]
+        indexes = [models.Index(fields=["evaluation", "department"])]
+
+    def __str__(self) -> str:
+        return f"{self.department} 补评至 {self.until}"

@@ -10,8 +10,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import Avg, Case, Count, F, IntegerField, Max, Q, Value, When
 from django.http import Http404
+from django.utils import timezone
 
 from yixie.ledger.choices import BodyCategory
 from yixie.org.models import Department
@@ -19,7 +20,7 @@ from yixie.org.scopes import scope_for
 
 from . import scoring
 from .choices import DEFAULT_SCALE, PROPOSAL_KINDS, Target
-from .models import Evaluation, Indicator, MemberScore, SelfEvaluation
+from .models import Evaluation, Indicator, MemberScore, ScoringReopening, SelfEvaluation
 from .results import MANAGE_ACTION, SCORE_ACTION, SOURCE, member_grade
 
 RESULTS_ACTION = "evaluation.results"
@@ -101,6 +102,29 @@ def scoring_worklist(user) -> list[dict]:
             .annotate(units=Count("id"), scored=Count("id", filter=Q(total__isnull=False)))
             .order_by("-evaluation__year", "evaluation_id", "body__name"))
     return list(rows)
+
+
+def scoring_progress(evaluation: Evaluation, today=None) -> dict:
+    """Per lead department (编办's view): member units to score, scored, and how long 编办 let it score after the
+    deadline (准予补评); late = past the deadline (or the reopening) with units left. Three queries."""
+    today = today or timezone.localdate()
+    counts = list(MemberScore.objects.filter(evaluation=evaluation).exclude(department_id=F("lead_department_id"))
+                  .values("lead_department_id").annotate(units=Count("id"), scored=Count("id", filter=Q(
+                      total__isnull=False))).order_by())
+    reopened = dict(ScoringReopening.objects.filter(evaluation=evaluation).values("department_id")
+                    .annotate(until=Max("until")).values_list("department_id", "until").order_by())
+    names = {d.pk: d for d in Department.objects.filter(pk__in=[c["lead_department_id"] for c in counts])
+             .only("id", "name", "order")}
+    past = bool(evaluation.scoring_deadline and today > evaluation.scoring_deadline)
+    rows = []
+    for c in sorted(counts, key=lambda c: (names[c["lead_department_id"]].order, c["lead_department_id"])):
+        until = reopened.get(c["lead_department_id"])
+        left = c["units"] - c["scored"]
+        rows.append({"department": names[c["lead_department_id"]], "units": c["units"], "scored": c["scored"],
+                     "left": left, "reopened_until": until,
+                     "late": bool(left and past and not (until and until >= today))})
+    return {"rows": rows, "past": past, "units": sum(r["units"] for r in rows),
+            "scored": sum(r["scored"] for r in rows), "left": sum(r["left"] for r in rows)}
 
 
 def scoring_todo_count(user) -> int:

@@ -30,7 +30,7 @@ from yixie.org.scopes import scope_for
 
 from . import scoring
 from .choices import PROPOSAL_KINDS, Candidate, EvaluationStatus, Target
-from .models import Evaluation, Indicator, MemberScore, SelfEvaluation
+from .models import Evaluation, Indicator, MemberScore, ScoringReopening, SelfEvaluation
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +109,11 @@ def member_score_save(*, actor, score_row: MemberScore, scores: dict, comment: s
             _refuse(f"{evaluation.title}的结果已发布，不能再修改成员单位评价。", code="closed")
         today = on or timezone.localdate()  # `on`: the day it is scored (the demo's history), else today
         if evaluation.scoring_deadline and today > evaluation.scoring_deadline:
-            _refuse(f"成员单位评价已于{format_date_zh(evaluation.scoring_deadline)}截止，不能再评分。", code="late")
+            until = scoring_reopened_until(evaluation, row.lead_department_id)
+            if not until or until < today:
+                extra = f"（编办准予补评至{format_date_zh(until)}，已过期）" if until else ""
+                _refuse(f"成员单位评价已于{format_date_zh(evaluation.scoring_deadline)}截止{extra}，不能再评分；"
+                        "如需补评，请联系编办准予补评。", code="late")
         if version is not None and row.version != version:
             who = user_label(row.scored_by) if row.scored_by_id else "他人"
             _refuse(f"该评分已被{who}修改，请重新打开页面核对后再保存（您填写的内容仍在页面上）。", code="version")
@@ -130,6 +134,40 @@ def member_score_save(*, actor, score_row: MemberScore, scores: dict, comment: s
         audit.record(actor=actor, action="成员单位评价打分", target=row, before=before,
                      after=snapshot(row, ["scores", "total", "grade", "comment"]), body_id=row.body_id,
                      reason=f"{row.lead_department.name}评价{row.department.name}：{total}分")
+    return row
+
+
+def scoring_reopened_until(evaluation: Evaluation, department_id: int):
+    """The last day 编办 let the lead department score after the deadline (None if never)."""
+    return (ScoringReopening.objects.filter(evaluation=evaluation, department_id=department_id)
+            .order_by("-until").values_list("until", flat=True).first())
+
+
+def member_scoring_reopen(*, actor, evaluation: Evaluation, department: Department, until, reason: str,
+                          on=None) -> ScoringReopening:
+    """编办 lets a lead department score its member units after the scoring deadline, until a day, for a stated
+    reason (准予补评); journaled. Refused: anyone but the region's 编办, no reason, a day already past, once the
+    results are published, a department that leads no body of this evaluation."""
+    with transaction.atomic():
+        ev = Evaluation.objects.select_for_update().select_related("region").get(pk=evaluation.pk)
+        _check_manager(actor, ev, "准予补评")
+        reason = (reason or "").strip()
+        if not reason:
+            _refuse(f"请写明准予{department.name}补评的理由。", "reason")
+        if until is None:
+            _refuse("请填写补评截止日期。", "until")
+        today = on or timezone.localdate()
+        if until < today:
+            _refuse(f"补评截止日期{format_date_zh(until)}早于今天。", "until")
+        if ev.status == EvaluationStatus.CLOSED:
+            _refuse(f"{ev.title}的结果已发布，不能再准予补评。", code="closed")
+        if not MemberScore.objects.filter(evaluation=ev, lead_department=department).exclude(
+                department_id=F("lead_department_id")).exists():
+            _refuse(f"{department.name}在本次评价中没有需要评价的成员单位。", "department")
+        row = ScoringReopening.objects.create(evaluation=ev, department=department, until=until, reason=reason,
+                                              granted_by=actor if getattr(actor, "pk", None) else None)
+        audit.record(actor=actor, action="准予补评成员单位", target=ev,
+                     after={"牵头部门": department.name, "补评截止日期": until.isoformat()}, reason=reason)
     return row
 
 

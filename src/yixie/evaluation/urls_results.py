@@ -9,6 +9,7 @@ result_urlpatterns = [
     path("results/charts/", v.charts, name="charts"),
     path("scoring/", v.scoring, name="scoring"),
     path("<int:pk>/scoring/<int:body_pk>/", v.score_body, name="score_body"),
+    path("<int:pk>/scoring/reopen/", v.scoring_reopen, name="scoring_reopen"),
     path("<int:pk>/mine/", v.my_results, name="my_results"),
     path("<int:pk>/results/", v.ranking, name="ranking"),
     path("<int:pk>/results/compute/", v.compute, name="results_compute"),

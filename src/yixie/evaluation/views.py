@@ -24,7 +24,7 @@ from yixie.core.files import serve_stored
 from yixie.org.models import Department, Region
 from yixie.org.scopes import scope_for
 
-from . import selectors, services
+from . import result_selectors, selectors, services
 from .choices import GRADE_LEVELS, CheckVerdict, Method, Office, SelfStatus, Target
 from .forms import (
     CheckForm,
@@ -114,6 +114,7 @@ def evaluation_detail(request, pk: int):
            "indicators": selectors.indicators_of(evaluation.system)}
     if region_view:
         ctx["progress"] = selectors.progress(evaluation)
+        ctx["scoring"] = result_selectors.scoring_progress(evaluation)
     else:
         mine = selectors.selfevals_visible_to(u).filter(evaluation=evaluation).order_by("category", "name")
         rows = list(mine[:WORKLIST_SIZE + 1])

@@ -6,6 +6,7 @@ form or query string goes through the user's scope (out of scope: 404)."""
 from __future__ import annotations
 
 import tempfile
+from datetime import timedelta
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -14,10 +15,12 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from yixie.core import registry
 from yixie.core.access import requires, user_can
+from yixie.core.dates import format_date_zh
 from yixie.core.errors import DomainError
 from yixie.ledger.choices import BodyStatus, LegalGround
 from yixie.ledger.models import Body
@@ -27,7 +30,7 @@ from yixie.org.scopes import regions_visible_to
 from . import result_selectors as sel
 from . import results
 from .choices import PROPOSAL_KINDS, Target
-from .forms_results import ExemplaryForm, ProposalForm
+from .forms_results import ExemplaryForm, ProposalForm, ScoringReopenForm
 from .models import Evaluation
 
 PAGE_SIZE = 50
@@ -117,6 +120,36 @@ def score_body(request, pk: int, body_pk: int):
                                                                     request.POST if errors else None, errors),
                "full": results.member_full_marks(indicators)}
     return render(request, "evaluation/results/score_body.html", context, status=400 if errors else 200)
+
+
+@requires(MANAGE)
+@require_http_methods(["GET", "POST"])
+def scoring_reopen(request, pk: int):
+    """编办 lets a lead department score its member units after the scoring deadline (准予补评)."""
+    u = request.user
+    evaluation = sel.evaluation_for_user(u, pk, MANAGE)
+    if not sel.may_manage(u, evaluation):
+        raise Http404
+    progress = sel.scoring_progress(evaluation)
+    departments = Department.objects.filter(pk__in=[r["department"].pk for r in progress["rows"]]).order_by(
+        "order", "id")
+    initial = {"until": timezone.localdate() + timedelta(days=7)}
+    if _id(request.GET.get("department")):
+        initial["department"] = _id(request.GET.get("department"))
+    form = ScoringReopenForm(request.POST or None, departments=departments, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            row = results.member_scoring_reopen(actor=u, evaluation=evaluation, department=c["department"],
+                                                until=c["until"], reason=c["reason"])
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"已准予{row.department.name}补评至{format_date_zh(row.until)}。")
+            return redirect(reverse("evaluation:detail", args=[evaluation.pk]) + "#scoring")
+    return render(request, "evaluation/results/scoring_reopen.html",
+                  {"evaluation": evaluation, "form": form, "progress": progress},
+                  status=400 if form.errors else 200)
 
 
 # ---- a member unit's own results -------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ def url_samples_results(world):
     on_se = {"pk": evaluation.pk, "se_pk": se.pk}
     return {
         **{f"evaluation:{n}": one for n in ("my_results", "ranking", "results_compute", "close_reporting", "publish", "candidates", "supervision",
+                                            "scoring_reopen",
                                             "supervision_export")},
         **{f"evaluation:{n}": on_se for n in ("result_detail", "exemplary", "propose")},
         "evaluation:score_body": {"pk": evaluation.pk, "body_pk": bodies["a"].pk},

@@ -7,12 +7,13 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from yixie.core.errors import DomainError
 from yixie.core.models import AuditEntry, Proposal
-from yixie.evaluation import results
-from yixie.evaluation.models import Evaluation, MemberScore, SelfEvaluation
+from yixie.evaluation import result_selectors, results
+from yixie.evaluation.models import Evaluation, MemberScore, ScoringReopening, SelfEvaluation
 from yixie.testing.factories import establish
 
 from .results_world import open_evaluation, results_world, score_all, se_of
@@ -105,6 +106,57 @@ def test_scoring_after_the_deadline_is_refused(city, ev):
     with pytest.raises(DomainError) as exc:
         results.member_score_save(actor=city.clerk, score_row=row, scores=_points(evaluation, "30", "20", "20"))
     assert exc.value.code == "late" and "截止" in exc.value.message
+
+
+def test_the_establishment_office_lets_a_late_lead_department_score_until_a_day(city, ev, client_for):
+    """准予补评: only 编办, with a reason and a day not past, journaled; the lead department then scores until
+    that day; the evaluation page shows who is late and who was let score."""
+    evaluation, b = ev
+    today = timezone.localdate()
+    Evaluation.objects.filter(pk=evaluation.pk).update(scoring_deadline=today - timedelta(days=3))
+    evaluation.refresh_from_db()
+    row = _row(evaluation, b["a"], city.gxj)
+    progress = result_selectors.scoring_progress(evaluation)
+    fgw = next(r for r in progress["rows"] if r["department"] == city.fgw)
+    assert fgw["late"] and fgw["left"] == fgw["units"] and progress["past"]
+
+    def reopen(actor=city.bianban, **kw):
+        args = {"evaluation": evaluation, "department": city.fgw, "until": today + timedelta(days=5),
+                "reason": "牵头部门主要负责同志调整，评价材料需重新汇总。", **kw}
+        return results.member_scoring_reopen(actor=actor, **args)
+
+    for actor, kw, field in ((city.bianban, {"reason": " "}, "reason"),
+                             (city.bianban, {"until": today - timedelta(days=1)}, "until"),
+                             (city.liangban, {}, None), (city.clerk, {}, None),
+                             (city.bianban, {"department": city.gxj}, "department")):
+        with pytest.raises(DomainError) as exc:
+            reopen(actor, **kw)
+        assert field is None or exc.value.field == field, exc.value.message
+    assert not ScoringReopening.objects.exists()
+    granted = reopen()
+    assert AuditEntry.objects.filter(action="准予补评成员单位", reason=granted.reason).exists()
+    results.member_score_save(actor=city.clerk, score_row=row, scores=_points(evaluation, "30", "20", "20"))
+    row.refresh_from_db()
+    assert row.total == Decimal("70.0")
+    fgw = next(r for r in result_selectors.scoring_progress(evaluation)["rows"] if r["department"] == city.fgw)
+    assert fgw["reopened_until"] == today + timedelta(days=5) and fgw["scored"] == 1
+    # the reopening runs out
+    with pytest.raises(DomainError) as exc:
+        results.member_score_save(actor=city.clerk, score_row=row, scores=_points(evaluation, "30", "20", "20"),
+                                  on=today + timedelta(days=6))
+    assert exc.value.code == "late" and "已过期" in exc.value.message
+    # the page: 编办 sees the progress and reaches the form; a department out of the evaluation is not offered
+    html = client_for(city.bianban).get(reverse("evaluation:detail", args=[evaluation.pk])).content.decode()
+    assert 'id="scoring"' in html and "准予补评至" in html
+    url = reverse("evaluation:scoring_reopen", args=[evaluation.pk])
+    r = client_for(city.bianban).post(url, {"department": city.gxj.pk, "until": str(today), "reason": "x"})
+    assert r.status_code == 400 and "不是本次评价中" in r.content.decode()
+    r = client_for(city.bianban).post(url, {"department": city.fgw.pk, "until": str(today), "reason": ""})
+    assert r.status_code == 400 and "请写明准予补评的理由" in r.content.decode()
+    r = client_for(city.bianban).post(url, {"department": city.fgw.pk, "until": str(today + timedelta(days=9)),
+                                            "reason": "再延一周。"})
+    assert r.status_code == 302 and ScoringReopening.objects.count() == 2
+    assert client_for(city.clerk).get(url).status_code == 403
 
 
 def test_scoring_once_published_is_refused(city, ev):
