@@ -686,6 +686,14 @@ def check_give(*, actor, self_evaluation: SelfEvaluation, office: str, verdict: 
     return check
 
 
+def missing_offices(se: SelfEvaluation) -> list[str]:
+    """The offices (编办, 两办, 组织部) that have given no opinion on the self-evaluation since it was last sent:
+    no body is graded by one office alone."""
+    given = set(se.checks.filter(created_at__gte=se.submitted_at).values_list("office", flat=True)) \
+        if se.submitted_at else set()
+    return [o for o in Office.values if o not in given]
+
+
 @transaction.atomic
 def selfeval_check_done(*, actor, self_evaluation: SelfEvaluation) -> SelfEvaluation:
     """编办 closes the check: the grades given, the score (编办's adjusted score, or the score on the system) and
@@ -694,6 +702,10 @@ def selfeval_check_done(*, actor, self_evaluation: SelfEvaluation) -> SelfEvalua
     _check_manager(actor, se.evaluation.region_id, "审核完成")
     if se.status != SelfStatus.SUBMITTED:
         _refuse(f"“{se.name}”的自评{se.get_status_display()}，只有已报送的自评才能审核完成。")
+    missing = missing_offices(se)
+    if missing:
+        _refuse(f"“{se.name}”的自评还没有{'、'.join(Office(o).label for o in missing)}的审核意见；"
+                "编办、两办、组织部三方意见齐全后才能完成审核。", "office")
     total, _lines, pending = self_score(se)
     if pending:
         names = "、".join(f"“{i.name}”" for i in pending)

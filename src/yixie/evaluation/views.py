@@ -331,7 +331,7 @@ def check(request, pk: int):
         "office_key": office, "score": _lines(se), "pre": se.prefill or {},
         "checks": list(se.checks.select_related("given_by").order_by("created_at", "id")),
         "files": list(se.files.order_by("id")), "open": se.status == SelfStatus.SUBMITTED,
-        "levels": GRADE_LEVELS})
+        "missing": [Office(o).label for o in services.missing_offices(se)], "levels": GRADE_LEVELS})
 
 
 @requires("evaluation.manage")

@@ -472,15 +472,22 @@ def test_the_check_is_done_once_the_grades_are_given(world):
     ev = open_evaluation(c)
     se = submitted(c, ev, c.b)
     grade_ind = ev.system.indicators.get(method=Method.GRADE, target=Target.BODY)
-    e = refused(lambda: services.selfeval_check_done(actor=c.bianban, self_evaluation=se),
-                field=f"grade_{grade_ind.pk}")
-    assert "协调成效" in e.message
-    refused(lambda: services.selfeval_check_done(actor=c.zuzhibu, self_evaluation=se), contains="编办")
+    # no body is graded by one office alone: the three offices' opinions first
+    e = refused(lambda: services.selfeval_check_done(actor=c.bianban, self_evaluation=se), field="office")
+    assert "编办、两办、组织部" in e.message and "还没有编办、两办、组织部的审核意见" in e.message
     # 两办's grades are not taken: grades are 编办's
     services.check_give(actor=c.liangban, self_evaluation=se, office=Office.GENERAL_OFFICE, verdict=CheckVerdict.AGREE,
                         grades={str(grade_ind.pk): "好"})
     se.refresh_from_db()
     assert se.grades == {}
+    services.check_give(actor=c.zuzhibu, self_evaluation=se, office=Office.ORGANISATION, verdict=CheckVerdict.AGREE)
+    e = refused(lambda: services.selfeval_check_done(actor=c.bianban, self_evaluation=se), field="office")
+    assert "还没有编办的审核意见" in e.message
+    services.check_give(actor=c.bianban, self_evaluation=se, office=Office.ESTABLISHMENT, verdict=CheckVerdict.AGREE)
+    e = refused(lambda: services.selfeval_check_done(actor=c.bianban, self_evaluation=se),
+                field=f"grade_{grade_ind.pk}")
+    assert "协调成效" in e.message
+    refused(lambda: services.selfeval_check_done(actor=c.zuzhibu, self_evaluation=se), contains="编办")
     services.check_give(actor=c.bianban, self_evaluation=se, office=Office.ESTABLISHMENT, verdict=CheckVerdict.AGREE,
                         grades={str(grade_ind.pk): "较好"})
     se = services.selfeval_check_done(actor=c.bianban, self_evaluation=se)
@@ -499,5 +506,7 @@ def test_an_adjusted_score_is_the_score(world):
     grade_ind = ev.system.indicators.get(method=Method.GRADE, target=Target.BODY)
     services.check_give(actor=c.bianban, self_evaluation=se, office=Office.ESTABLISHMENT, verdict=CheckVerdict.ADJUST,
                         score="88", reason="协调成效突出。", grades={grade_ind.pk: "好"})
+    for actor, office in ((c.liangban, Office.GENERAL_OFFICE), (c.zuzhibu, Office.ORGANISATION)):
+        services.check_give(actor=actor, self_evaluation=se, office=office, verdict=CheckVerdict.AGREE)
     se = services.selfeval_check_done(actor=c.bianban, self_evaluation=se)
     assert se.score == Decimal("88.0") and se.grade == "高效"
