@@ -798,7 +798,7 @@ class Suite:
                               method="ratio", source="tasks_done_ratio", order=2),
                     Indicator(system=system, target="body", dimension="regularity", name="建立工作机制", weight=30,
                               method="yesno", source="mechanisms", order=3),
-                    *[Indicator(system=system, target="member", dimension=d, name=n, weight=w, method="count",
+                    *[Indicator(system=system, target="member", dimension=d, name=n, weight=w, method="points",
                                 order=10 + k)
                       for k, (d, n, w) in enumerate([("cooperation", "协调配合", 40), ("information", "信息共享", 30),
                                                      ("delivery", "任务落实", 30)])]])

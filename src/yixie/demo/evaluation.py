@@ -140,6 +140,9 @@ class EvaluationRunner:
             if b.name == "市委党建工作领导小组" and year == 2021:
                 n_meetings += self._party_building(b, seats[b.pk], members[b.pk])
                 continue
+            if b.name == "市生态环境保护委员会" and year == 2021:
+                n_meetings += self._ecology(b, seats[b.pk], members[b.pk])
+                continue
             n_meetings += self._meetings(b, year, seats[b.pk], members[b.pk])
             self._documents(b, year)
         self.loader.log(f"{year}年会议登记 {n_meetings} 次")
@@ -253,6 +256,31 @@ class EvaluationRunner:
                            issued_on=dt.date(2021, 3, 5), to_lower_levels=True, approved=True,
                            approval_note="经市委同意印发")
         self.numbers.add("潍党建组〔2021〕1号")
+        return len(plan)
+
+    def _ecology(self, b: Body, seats, members) -> int:
+        """The seed's other example (市生态环境委员会, 2021): the year's work points, the responsibility list that
+        names each member unit's, the localities' and the enterprises' duties, a reporting mechanism; its
+        meetings follow the 78 key tasks to done."""
+        rng = _rng("ecology", 2021)
+        lead = b.lead_department.name
+        plan = [(MeetingKind.FULL, dt.date(2021, 3, 16), "市生态环境保护委员会2021年第1次全体会议",
+                 ["审议通过《2021年全市生态环境保护工作要点》，确定78项重点任务，分解到各成员单位",
+                  "审议通过《潍坊市生态环境保护责任清单》，明确成员单位生态环境保护责任、属地责任和企业主体责任",
+                  f"建立生态环境保护情况通报机制，由{lead}每季度通报重点任务进展"]),
+                (MeetingKind.OFFICE, dt.date(2021, 7, 8), "市生态环境保护委员会办公室2021年第1次会议",
+                 ["通报上半年重点任务进展，对进度滞后的任务挂牌督办", "部署中央生态环境保护督察反馈问题整改"]),
+                (MeetingKind.FULL, dt.date(2021, 12, 14), "市生态环境保护委员会2021年第2次全体会议",
+                 ["听取78项重点任务完成情况汇报，全部任务落实落地", "研究部署2022年生态环境保护重点工作"])]
+        for n, (kind, on, title, decisions) in enumerate(plan, 1):
+            self._meeting(b, kind, on, seats, members, rng, n=n, decisions=decisions, title=title, done_share=1.0)
+        for number, title, on, lower in (
+                ("潍环委〔2021〕1号", "关于印发《2021年全市生态环境保护工作要点》的通知", dt.date(2021, 3, 26), True),
+                ("潍环委〔2021〕2号", "关于印发《潍坊市生态环境保护责任清单》的通知", dt.date(2021, 4, 9), True),
+                ("潍环委办〔2021〕1号", "关于建立生态环境保护重点任务情况通报制度的通知", dt.date(2021, 4, 20), False)):
+            ms.document_record(actor=None, body=b, number=number, title=title, issued_on=on, to_lower_levels=lower,
+                               approved=lower, approval_note="经市政府同意印发" if lower else "")
+            self.numbers.add(number)
         return len(plan)
 
     # ---- the evaluation ----------------------------------------------------------------------------

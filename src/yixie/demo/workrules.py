@@ -37,7 +37,8 @@ RETURNED_EXAMPLE = "市预制菜产业发展工作领导小组"
 #: Left overdue whatever its id (a draft under way at 市发展和改革委员会 today; the J5 journey completes it).
 OVERDUE_DRAFT = "市现代物流业发展领导小组"
 #: Filed whatever their ids (their work rules are the examples the pages and the disputes read).
-ALWAYS_FILED = (SAFETY, RETURNED_EXAMPLE)
+ECOLOGY = "市生态环境保护委员会"  # the seed's example of 2021: its work rules filed (issue 12)
+ALWAYS_FILED = (SAFETY, RETURNED_EXAMPLE, ECOLOGY)
 FULL_MEETING = "原则上每年召开1次全体会议，研究部署年度重点工作；遇有重大事项，经主任（组长）同意可临时召开"
 OFFICE_MEETING = "原则上每半年召开1次办公室会议（联络员会议），通报工作进展，协调推进具体事项"
 NOTES = ("专题会议：根据工作需要，由副主任（副组长）或办公室主任召集有关成员单位研究专项工作。\n"

@@ -14,6 +14,7 @@ class Method(models.TextChoices):
     RATIO = "ratio", "完成比例"
     YESNO = "yesno", "是否（是得满分）"
     GRADE = "grade", "等次评定（好/较好/一般/差）"
+    POINTS = "points", "牵头部门打分（0至分值）"
 
 
 #: The grade method's levels and the share of the indicator's weight each earns.

@@ -87,6 +87,7 @@ SOURCES_OF = {
     Method.RATIO: {Source.TASKS_DONE_RATIO, Source.DECISIONS_DONE_RATIO},
     Method.YESNO: {Source.WORK_RULES_FILED, Source.MECHANISMS, Source.NO_UNAPPROVED_DOCUMENTS},
     Method.GRADE: set(),
+    Method.POINTS: set(),
 }
 #: The self-evaluation's figures (form field → label), each a whole number.
 FIGURES = {"meetings_held": "召开会议次数", "documents_issued": "印发文件数", "problems_coordinated": "协调解决问题数",
@@ -117,11 +118,11 @@ DEFAULT_INDICATORS = [
      "会议议定事项已落实的比例（防止议而不决、议而不行）。"),
     (Target.BODY, Dimension.COORDINATION, "协调成效", 15, Method.GRADE, "", None,
      "由编办会同两办、组织部审核时评定等次（好、较好、一般、差）。"),
-    (Target.MEMBER, Dimension.COOPERATION, "协调配合", 40, Method.GRADE, "", None,
+    (Target.MEMBER, Dimension.COOPERATION, "协调配合", 40, Method.POINTS, "", None,
      "由牵头部门按0至40分评价成员单位参加会议、配合协调的情况。"),
-    (Target.MEMBER, Dimension.INFORMATION, "信息共享", 30, Method.GRADE, "", None,
+    (Target.MEMBER, Dimension.INFORMATION, "信息共享", 30, Method.POINTS, "", None,
      "由牵头部门按0至30分评价成员单位报送信息、共享数据的情况。"),
-    (Target.MEMBER, Dimension.DELIVERY, "任务落实", 30, Method.GRADE, "", None,
+    (Target.MEMBER, Dimension.DELIVERY, "任务落实", 30, Method.POINTS, "", None,
      "由牵头部门按0至30分评价成员单位落实分工任务的情况。"),
 ]
 
@@ -216,8 +217,12 @@ def _check_indicator(*, target: str, dimension: str, name: str, weight, method: 
         _refuse(f"请选择指标“{name}”的计分方式。", "method")
     source = source or ""
     if target == Target.MEMBER:
+        if method != Method.POINTS:
+            _refuse(f"成员单位指标“{name}”由牵头部门按0至分值打分，计分方式应为“{Method.POINTS.label}”。", "method")
         if source:
             _refuse(f"成员单位指标“{name}”由牵头部门打分，不读取数据来源。", "source")
+    elif method == Method.POINTS:
+        _refuse(f"“{Method.POINTS.label}”只用于成员单位指标；机构运行成效指标“{name}”请选择其他计分方式。", "method")
     elif source not in SOURCES_OF[method] and not (method == Method.GRADE and not source):
         if method == Method.GRADE:
             _refuse(f"等次评定的指标“{name}”由编办审核时评定，不读取数据来源。", "source")

@@ -153,6 +153,10 @@ def _evaluations_ran_through_the_product(city):
     eco = e21.self_evaluations.get(name="市生态环境保护委员会")
     assert (eco.tasks_planned, eco.tasks_done, eco.exemplary, eco.grade) == (78, 78, True, "高效")
     assert "责任清单" in eco.mechanisms and "工作报告制度" in eco.mechanisms
+    assert Meeting.objects.filter(body=eco.body, held_on__year=2021, is_void=False).count() == 3
+    assert set(BodyDocument.objects.filter(body=eco.body, issued_on__year=2021).values_list("number", flat=True)) == {
+        "潍环委〔2021〕1号", "潍环委〔2021〕2号", "潍环委办〔2021〕1号"}
+    assert eco.prefill["work_rules_filed_on"] and eco.prefill["decisions_done"] == eco.prefill["decisions_total"] == 7
     # The bodies abolished in 2022 held no meeting in 2021: candidates (exempt where the upper level required them).
     abolished = e21.self_evaluations.filter(body__in=proposals.filter(kind="abolish").values("body_id"))
     assert abolished.count() == 9 and set(abolished.values_list("candidate", flat=True)) == {"no_meeting"}

@@ -25,6 +25,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.apps import apps as django_apps
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -223,6 +224,13 @@ def test_j4_evaluation_from_the_indicator_system_to_an_application(browser, live
     expect(row).to_contain_text("预制菜原料基地建设任务落实有力")
     expect(ny.locator("main")).not_to_contain_text("市商务局")
     expect(ny.locator("main")).not_to_contain_text("冷链物流信息报送不够及时")
+    # one row per body it sits in, each its own score: none of the other member units' rows
+    own = MemberScore.objects.filter(evaluation=evaluation, department__name="市农业农村局")
+    expect(ny.locator("#member-results tbody tr")).to_have_count(own.count())
+    others = MemberScore.objects.filter(evaluation=evaluation, body__in=own.values("body")).exclude(
+        department__name="市农业农村局").exclude(comment="").values_list("comment", flat=True)
+    for comment in set(others) - set(own.values_list("comment", flat=True)):
+        expect(ny.locator("main")).not_to_contain_text(comment)
     shot(ny, "15-member-own-results")
 
     # 7. 编办 closes the reporting, computes the results, sees the ranking and the charts.
@@ -240,6 +248,11 @@ def test_j4_evaluation_from_the_indicator_system_to_an_application(browser, live
     shot(bb, "16-ranking")
     se.refresh_from_db()
     assert se.rank is not None and se.candidate == ""
+    # its rank in its category, on the page (filtered to its category and grade)
+    bb.goto(f"{live_server.url}/evaluation/{evaluation.pk}/results/?category={se.category}&grade={se.grade}")
+    ranked = bb.locator("#ranking tbody tr", has_text=HOSTED)
+    expect(ranked.locator("td").nth(1)).to_have_text(str(se.rank))
+    expect(ranked.locator("td").nth(5)).to_have_text(se.grade)
     bb.goto(f"{live_server.url}/evaluation/{evaluation.pk}/results/{se.pk}/")
     expect(bb.locator("#summary")).to_contain_text(str(se.score))
     expect(bb.locator("#summary")).to_contain_text(se.grade)
@@ -290,6 +303,9 @@ def test_j4_evaluation_from_the_indicator_system_to_an_application(browser, live
     shot(fgw, "23-application")
     proposal.refresh_from_db()
     assert proposal.status == "taken"
+    application = django_apps.get_model("approvals", "Application").objects.get(
+        pk=int(proposal.taken_ref.removeprefix("application:")))
+    assert (application.kind, application.body_id, application.status) == ("abolish", proposal.body_id, "draft")
 
     # 10. The 2021 evaluation's ranking page: the 24 proposals it raised, 9 / 8 / 7 by kind.
     bb.goto(f"{live_server.url}/evaluation/results/")

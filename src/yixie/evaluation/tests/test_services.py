@@ -126,9 +126,12 @@ def test_indicator_edits_are_checked_and_audited(world):
             field="source")
     refused(lambda: services.indicator_add(**{**add, "dimension": "cooperation"}, weight="5", norm="3"),
             field="dimension")
-    refused(lambda: services.indicator_add(actor=world.bianban, system=s, target=Target.MEMBER, dimension="information",
-                                           name="报送信息", weight="5", method=Method.GRADE,
-                                           source=Source.MEETINGS_HELD), field="source")
+    member = dict(actor=world.bianban, system=s, target=Target.MEMBER, dimension="information", name="报送信息",
+                  weight="5")
+    refused(lambda: services.indicator_add(**member, method=Method.POINTS, source=Source.MEETINGS_HELD), field="source")
+    refused(lambda: services.indicator_add(**member, method=Method.GRADE, source=""), field="method", contains="打分")
+    refused(lambda: services.indicator_add(**{**add, "method": Method.POINTS, "source": ""}, weight="5"),
+            field="method", contains="只用于成员单位指标")
     refused(lambda: services.indicator_add(**add, weight="5", norm="3", expected_version=s.version + 5),
             field="version")
     ind = services.indicator_add(**add, weight="5", norm="3")
