@@ -28,6 +28,7 @@ class MeetingsConfig(AppConfig):
         r.register_nav(r.NavEntry("meetings", "会议发文", "meetings:list", "meeting.view", order=36,
                                   active=("meetings",)))
         r.register_url_samples(self.label, "yixie.meetings.tests.samples.url_samples")
+        r.register_alert_source(r.AlertSource("meetings.rule3", "未经批准向下级发文提醒", selectors.rule3_alerts))
         # The leaders' meeting load beside their seats on the posts page (领导会议负担).
         r.register_row_fact(r.RowFact(
             "org.post", "meetings.load", "当年主持或参加的会议次数", selectors.meetings_by_posts, order=120,

@@ -271,3 +271,48 @@ def meetings_by_posts(post_ids, on) -> dict[int, int]:
     for post_id, meeting_id in attended.union(chaired):
         seen[post_id].add(meeting_id)
     return {post_id: len(ids) for post_id, ids in seen.items()}
+
+
+# ---------------------------------------------------------------- the daily check of spec §3 rule 3
+
+#: How far back the daily check looks at documents registered (each is told once, by its key).
+RULE3_RECENT_DAYS = 30
+
+
+def rule3_alerts(on: date):
+    """The daily check of spec §3 rule 3: a document registered as issued to lower levels in a body's own name
+    without approval (recorded in the last 30 days, not voided). Told: the establishment office of the body's
+    region and of the regions above it, once per document, with a link to the register's list of such documents."""
+    from datetime import datetime, time, timedelta
+
+    from django.urls import reverse
+
+    from yixie.core.dates import format_date_zh
+    from yixie.core.registry import Alert
+    from yixie.core.roles import Role
+    from yixie.org.models import Region, RoleAssignment
+
+    since = timezone.make_aware(datetime.combine(on - timedelta(days=RULE3_RECENT_DAYS), time.min))
+    docs = list(BodyDocument.objects.filter(to_lower_levels=True, approved=False, is_void=False,
+                                            created_at__gte=since).select_related("body").order_by("id"))
+    if not docs:
+        return
+    parents = dict(Region.objects.values_list("id", "parent_id"))
+    holders = defaultdict(set)
+    for user_id, region_id in RoleAssignment.objects.filter(role=Role.ESTABLISHMENT).values_list("user_id",
+                                                                                                 "region_id"):
+        holders[region_id].add(user_id)
+    url = f"{reverse('meetings:list')}?tab=documents&unapproved=1"
+    for doc in docs:
+        users, region = set(), doc.region_id
+        while region is not None:
+            users |= holders.get(region, set())
+            region = parents.get(region)
+        if not users:
+            continue
+        number = f"（{doc.number}）" if doc.number else ""
+        yield Alert(key=f"meetings.rule3:{doc.pk}",
+                    title=f"“{doc.body.name}”未经批准以机构名义向下级发文：{doc.title}{number}",
+                    text=f"印发日期{format_date_zh(doc.issued_on)}。议事协调机构未经批准不得以机构名义向下级部门发文，"
+                         "请核实并督促整改。",
+                    url=url, recipients=tuple(sorted(users)))

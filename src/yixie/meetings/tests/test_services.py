@@ -281,6 +281,29 @@ def test_a_document_to_lower_levels_without_approval_is_recorded_and_flagged(wor
     assert list(selectors.unapproved_documents(region=c.city)) == []
 
 
+def test_the_daily_check_tells_the_establishment_offices_of_a_document_issued_without_approval(world):
+    """Spec §3 rule 3: 编办 of the body's region (and of the regions above) is told once, with a link to the
+    register's list of such documents; an approved one, a voided one or one of another region tells no one."""
+    from django.utils import timezone
+
+    from yixie.core.models import Notification
+    from yixie.core.notifications import run_alerts
+
+    c = world
+    doc = services.document_record(actor=c.gx_clerk, body=c.a, number="潍甲组〔2024〕1号", title="关于做好有关工作的通知",
+                                   issued_on=date(2024, 4, 1), to_lower_levels=True)
+    services.document_record(actor=c.bianban, body=c.a, number="潍甲组〔2024〕2号", title="批准后的通知",
+                             issued_on=date(2024, 5, 1), to_lower_levels=True, approved=True, approval_note="经市政府同意")
+    alerts = list(selectors.rule3_alerts(timezone.localdate()))
+    assert [a.key for a in alerts] == [f"meetings.rule3:{doc.pk}"]
+    assert c.bianban.pk in alerts[0].recipients and c.qz_bianban.pk not in alerts[0].recipients
+    assert c.gx_clerk.pk not in alerts[0].recipients
+    assert "未经批准以机构名义向下级发文" in alerts[0].title and "潍甲组〔2024〕1号" in alerts[0].title
+    assert alerts[0].url.endswith("?tab=documents&unapproved=1")
+    assert run_alerts()["meetings.rule3"] == 1 and run_alerts()["meetings.rule3"] == 0  # told once
+    assert Notification.objects.filter(recipient=c.bianban, key=f"meetings.rule3:{doc.pk}").exists()
+
+
 def test_document_refusals(world):
     c = world
     base = {"actor": c.gx_clerk, "body": c.a, "number": "潍甲组〔2024〕1号", "title": "通知", "issued_on": date(2024, 4, 1)}
