@@ -158,8 +158,10 @@ FIGURE_HELP = {
 
 
 def _figure(label: str, name: str) -> forms.CharField:
-    return forms.CharField(label=label, max_length=12, help_text=FIGURE_HELP[name],
-                           error_messages={"required": f"请填写{label}（没有的填0）。"})
+    """A figure may be left empty in a draft (the business section saves as it gathers them); the submission
+    asks for every one (没有的填0)."""
+    return forms.CharField(label=label, max_length=12, required=False,
+                           help_text=f"{FIGURE_HELP[name]}；报送前必填，没有的填0")
 
 
 class SelfEvaluationForm(VersionMixin, BootstrapFormMixin, forms.Form):

@@ -189,8 +189,9 @@ def _known(se) -> dict:
         "documents_issued": f"发文登记{pre.get('documents_issued', 0)}件"
                             + (f"，其中未经批准向下级发文{pre['unapproved_documents']}件"
                                if pre.get("unapproved_documents") else ""),
-        "problems_coordinated": f"会议议定事项{pre.get('decisions_total', 0)}项",
-        "tasks_done": f"议定事项已落实{pre.get('decisions_done', 0)}项",
+        "problems_coordinated": f"供参考：会议登记的议定事项{pre.get('decisions_total', 0)}项",
+        "tasks_done": f"供参考：会议议定事项已落实{pre.get('decisions_done', 0)}项"
+                      f"（共{pre.get('decisions_total', 0)}项）",
     }
 
 

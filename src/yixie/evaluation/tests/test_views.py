@@ -178,6 +178,21 @@ def test_the_business_section_drafts_the_hr_section_submits(world):
     assert AuditEntry.objects.filter(action="报送运行成效自评", target_id=str(se.pk), actor=c.hr).exists()
 
 
+def test_a_draft_is_saved_with_figures_still_missing_and_the_submission_names_them(world):
+    c = world
+    ev = opened(c)
+    se = se_of(ev, c.a)
+    data = {**payload(se), "problems_coordinated": "", "tasks_done": ""}
+    r = login(c.clerk).post(reverse("evaluation:selfeval", args=[se.pk]), data)
+    assert r.status_code == 302
+    se.refresh_from_db()
+    assert se.problems_coordinated is None and se.tasks_done is None and se.meetings_held is not None
+    r = login(c.hr).post(reverse("evaluation:submit", args=[se.pk]), follow=True)
+    html = r.content.decode()
+    assert "还缺少" in html and "协调解决问题数" in html and "完成重点任务数" in html
+    assert SelfEvaluation.objects.get(pk=se.pk).status == SelfStatus.DRAFT
+
+
 def test_after_the_deadline_only_a_reopening_lets_the_hr_section_submit(world):
     c = world
     ev = opened(c, deadline=TODAY - timedelta(days=1), opened_on=TODAY - timedelta(days=30))
