@@ -423,3 +423,24 @@ def meetings_needed(campaign: Campaign) -> list[tuple[str, str]]:
         if (m == Meeting.PARTY and "party" in seqs) or (m == Meeting.GOVERNMENT and seqs - {"party"}):
             out.append((m, meeting_label(campaign.region, m)))
     return out or [(m, meeting_label(campaign.region, m)) for m in Meeting.values]
+
+
+def proposal_of(item):
+    """The proposal of the intake an item was taken in from (编办建议 from an evaluation …), with its kind's label
+    and the evidence's names ready to show; None for an item of the worklist."""
+    if not item.proposal_id:
+        return None
+    from yixie.core.models import Proposal
+    from yixie.core.proposals import KIND_LABELS
+
+    p = Proposal.objects.filter(pk=item.proposal_id).first()
+    if p is None:
+        return None
+    ev = p.evidence or {}
+    p.kind_label = KIND_LABELS.get(p.kind, p.kind)
+    p.target = "、".join(x for x in (
+        f"新名称“{ev['new_name']}”" if ev.get("new_name") else "",
+        f"划归{ev['new_department']['name']}" if isinstance(ev.get("new_department"), dict) else "",
+        f"并入“{ev['merge_into']['name']}”" if isinstance(ev.get("merge_into"), dict) else "") if x)
+    return p
+

@@ -437,6 +437,7 @@ def item_report(request, pk: int, item_pk: int):
         "opinions": list(item.opinions.select_related("merge_into", "new_department", "given_by")),
         "final": selectors.describe(item.final_action, item.final_merge_into, item.final_new_name,
                                     item.final_new_department) if item.final_action else "",
+        "origin": selectors.proposal_of(item),
     })
 
 

@@ -15,6 +15,10 @@ from .errors import DomainError
 from .models import Proposal, ProposalStatus
 from .registry import PROPOSAL_TAKERS
 
+#: How the capabilities name a proposal's kind (one vocabulary for the one who raises and the one who takes).
+KIND_LABELS = {"abolish": "撤销", "rename": "更名", "reaffiliate": "调整隶属关系", "merge": "合并", "downgrade": "降格",
+               "adjust": "调整"}
+
 
 def proposal_raise(*, kind: str, region_id: int, reason: str, source: str, body_id: int | None = None,
                    body_label: str = "", evidence: dict | None = None, source_ref: str = "", source_url: str = "",

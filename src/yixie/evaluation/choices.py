@@ -3,6 +3,8 @@ a year's evaluation and of a self-evaluation; the offices that check; the defaul
 
 from django.db import models
 
+from yixie.core.proposals import KIND_LABELS
+
 
 class Target(models.TextChoices):
     BODY = "body", "机构运行成效"
@@ -80,4 +82,4 @@ class Candidate(models.TextChoices):
 DEFAULT_SCALE = [{"grade": "高效", "min": 85}, {"grade": "平稳", "min": 60}, {"grade": "缺失", "min": 0}]
 
 #: The proposals an evaluation may draft (the intake's kinds, as the approval workflow names them).
-PROPOSAL_KINDS = {"abolish": "撤销", "rename": "更名", "reaffiliate": "调整隶属关系", "merge": "合并"}
+PROPOSAL_KINDS = {k: KIND_LABELS[k] for k in ("abolish", "rename", "reaffiliate", "merge")}

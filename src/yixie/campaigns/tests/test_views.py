@@ -375,6 +375,10 @@ def test_a_proposal_enters_a_running_campaign(world):
     assert "已将“市戊联席会议”纳入" in r.content.decode()
     it = item(campaign, body)
     assert it.origin == "proposal" and it.proposal_id == p.pk
+    # the department's item page says where it came from: 编办建议, the kind, the reason
+    page = bb.get(reverse("campaigns:item", args=[campaign.pk, it.pk])).content.decode()
+    origin = page.split('id="proposal-origin"')[1].split("</table>")[0]
+    assert "编办建议" in origin and "撤销" in origin and "评价结果：长期未开展工作。" in origin
     p.refresh_from_db()
     assert p.status == ProposalStatus.TAKEN and p.taken_by == "campaigns"
     assert bb.get(url).status_code == 404  # taken: no longer open
