@@ -131,8 +131,9 @@ def scoring_reopen(request, pk: int):
     if not sel.may_manage(u, evaluation):
         raise Http404
     progress = sel.scoring_progress(evaluation)
-    departments = Department.objects.filter(pk__in=[r["department"].pk for r in progress["rows"]]).order_by(
-        "order", "id")
+    # offered: the lead departments with member units still to score (the service checks the rest)
+    departments = Department.objects.filter(pk__in=[r["department"].pk for r in progress["rows"] if r["left"]]
+                                            ).order_by("order", "id")
     initial = {"until": timezone.localdate() + timedelta(days=7)}
     if _id(request.GET.get("department")):
         initial["department"] = _id(request.GET.get("department"))
@@ -148,7 +149,8 @@ def scoring_reopen(request, pk: int):
             messages.success(request, f"已准予{row.department.name}补评至{format_date_zh(row.until)}。")
             return redirect(reverse("evaluation:detail", args=[evaluation.pk]) + "#scoring")
     return render(request, "evaluation/results/scoring_reopen.html",
-                  {"evaluation": evaluation, "form": form, "progress": progress},
+                  {"evaluation": evaluation, "form": form, "progress": progress, "closed": evaluation.status == "closed",
+                   "none_left": not departments.exists()},
                   status=400 if form.errors else 200)
 
 

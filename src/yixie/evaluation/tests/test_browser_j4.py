@@ -248,14 +248,14 @@ def test_j4_evaluation_from_the_indicator_system_to_an_application(browser, live
     shot(bb, "16-ranking")
     se.refresh_from_db()
     assert se.rank is not None and se.candidate == ""
-    # its rank in its category, on the page (filtered to its category and grade)
-    bb.goto(f"{live_server.url}/evaluation/{evaluation.pk}/results/?category={se.category}&grade={se.grade}")
-    ranked = bb.locator("#ranking tbody tr", has_text=HOSTED)
-    expect(ranked.locator("td").nth(1)).to_have_text(str(se.rank))
-    expect(ranked.locator("td").nth(5)).to_have_text(se.grade)
+    # the ranking within its category: filtered to it, the first row ranks 1 and the ranks ascend
+    bb.goto(f"{live_server.url}/evaluation/{evaluation.pk}/results/?category={se.category}")
+    ranks = [int(t) for t in bb.locator("#ranking tbody tr td:nth-child(2)").all_inner_texts()]
+    assert ranks[0] == 1 and ranks == sorted(ranks), ranks
     bb.goto(f"{live_server.url}/evaluation/{evaluation.pk}/results/{se.pk}/")
     expect(bb.locator("#summary")).to_contain_text(str(se.score))
     expect(bb.locator("#summary")).to_contain_text(se.grade)
+    expect(bb.locator("#summary .yx-card", has_text="类别内排名").locator(".yx-stat")).to_have_text(str(se.rank))
     bb.goto(f"{live_server.url}/evaluation/{evaluation.pk}/results/")
     bb.get_by_role("link", name="统计图表").click()
     expect(bb.locator("h1")).to_contain_text("评价统计图表")
