@@ -21,7 +21,7 @@ from django.utils import timezone
 from yixie.core import audit, notifications
 from yixie.core import proposals as intake
 from yixie.core.audit import snapshot
-from yixie.core.dates import format_date_zh
+from yixie.core.dates import format_date_zh, format_datetime_zh
 from yixie.core.errors import DomainError
 from yixie.core.files import UploadError, check_upload
 from yixie.ledger import services as ledger
@@ -337,7 +337,7 @@ def item_report(*, actor, item: CampaignItem, action: str, reason: str = "", rea
     item = CampaignItem.objects.select_for_update().select_related("campaign__region", "report__department").get(
         pk=item.pk)
     if expected_version is not None and expected_version != item.version:
-        _refuse(f"“{item.name}”的自评已被他人修改（{item.reported_at and timezone.localtime(item.reported_at):%Y-%m-%d %H:%M}），"
+        _refuse(f"“{item.name}”的自评已被他人修改{f'（{format_datetime_zh(item.reported_at)}）' if item.reported_at else ''}，"
                 "请刷新页面，在最新内容上修改。")
     _check_department(actor, item.department, "campaign.report", f"“{item.name}”的自评")
     _editable_by_department(item)

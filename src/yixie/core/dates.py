@@ -152,3 +152,14 @@ def format_date_zh(d: datetime.date | None) -> str:
     if d is None:
         return ""
     return f"{d.year}年{d.month}月{d.day}日"
+
+
+def format_datetime_zh(t: datetime.datetime | None) -> str:
+    """Render a moment as ``2026年12月1日 13:22`` in China Standard Time (the server's zone); ``''`` for None."""
+    if t is None:
+        return ""
+    from django.utils import timezone
+
+    if timezone.is_aware(t):
+        t = timezone.localtime(t)
+    return f"{format_date_zh(t.date())} {t:%H:%M}"

@@ -11,7 +11,11 @@ from xml.etree import ElementTree
 
 from django.conf import settings
 
-FILE_TYPES = {".pdf": "PDF", ".ofd": "OFD", ".docx": "DOCX", ".xlsx": "XLSX"}
+FILE_TYPES = {".pdf": "PDF", ".ofd": "OFD", ".docx": "DOCX", ".xlsx": "XLSX", ".jpg": "JPG", ".jpeg": "JPG",
+              ".png": "PNG"}
+#: Scanned pages (a signed meeting minutes, a stamped notice): what a county office often has.
+IMAGE_TYPES = (".jpg", ".jpeg", ".png")
+_SAME_TYPE = {".jpeg": ".jpg"}
 
 
 class UploadError(ValueError):
@@ -111,13 +115,25 @@ def sniff(head: bytes, fileobj) -> str | None:
             return ".xlsx"
         if "OFD.xml" in names or "ofd.xml" in names:
             return ".ofd"
+    if head.startswith(b"\xff\xd8\xff"):
+        return ".jpg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return ".png"
     return None
+
+
+def _image_complete(fileobj, size: int, ext: str) -> bool:
+    """A JPEG ends with its end-of-image marker, a PNG with its IEND chunk (within the last kilobytes)."""
+    fileobj.seek(max(0, size - 2048))
+    tail = fileobj.read(2048)
+    fileobj.seek(0)
+    return (b"\xff\xd9" in tail) if ext == ".jpg" else (b"IEND" in tail)
 
 
 def check_upload(uploaded, *, allowed: tuple[str, ...], max_bytes: int, what: str = "附件") -> CheckedUpload:
     name = Path(uploaded.name or "").name
     ext = Path(name).suffix.lower()
-    kinds = "、".join(FILE_TYPES[e] for e in allowed)
+    kinds = "、".join(dict.fromkeys(FILE_TYPES[e] for e in allowed))
     if ext not in allowed:
         raise UploadError(f"{what}“{name}”的类型不受支持：只接受 {kinds} 文件。")
     if uploaded.size > max_bytes:
@@ -131,8 +147,10 @@ def check_upload(uploaded, *, allowed: tuple[str, ...], max_bytes: int, what: st
         if head.startswith(b"PK\x03\x04") else set()
     real = sniff(head, uploaded)
     uploaded.seek(0)
-    if real != ext:
+    if real != _SAME_TYPE.get(ext, ext):
         raise UploadError(f"{what}“{name}”的内容不是有效的{FILE_TYPES[ext]}文件（扩展名与实际内容不符）。")
+    if real in (".jpg", ".png") and not _image_complete(uploaded, uploaded.size, real):
+        raise UploadError(f"{what}“{name}”不是完整的{FILE_TYPES[ext]}图片（缺少文件结尾，可能未传完整或已损坏）。")
     if ext == ".pdf" and not _pdf_complete(uploaded, uploaded.size):
         raise UploadError(f"{what}“{name}”不是完整的PDF文件（缺少文件结尾标记，可能未下载完整或已损坏）。")
     if ext in _MAIN_PART and not _main_part_parses(uploaded, ext, names):

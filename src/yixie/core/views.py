@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import audit, auditchain, notifications, passwords
 from .access import AUTHENTICATED, PUBLIC, requires
+from .dates import format_date_zh
 
 
 class ChineseAuthenticationForm(AuthenticationForm):
@@ -217,7 +218,7 @@ def audit_export(request):
         return render(request, "core/audit_export.html", {"error": str(exc)}, status=400)
     if since and until and until < since:
         return render(request, "core/audit_export.html",
-                      {"error": f"截止日期{until:%Y-%m-%d}早于起始日期{since:%Y-%m-%d}，请核对。"}, status=400)
+                      {"error": f"截止日期{format_date_zh(until)}早于起始日期{format_date_zh(since)}，请核对。"}, status=400)
     if since is None and until is None and request.GET.get("all") != "1":
         return render(request, "core/audit_export.html", {})
     entries = AuditEntry.objects.select_related("actor").order_by("id")

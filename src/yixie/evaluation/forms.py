@@ -192,7 +192,7 @@ class SelfEvaluationForm(VersionMixin, BootstrapFormMixin, forms.Form):
 
 
 class EvidenceForm(BootstrapFormMixin, forms.Form):
-    file = forms.FileField(label="佐证材料（PDF、OFD、Word 或 Excel 文件）",
+    file = forms.FileField(label="佐证材料（PDF、OFD、Word、Excel 文件或扫描图片 JPG、PNG）",
                            error_messages={"required": "请选择要上传的佐证材料。", "empty": "上传的文件是空文件。"})
 
     def __init__(self, *args, **kwargs):

@@ -25,7 +25,7 @@ from yixie.core import audit, bulk
 from yixie.core.audit import snapshot
 from yixie.core.dates import format_date_zh
 from yixie.core.errors import DomainError
-from yixie.core.files import UploadError, check_upload
+from yixie.core.files import IMAGE_TYPES, UploadError, check_upload
 from yixie.ledger.choices import BodyCategory, BodyStatus
 from yixie.ledger.models import Body, LedgerEvent
 from yixie.meetings.selectors import register_figures
@@ -96,7 +96,7 @@ TEXTS = ("mechanisms", "duties_performed", "highlights", "shortcomings", "next_p
 #: What must be written before the HR section submits.
 REQUIRED_TEXTS = {"highlights": "成绩亮点", "shortcomings": "问题短板", "next_plan": "下一年度工作打算"}
 #: Files accepted as evidence (会议纪要、工作总结、台账表格).
-EVIDENCE_TYPES = (".pdf", ".ofd", ".docx", ".xlsx")
+EVIDENCE_TYPES = (".pdf", ".ofd", ".docx", ".xlsx", *IMAGE_TYPES)
 
 #: The default indicator system: (target, dimension, name, weight, method, source, norm, guidance).
 DEFAULT_INDICATORS = [

@@ -12,7 +12,7 @@ from yixie.org.models import Department, Post
 
 from .choices import MeetingKind
 
-FILE_HELP = "PDF、OFD 或 Word（.docx）文件，按文件内容检查格式"
+FILE_HELP = "PDF、OFD、Word（.docx）文件或扫描图片（JPG、PNG），按文件内容检查格式"
 
 
 class NameChoiceField(forms.ModelChoiceField):

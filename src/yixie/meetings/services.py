@@ -19,9 +19,9 @@ from django.utils import timezone
 
 from yixie.core import audit
 from yixie.core.audit import snapshot
-from yixie.core.dates import format_date_zh
+from yixie.core.dates import format_date_zh, format_datetime_zh
 from yixie.core.errors import DomainError
-from yixie.core.files import UploadError, check_upload
+from yixie.core.files import IMAGE_TYPES, UploadError, check_upload
 from yixie.ledger.models import Body
 from yixie.org.models import Department, Post
 
@@ -30,7 +30,7 @@ from .choices import DecisionStatus, MeetingKind
 from .models import BodyDocument, Meeting, MeetingDecision
 
 #: Files a clerk may attach: minutes and documents as PDF, OFD (版式文件) or Word.
-FILE_TYPES = (".pdf", ".ofd", ".docx")
+FILE_TYPES = (".pdf", ".ofd", ".docx", *IMAGE_TYPES)  # minutes and notices are often scans
 
 
 class MeetingError(DomainError):
@@ -117,7 +117,7 @@ def _checked_file(upload, field: str, what: str):
 def _stale(row, expected_version: int | None, what: str) -> None:
     """A form opened at an older version is refused, not saved over someone else's change."""
     if expected_version is not None and expected_version != row.version:
-        _refuse(f"您打开本页后，{what}已于{timezone.localtime(row.updated_at):%Y-%m-%d %H:%M}被他人修改"
+        _refuse(f"您打开本页后，{what}已于{format_datetime_zh(row.updated_at)}被他人修改"
                 f"（现为第{row.version}版），您这次填写的内容尚未保存。请核对后再次保存。", code="stale")
 
 

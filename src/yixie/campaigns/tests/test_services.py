@@ -112,9 +112,15 @@ def test_report_rules_name_the_body_and_the_field(world):
                               tasks_done="完成年度重点任务12项")
     assert ia.meetings_held == 3 and ia.action == Action.KEEP
     # two people saving the same item: the second, from the old version, is told
-    with pytest.raises(DomainError, match="已被他人修改"):
+    with pytest.raises(DomainError, match="已被他人修改（20") as e:
         services.item_report(actor=c.clerk, item=ia, action=Action.ABOLISH, reason=Reason.WEAKENED,
                              expected_version=ia.version - 1)
+    assert "年" in e.value.message and "-" not in e.value.message  # 2026年12月1日 13:22, not an ISO date
+    # an item nobody reported yet, opened at another version: told too, no crash on the missing time
+    other = CampaignItem.objects.filter(campaign=campaign, reported_at=None).exclude(pk=ia.pk).first()
+    assert other is not None
+    with pytest.raises(DomainError, match="已被他人修改，"):
+        services.item_report(actor=c.clerk, item=other, action=Action.KEEP, expected_version=other.version + 1)
 
 
 def test_submission_needs_every_item_and_the_inspection_report_and_marks_late(world):

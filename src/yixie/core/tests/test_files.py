@@ -62,3 +62,29 @@ def test_a_zip_bomb_is_refused_before_unpacking():
 def test_a_damaged_zip_is_refused_with_a_message():
     with pytest.raises(UploadError):
         _check("a.xlsx", b"PK\x03\x04" + b"\x00" * 200)
+
+
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 200 + b"\xff\xd9"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 60 + b"\x00\x00\x00\x00IEND\xaeB`\x82"
+
+
+def _check_scan(name: str, data: bytes):
+    return check_upload(SimpleUploadedFile(name, data), allowed=(".pdf", ".jpg", ".jpeg", ".png"), max_bytes=LIMIT)
+
+
+def test_scanned_pages_pass_as_images_by_their_content():
+    assert _check_scan("纪要扫描件.jpg", JPEG).file_type == "JPG"
+    assert _check_scan("纪要扫描件.JPEG", JPEG).ext == ".jpeg"
+    assert _check_scan("通知.png", PNG).file_type == "PNG"
+
+
+@pytest.mark.parametrize("name, data, text", [
+    ("纪要.jpg", PNG, "扩展名与实际内容不符"),
+    ("纪要.png", b"<html>not an image</html>", "扩展名与实际内容不符"),
+    ("纪要.jpg", JPEG[:-2] + b"\x00" * 3000, "不是完整的JPG图片"),
+    ("纪要.png", PNG[:-12], "不是完整的PNG图片"),
+    ("纪要.gif", b"GIF89a", "只接受 PDF、JPG、PNG 文件"),
+])
+def test_images_that_are_not_what_they_claim_are_refused(name, data, text):
+    with pytest.raises(UploadError, match=text):
+        _check_scan(name, data)

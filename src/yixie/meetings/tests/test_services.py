@@ -140,7 +140,13 @@ def test_minutes_are_checked_by_content(world):
     assert exc.field == "minutes" and "纪要.pdf" in exc.message
     exc = refused(record, c=world, minutes=SimpleUploadedFile("纪要.exe", b"MZ...", "application/octet-stream"))
     assert exc.field == "minutes" and "类型不受支持" in exc.message
+    exc = refused(record, c=world, minutes=SimpleUploadedFile("纪要扫描件.jpg", b"%PDF-1.4 not a picture"))
+    assert exc.field == "minutes" and "扩展名与实际内容不符" in exc.message
     assert not Meeting.objects.exists()
+    # a scan of the signed minutes is what a county office often has
+    scan = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 100 + b"\xff\xd9"
+    m = record(world, minutes=SimpleUploadedFile("纪要扫描件.jpg", scan))
+    assert m.minutes_name == "纪要扫描件.jpg"
 
 
 def test_the_same_meeting_is_not_recorded_twice(world):
