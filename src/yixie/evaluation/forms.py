@@ -190,6 +190,13 @@ class SelfEvaluationForm(VersionMixin, BootstrapFormMixin, forms.Form):
             self.fields[name].widget.attrs["inputmode"] = "numeric"
         self._style()
 
+    def clean(self):
+        cleaned = super().clean()
+        texts = [n for n in self.fields if n != "version"]
+        if not any(str(cleaned.get(n) or "").strip() for n in texts):
+            raise forms.ValidationError("请至少填写一项数据或文字后再保存（未填的数据可以报送前补齐）。")
+        return cleaned
+
 
 class EvidenceForm(BootstrapFormMixin, forms.Form):
     file = forms.FileField(label="佐证材料（PDF、OFD、Word、Excel 文件或扫描图片 JPG、PNG）",
